@@ -1,0 +1,8 @@
+-- 0002_page_visits: visit counter per page and API endpoint (decisions.md §16), one upsert per request.
+CREATE TABLE IF NOT EXISTS `page_visits` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `page_name` varchar(255) NOT NULL,
+  `visits_count` int(11) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ix_page_visits_page_name` (`page_name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
