@@ -137,15 +137,16 @@ pub fn migrate(conn: &mut Conn) -> Result<MigrateReport, MigrateError> {
         ));
     }
     // Two `crmit migrate` started at once would interleave their DDL; the second one waits instead.
+    // The name is hashed because MySQL 8 limits lock names to 64 characters.
     let locked: Option<Option<i64>> =
-        conn.query_first("SELECT GET_LOCK(CONCAT('crmit_migrate:', DATABASE()), 60)")?;
+        conn.query_first("SELECT GET_LOCK(CONCAT('crmit_migrate_', MD5(DATABASE())), 60)")?;
     if locked.flatten() != Some(1) {
         return Err(MigrateError::Refused(
             "миграцию этой базы уже выполняет другой процесс".into(),
         ));
     }
     let result = migrate_locked(conn);
-    let _ = conn.query_drop("DO RELEASE_LOCK(CONCAT('crmit_migrate:', DATABASE()))");
+    let _ = conn.query_drop("DO RELEASE_LOCK(CONCAT('crmit_migrate_', MD5(DATABASE())))");
     result
 }
 
