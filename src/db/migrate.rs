@@ -172,7 +172,7 @@ fn migrate_locked(conn: &mut Conn) -> Result<MigrateReport, MigrateError> {
                 return Err(MigrateError::Refused(format!(
                     "база данных не пуста, но в ней нет ни alembic_version, ни crmit_migrations (таблицы: {}); \
                      укажите пустую базу или базу исходного crmit",
-                    tables.join(", ")
+                    abbreviated(&tables)
                 )));
             }
             // Created before the baseline so that an interrupted first run is resumed, not refused.
@@ -246,6 +246,16 @@ fn check_original_tables(conn: &mut Conn) -> Result<(), MigrateError> {
             missing.join(", ")
         )))
     }
+}
+
+/// A table list short enough for a one-line message.
+fn abbreviated(tables: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = tables[..tables.len().min(SHOWN)].join(", ");
+    if tables.len() > SHOWN {
+        text.push_str(&format!(" и ещё {}", tables.len() - SHOWN));
+    }
+    text
 }
 
 fn table_exists(conn: &mut Conn, table: &str) -> Result<bool, MigrateError> {
