@@ -10,9 +10,15 @@ pub const PLACEHOLDER: &str = "CHANGE-ME";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("не удалось прочитать файл настроек {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("ошибка в файле настроек {path}: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
     #[error("в файле настроек {path} не задан секрет {name}: выполните `crmit init-config`")]
     MissingSecret { path: PathBuf, name: &'static str },
     #[error("неизвестный часовой пояс {0} в файле настроек")]
@@ -111,7 +117,11 @@ pub struct DumpConfig {
 
 impl Default for DumpConfig {
     fn default() -> Self {
-        DumpConfig { dir: "dumps".into(), keep: 30, mail_to: String::new() }
+        DumpConfig {
+            dir: "dumps".into(),
+            keep: 30,
+            mail_to: String::new(),
+        }
     }
 }
 
@@ -145,10 +155,14 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.into(), source })?;
-        let mut config: Config =
-            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.into(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.into(),
+            source,
+        })?;
         config.path = path.to_path_buf();
         config.site.url_prefix = config.site.url_prefix.trim_end_matches('/').to_string();
         Ok(config)
@@ -160,10 +174,16 @@ impl Config {
         let weak = |s: &str| s.trim().is_empty() || s.contains(PLACEHOLDER);
         for (name, value) in [
             ("security.secret_key", &self.security.secret_key),
-            ("security.access_token_salt", &self.security.access_token_salt),
+            (
+                "security.access_token_salt",
+                &self.security.access_token_salt,
+            ),
         ] {
             if weak(value) {
-                return Err(ConfigError::MissingSecret { path: self.path.clone(), name });
+                return Err(ConfigError::MissingSecret {
+                    path: self.path.clone(),
+                    name,
+                });
             }
         }
         self.time_zone()?;
@@ -180,7 +200,10 @@ impl Config {
     /// A fresh config with random secrets, as `init-config` writes it.
     pub fn fresh(database_url: &str, socket: Option<String>) -> Config {
         Config {
-            database: DatabaseConfig { url: database_url.into(), socket },
+            database: DatabaseConfig {
+                url: database_url.into(),
+                socket,
+            },
             security: SecurityConfig {
                 secret_key: crate::auth::random_token(32),
                 access_token_salt: crate::auth::random_token(16),

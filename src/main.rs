@@ -1,3 +1,23 @@
-fn main() {
-    println!("Hello, world!");
+//! crmit: the CRM of a children's technical-creativity centre, as one binary that Apache runs as
+//! CGI, plus the administrator's commands.
+
+mod api;
+mod app;
+mod auth;
+mod cli;
+mod config;
+mod db;
+mod home;
+mod http;
+mod messages;
+mod month;
+mod time;
+mod users;
+
+fn main() -> std::process::ExitCode {
+    if http::cgi::is_cgi() && std::env::args().len() == 1 {
+        cli::cgi::run();
+        return std::process::ExitCode::SUCCESS;
+    }
+    cli::run()
 }

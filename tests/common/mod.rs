@@ -3,6 +3,8 @@
 //! a CGI program with the environment Apache would give it.
 #![allow(dead_code)]
 
+pub mod apache;
+pub mod browser;
 pub mod mariadb;
 
 use std::collections::BTreeMap;
@@ -35,10 +37,17 @@ impl TestDb {
             format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"),
         )
         .expect("create test database");
-        let dir = tempfile::Builder::new().prefix("crmit-test-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("crmit-test-")
+            .tempdir()
+            .expect("tempdir");
         let config_path = dir.path().join("crmit.toml");
         std::fs::write(&config_path, config_text(&server.socket, &name, "")).expect("write config");
-        TestDb { name, dir, config_path }
+        TestDb {
+            name,
+            dir,
+            config_path,
+        }
     }
 
     /// A database after `crmit migrate`.
@@ -62,7 +71,10 @@ impl TestDb {
     /// Rewrites one line of the config (`key = value` under its section is appended to the file end
     /// when `section` is new). Used by tests that need a setting other than the default.
     pub fn append_config(&self, text: &str) {
-        let mut f = std::fs::OpenOptions::new().append(true).open(&self.config_path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.config_path)
+            .unwrap();
         writeln!(f, "{text}").unwrap();
     }
 
@@ -81,7 +93,12 @@ impl TestDb {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn crmit");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().expect("wait crmit")
     }
 
@@ -105,9 +122,12 @@ impl TestDb {
     /// Counts rows of a table (a quick "nothing was written" check).
     pub fn count(&self, table: &str) -> u64 {
         let mut c = self.conn();
-        mysql::prelude::Queryable::query_first::<u64, _>(&mut c, format!("SELECT COUNT(*) FROM `{table}`"))
-            .unwrap()
-            .unwrap()
+        mysql::prelude::Queryable::query_first::<u64, _>(
+            &mut c,
+            format!("SELECT COUNT(*) FROM `{table}`"),
+        )
+        .unwrap()
+        .unwrap()
     }
 }
 
@@ -117,7 +137,10 @@ impl Drop for TestDb {
             return; // keep the database for a look after a failure
         }
         let mut root = mariadb::server().admin_conn();
-        let _ = mysql::prelude::Queryable::query_drop(&mut root, format!("DROP DATABASE `{}`", self.name));
+        let _ = mysql::prelude::Queryable::query_drop(
+            &mut root,
+            format!("DROP DATABASE `{}`", self.name),
+        );
     }
 }
 
@@ -156,7 +179,11 @@ pub struct CgiRequest {
 
 impl CgiRequest {
     pub fn get(path: &str) -> CgiRequest {
-        CgiRequest { method: "GET".into(), path: path.into(), ..Default::default() }
+        CgiRequest {
+            method: "GET".into(),
+            path: path.into(),
+            ..Default::default()
+        }
     }
 
     /// A form POST; `fields` are url-encoded here.
@@ -205,7 +232,10 @@ impl CgiResponse {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn set_cookies(&self) -> Vec<&str> {
@@ -234,7 +264,8 @@ impl CookieJar {
                 if expired || value.is_empty() {
                     self.0.remove(name.trim());
                 } else {
-                    self.0.insert(name.trim().to_string(), value.trim().to_string());
+                    self.0
+                        .insert(name.trim().to_string(), value.trim().to_string());
                 }
             }
         }
@@ -265,11 +296,18 @@ pub fn run_cgi(config_path: &Path, req: &CgiRequest) -> CgiResponse {
         cmd.env("CONTENT_TYPE", ct);
     }
     if !req.cookies.is_empty() {
-        let header: Vec<String> = req.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let header: Vec<String> = req
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         cmd.env("HTTP_COOKIE", header.join("; "));
     }
     for (name, value) in &req.headers {
-        cmd.env(format!("HTTP_{}", name.to_ascii_uppercase().replace('-', "_")), value);
+        cmd.env(
+            format!("HTTP_{}", name.to_ascii_uppercase().replace('-', "_")),
+            value,
+        );
     }
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -281,14 +319,22 @@ pub fn run_cgi(config_path: &Path, req: &CgiRequest) -> CgiResponse {
     let _ = stdin.write_all(&req.body); // the binary may refuse a body before reading it
     drop(stdin);
     let out = child.wait_with_output().expect("wait CGI");
-    parse_cgi_output(&out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    parse_cgi_output(
+        &out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn parse_cgi_output(raw: &[u8], stderr: String) -> CgiResponse {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no header end in CGI output: {:?}\nstderr: {stderr}", String::from_utf8_lossy(raw)));
+        .unwrap_or_else(|| {
+            panic!(
+                "no header end in CGI output: {:?}\nstderr: {stderr}",
+                String::from_utf8_lossy(raw)
+            )
+        });
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let body = raw[split + 4..].to_vec();
     let mut status = 200;
@@ -302,13 +348,21 @@ fn parse_cgi_output(raw: &[u8], stderr: String) -> CgiResponse {
             headers.push((name.to_string(), value));
         }
     }
-    CgiResponse { status, headers, body, stderr }
+    CgiResponse {
+        status,
+        headers,
+        body,
+        stderr,
+    }
 }
 
 /// Pulls the hidden CSRF token out of a rendered form.
 pub fn csrf_token(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).unwrap_or_else(|| panic!("no csrf_token in page:\n{html}")) + marker.len();
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf_token in page:\n{html}"))
+        + marker.len();
     let end = html[start..].find('"').unwrap() + start;
     html[start..end].to_string()
 }
@@ -321,7 +375,10 @@ pub struct WebClient<'a> {
 
 impl<'a> WebClient<'a> {
     pub fn new(db: &'a TestDb) -> WebClient<'a> {
-        WebClient { db, jar: CookieJar::default() }
+        WebClient {
+            db,
+            jar: CookieJar::default(),
+        }
     }
 
     pub fn send(&mut self, req: CgiRequest) -> CgiResponse {
@@ -335,7 +392,12 @@ impl<'a> WebClient<'a> {
     }
 
     /// GETs `form_page`, takes its CSRF token and POSTs `fields` plus the token to `action`.
-    pub fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> CgiResponse {
+    pub fn submit(
+        &mut self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> CgiResponse {
         let page = self.get(form_page);
         let token = csrf_token(&page.text());
         let mut all: Vec<(&str, &str)> = fields.to_vec();
@@ -346,7 +408,11 @@ impl<'a> WebClient<'a> {
     /// Logs in through the login form; panics unless it redirects.
     pub fn login(db: &'a TestDb, login: &str, password: &str) -> WebClient<'a> {
         let mut client = WebClient::new(db);
-        let resp = client.submit("/users/login", "/users/login", &[("login", login), ("password", password)]);
+        let resp = client.submit(
+            "/users/login",
+            "/users/login",
+            &[("login", login), ("password", password)],
+        );
         assert_eq!(resp.status, 302, "login as {login} failed: {}", resp.text());
         client
     }

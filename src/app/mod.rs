@@ -1,0 +1,314 @@
+//! One request from start to finish: static files, routing, the database connection, the session
+//! and current user, access checks, CSRF, one transaction around the handler, the developer's
+//! read-only mode, visit counting and the error pages.
+
+pub mod assets;
+pub mod error;
+pub mod forms;
+pub mod render;
+pub mod routes;
+
+pub use error::AppError;
+pub use routes::Params;
+
+use crate::auth::{self, CurrentUser, Session, session};
+use crate::config::Config;
+use crate::db;
+use crate::http::{Form, Method, Request, Response};
+use chrono::NaiveDateTime;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use routes::{Access, Match, Route};
+
+/// Everything a handler works with.
+pub struct Ctx<'a> {
+    pub req: &'a Request,
+    pub config: &'a Config,
+    pub db: Conn,
+    pub session: Session,
+    pub user: Option<CurrentUser>,
+    pub params: Params,
+    /// Now, naive UTC, as the database stores times.
+    pub now: NaiveDateTime,
+    /// Set when the acting user is a developer (web or API): their writes are rolled back in
+    /// read-only mode.
+    pub acting_developer: bool,
+    route: &'static Route,
+    form: Option<Form>,
+}
+
+impl<'a> Ctx<'a> {
+    /// An absolute path on this site.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.site.url_prefix, path)
+    }
+
+    pub fn redirect(&self, path: &str) -> Response {
+        Response::redirect(&self.url(path))
+    }
+
+    /// The logged-in user; routes with role checks always have one.
+    pub fn user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::LoginRequired)
+    }
+
+    pub fn flash(&mut self, message: impl Into<String>) {
+        self.session.flash(message);
+    }
+
+    /// The decoded form body (cached: the CSRF check has already read it).
+    pub fn form(&mut self) -> Result<&Form, AppError> {
+        if self.form.is_none() {
+            self.form = Some(self.req.body_form()?);
+        }
+        Ok(self.form.as_ref().expect("just set"))
+    }
+
+    pub fn query(&self) -> Result<Form, AppError> {
+        Ok(self.req.query_form()?)
+    }
+
+    /// True when this request's writes will be rolled back (developer in read-only mode).
+    pub fn read_only(&self) -> bool {
+        self.config.security.developer_read_only
+            && self.acting_developer
+            && !self.route.persists_for_developer
+    }
+
+    pub fn key(&self) -> &[u8] {
+        self.config.security.secret_key.as_bytes()
+    }
+
+    /// Renders a page template with the layout's variables added.
+    pub fn render(&mut self, template: &str, page: Value) -> Result<Response, AppError> {
+        self.render_status(200, template, page)
+    }
+
+    pub fn render_status(
+        &mut self,
+        status: u16,
+        template: &str,
+        page: Value,
+    ) -> Result<Response, AppError> {
+        let layout = self.layout_context()?;
+        let env = render::environment(&self.config.site.url_prefix);
+        let html = env
+            .get_template(template)?
+            .render(context! { ..page, ..layout })?;
+        Ok(Response::html(status, html))
+    }
+
+    fn layout_context(&mut self) -> Result<Value, AppError> {
+        let unread_dialogs = match &self.user {
+            Some(u) => crate::messages::unread_dialogs(&mut self.db, u.id)?,
+            None => 0,
+        };
+        let tz = self.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+        let today = self
+            .now
+            .and_utc()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d")
+            .to_string();
+        Ok(context! {
+            prefix => self.config.site.url_prefix.clone(),
+            user => Serde(&self.user),
+            flashes => self.session.take_flashes(),
+            csrf_token => self.session.csrf_token(),
+            read_only => self.config.security.developer_read_only && self.user.as_ref().is_some_and(|u| u.is_developer),
+            unread_dialogs,
+            today,
+        })
+    }
+}
+
+/// Answers one request. Never panics on bad input and never returns a half-done write.
+pub fn handle(config: &Config, req: Request) -> Response {
+    let is_head = req.method == Method::Head;
+    if let Some(name) = req.path.strip_prefix("/static/") {
+        if matches!(req.method, Method::Get | Method::Head) {
+            let versioned = req.query.starts_with("v=");
+            if let Some(resp) = assets::serve(name, versioned) {
+                return resp;
+            }
+        }
+    }
+    let (route, params) = match routes::find(req.method, &req.path) {
+        Match::Found(route, params) => (route, params),
+        Match::WrongMethod => return bare_error(config, &req, AppError::MethodNotAllowed),
+        Match::None => return bare_error(config, &req, AppError::NotFound),
+    };
+    let conn = match db::connect(config) {
+        Ok(c) => c,
+        Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
+    };
+    let now = chrono::Utc::now().naive_utc();
+    let session = Session::from_cookie(
+        req.cookie(session::COOKIE_NAME).as_deref(),
+        config.security.secret_key.as_bytes(),
+        now.and_utc().timestamp(),
+    );
+    let mut ctx = Ctx {
+        req: &req,
+        config,
+        db: conn,
+        session,
+        user: None,
+        params,
+        now,
+        acting_developer: false,
+        route,
+        form: None,
+    };
+    let mut resp = match run(&mut ctx) {
+        Ok(resp) => resp,
+        Err(err) => error_response(&mut ctx, err),
+    };
+    count_visit(&mut ctx);
+    if let Some(cookie) = ctx
+        .session
+        .set_cookie(ctx.key(), req.https, &config.site.url_prefix)
+    {
+        resp.headers.push(("Set-Cookie".into(), cookie));
+    }
+    if is_head {
+        resp.body.clear();
+    }
+    resp
+}
+
+/// Authentication bookkeeping (committed on its own, as the original does), then the handler in
+/// one transaction.
+fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
+    if ctx.route.access != Access::Api {
+        load_web_user(ctx)?;
+    }
+    check_access(ctx)?;
+    if ctx.req.method == Method::Post && ctx.route.access != Access::Api {
+        check_csrf(ctx)?;
+    }
+    db::begin(&mut ctx.db)?;
+    let outcome = (ctx.route.handler)(ctx);
+    match &outcome {
+        Ok(resp) if resp.is_success() && !ctx.read_only() => db::commit(&mut ctx.db)?,
+        _ => db::rollback(&mut ctx.db)?,
+    }
+    outcome
+}
+
+/// Turns the session's claim into a user, dropping it when the account no longer qualifies.
+fn load_web_user(ctx: &mut Ctx) -> Result<(), AppError> {
+    let Some(claim) = ctx.session.claim() else {
+        return Ok(());
+    };
+    let (user_id, remember) = (claim.user_id, claim.remember);
+    let binding_ok = remember
+        || claim.binding
+            == session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
+    let tag = claim.password_tag.to_string();
+    let user = match binding_ok {
+        true => auth::user::account_by_id(&mut ctx.db, user_id)?.and_then(CurrentUser::for_web),
+        false => None,
+    };
+    match user.filter(|u| session::password_tag(ctx.key(), &u.password_hash) == tag) {
+        Some(user) => {
+            auth::user::note_visit(&mut ctx.db, &user, ctx.now)?;
+            ctx.session.touch(ctx.now.and_utc().timestamp());
+            ctx.acting_developer = user.is_developer;
+            ctx.user = Some(user);
+        }
+        None => ctx.session.log_out(),
+    }
+    Ok(())
+}
+
+fn check_access(ctx: &Ctx) -> Result<(), AppError> {
+    match (ctx.route.access, &ctx.user) {
+        (Access::Anyone | Access::Api, _) => Ok(()),
+        (Access::Roles(_), None) => Err(AppError::LoginRequired),
+        (Access::Roles(roles), Some(user)) if roles.contains(&user.role) => Ok(()),
+        (Access::Roles(_), Some(_)) => Err(AppError::Forbidden),
+    }
+}
+
+fn check_csrf(ctx: &mut Ctx) -> Result<(), AppError> {
+    let submitted = ctx.form()?.str("csrf_token").to_string();
+    if ctx.session.csrf_matches(&submitted) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(
+            "форма устарела или отправлена с другого сайта: обновите страницу и отправьте её ещё раз".into(),
+        ))
+    }
+}
+
+fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
+    if matches!(err, AppError::Db(_) | AppError::Template(_)) {
+        eprintln!("crmit: {:?} {}: {err}", ctx.req.method, ctx.req.path);
+    }
+    if ctx.route.access == Access::Api {
+        return crate::api::error_response(&err);
+    }
+    if let AppError::LoginRequired = err {
+        ctx.flash("Пожалуйста, войдите, чтобы открыть эту страницу.");
+        let next = match ctx.req.query.as_str() {
+            "" => ctx.url(&ctx.req.path),
+            q => format!("{}?{q}", ctx.url(&ctx.req.path)),
+        };
+        let target = format!(
+            "/users/login?{}",
+            serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+        );
+        return ctx.redirect(&target);
+    }
+    let page = context! { status => err.status(), message => err.title(), detail => err.detail() };
+    ctx.render_status(err.status(), "error.html", page)
+        .unwrap_or_else(|e| Response::text(err.status(), &format!("{}\n{e}", err.title())))
+}
+
+/// An error before a database connection exists (or without a route): the page is rendered
+/// without a user.
+pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
+    if let AppError::Unavailable(reason) = &err {
+        eprintln!("crmit: {reason}");
+        if req.path.starts_with("/api/") {
+            return crate::api::error_response(&err);
+        }
+    }
+    let env = render::environment(&config.site.url_prefix);
+    let page = context! {
+        status => err.status(), message => err.title(), detail => err.detail(),
+        prefix => config.site.url_prefix.clone(), flashes => Vec::<String>::new(), csrf_token => "",
+    };
+    let mut resp = env
+        .get_template("error.html")
+        .and_then(|t| t.render(page))
+        .map(|html| Response::html(err.status(), html))
+        .unwrap_or_else(|_| Response::text(err.status(), err.title()));
+    if let AppError::MethodNotAllowed = err {
+        resp.headers
+            .push(("Allow".into(), routes::allowed_methods(&req.path)));
+    }
+    resp
+}
+
+/// One upsert per routed request into `page_visits` (decisions.md §16), outside the page's
+/// transaction so that refused requests count too. A failure here never breaks the page.
+fn count_visit(ctx: &mut Ctx) {
+    let name = format!(
+        "{} {}",
+        if ctx.route.method == Method::Post {
+            "POST"
+        } else {
+            "GET"
+        },
+        ctx.route.pattern
+    );
+    let _ = ctx.db.exec_drop(
+        "INSERT INTO page_visits (page_name, visits_count) VALUES (?, 1)
+         ON DUPLICATE KEY UPDATE visits_count = visits_count + 1",
+        (name,),
+    );
+}

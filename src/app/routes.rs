@@ -1,0 +1,224 @@
+//! The route table: every URL of the site, its method, who may open it and the function that
+//! answers. A route's roles are visible here and nowhere else (handlers may narrow them further,
+//! e.g. "own group only").
+
+use super::Ctx;
+use super::error::AppError;
+use crate::auth::Role::{self, Developer as D, Master as M, Student as S, Teacher as T};
+use crate::http::{Method, Response};
+use crate::{home, users};
+
+pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Everyone, logged in or not.
+    Anyone,
+    /// Logged-in web users with one of these roles; anonymous visitors go to the login page.
+    Roles(&'static [Role]),
+    /// The REST API: the handler authenticates the access token itself.
+    Api,
+}
+
+pub struct Route {
+    pub method: Method,
+    /// `/users/force_change_password/{system_user_id}`: `{…}` segments are unsigned integers.
+    pub pattern: &'static str,
+    pub access: Access,
+    pub handler: Handler,
+    /// Changes survive a developer's read-only mode (login, logout, own password and app sessions).
+    pub persists_for_developer: bool,
+}
+
+const fn get(pattern: &'static str, access: Access, handler: Handler) -> Route {
+    Route {
+        method: Method::Get,
+        pattern,
+        access,
+        handler,
+        persists_for_developer: false,
+    }
+}
+
+const fn post(pattern: &'static str, access: Access, handler: Handler) -> Route {
+    Route {
+        method: Method::Post,
+        pattern,
+        access,
+        handler,
+        persists_for_developer: false,
+    }
+}
+
+/// Marks a route whose writes a read-only developer may still make.
+const fn persists(route: Route) -> Route {
+    Route {
+        persists_for_developer: true,
+        ..route
+    }
+}
+
+pub const MDTS: Access = Access::Roles(&[M, D, T, S]);
+pub const MDT: Access = Access::Roles(&[M, D, T]);
+pub const MD: Access = Access::Roles(&[M, D]);
+pub const DEV: Access = Access::Roles(&[D]);
+pub const STUDENT: Access = Access::Roles(&[S]);
+
+pub static ROUTES: &[Route] = &[
+    get("/", Access::Anyone, home::index::get),
+    get("/users/login", Access::Anyone, users::login::get),
+    persists(post("/users/login", Access::Anyone, users::login::post)),
+    persists(post("/users/logout", MDTS, users::logout::post)),
+    get("/users/change_password", MDTS, users::change_password::get),
+    persists(post(
+        "/users/change_password",
+        MDTS,
+        users::change_password::post,
+    )),
+    get(
+        "/users/force_change_password/{system_user_id}",
+        MDT,
+        users::force_change_password::get,
+    ),
+    post(
+        "/users/force_change_password/{system_user_id}",
+        MDT,
+        users::force_change_password::post,
+    ),
+    persists(post(
+        "/users/logout_app_all",
+        MDT,
+        users::logout_app::post_all,
+    )),
+    persists(post(
+        "/users/logout_app/{token_id}",
+        MDT,
+        users::logout_app::post_one,
+    )),
+];
+
+/// Path parameters of the matched route, in pattern order.
+#[derive(Debug, Default, Clone)]
+pub struct Params(Vec<(&'static str, u32)>);
+
+impl Params {
+    /// The value of `{name}`; a route only asks for names its pattern has.
+    pub fn id(&self, name: &str) -> u32 {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| {
+                panic!("route parameter {name} is not in the pattern");
+            })
+    }
+}
+
+pub enum Match {
+    Found(&'static Route, Params),
+    /// The path exists with other methods.
+    WrongMethod,
+    None,
+}
+
+pub fn find(method: Method, path: &str) -> Match {
+    let wanted = if method == Method::Head {
+        Method::Get
+    } else {
+        method
+    };
+    let mut path_exists = false;
+    for route in ROUTES {
+        if let Some(params) = match_pattern(route.pattern, path) {
+            if route.method == wanted {
+                return Match::Found(route, params);
+            }
+            path_exists = true;
+        }
+    }
+    if path_exists {
+        Match::WrongMethod
+    } else {
+        Match::None
+    }
+}
+
+/// The `Allow` header for a path that exists with other methods.
+pub fn allowed_methods(path: &str) -> String {
+    let mut allowed: Vec<&str> = Vec::new();
+    for route in ROUTES
+        .iter()
+        .filter(|r| match_pattern(r.pattern, path).is_some())
+    {
+        match route.method {
+            Method::Get => allowed.extend(["GET", "HEAD"]),
+            Method::Post => allowed.push("POST"),
+            _ => {}
+        }
+    }
+    allowed.join(", ")
+}
+
+fn match_pattern(pattern: &'static str, path: &str) -> Option<Params> {
+    let mut params = Vec::new();
+    let mut pat = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (pat.next(), got.next()) {
+            (None, None) => return Some(Params(params)),
+            (Some(p), Some(g)) => {
+                if let Some(name) = p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                    // Like Werkzeug's int converter: digits only, leading zeros allowed.
+                    if g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit()) {
+                        return None;
+                    }
+                    params.push((name, g.parse().ok()?));
+                } else if p != g {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_integers_only() {
+        let p = match_pattern("/a/{id}/b", "/a/007/b").unwrap();
+        assert_eq!(p.id("id"), 7);
+        for bad in [
+            "/a/-1/b",
+            "/a/x/b",
+            "/a//b",
+            "/a/1.0/b",
+            "/a/1/b/",
+            "/a/99999999999/b",
+        ] {
+            assert!(match_pattern("/a/{id}/b", bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_pattern_is_unique_per_method() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.pattern == b.pattern && a.method == b.method),
+                    "{} twice",
+                    a.pattern
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn head_uses_get_and_wrong_method_is_reported() {
+        assert!(matches!(find(Method::Head, "/"), Match::Found(..)));
+        assert!(matches!(find(Method::Post, "/"), Match::WrongMethod));
+        assert!(matches!(find(Method::Get, "/nope"), Match::None));
+    }
+}

@@ -1,0 +1,139 @@
+//! The current user: one query loads the account, its role and its details row.
+
+use super::Role;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+/// `system_users.last_seen_where` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeenWhere {
+    Registration = 1,
+    Web = 2,
+    Android = 3,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: u32,
+    pub login: String,
+    pub password_hash: String,
+    pub enabled: bool,
+    pub force_ask_to_login: bool,
+    /// None when the role row names a role we do not know (a broken database).
+    pub role: Option<Role>,
+    /// Id of the row in the role's details table (masters.id, teachers.id, …), 0 if missing.
+    pub details_id: u32,
+    pub fio: String,
+}
+
+const ACCOUNT_SELECT: &str =
+    "SELECT su.id, su.login, su.password_hash, su.enabled, su.force_ask_to_login, r.name,
+        COALESCE(m.id, t.id, s.id, b.id, d.id, 0), COALESCE(m.fio, t.fio, s.fio, b.fio, d.fio, '')
+    FROM system_users su
+    JOIN system_roles r ON r.id = su.system_role_id
+    LEFT JOIN masters m ON m.system_user_id = su.id
+    LEFT JOIN teachers t ON t.system_user_id = su.id
+    LEFT JOIN students s ON s.system_user_id = su.id
+    LEFT JOIN bots b ON b.system_user_id = su.id
+    LEFT JOIN developers d ON d.system_user_id = su.id";
+
+type AccountRow = (u32, String, String, bool, bool, String, u32, String);
+
+fn account(row: AccountRow) -> Account {
+    let (id, login, password_hash, enabled, force_ask_to_login, role, details_id, fio) = row;
+    Account {
+        id,
+        login,
+        password_hash,
+        enabled,
+        force_ask_to_login,
+        role: Role::from_db_name(&role),
+        details_id,
+        fio,
+    }
+}
+
+pub fn account_by_id(conn: &mut Conn, id: u32) -> mysql::Result<Option<Account>> {
+    Ok(conn
+        .exec_first(format!("{ACCOUNT_SELECT} WHERE su.id = ?"), (id,))?
+        .map(account))
+}
+
+pub fn account_by_login(conn: &mut Conn, login: &str) -> mysql::Result<Option<Account>> {
+    Ok(conn
+        .exec_first(format!("{ACCOUNT_SELECT} WHERE su.login = ?"), (login,))?
+        .map(account))
+}
+
+/// A logged-in web user, as pages and templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentUser {
+    pub id: u32,
+    pub login: String,
+    pub fio: String,
+    pub role: Role,
+    pub role_name: &'static str,
+    pub is_master: bool,
+    pub is_teacher: bool,
+    pub is_student: bool,
+    pub is_developer: bool,
+    /// The user's teachers.id, or 0.
+    pub teacher_id: u32,
+    /// The user's students.id, or 0.
+    pub student_id: u32,
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+impl CurrentUser {
+    /// The web accepts an account only when it is enabled, not forced to log in again and not a
+    /// bot (web-ui.md §1.2).
+    pub fn for_web(a: Account) -> Option<CurrentUser> {
+        let role = a.role?;
+        if !a.enabled || a.force_ask_to_login || role == Role::Bot {
+            return None;
+        }
+        Some(CurrentUser {
+            id: a.id,
+            login: a.login,
+            fio: a.fio,
+            role,
+            role_name: role.db_name(),
+            is_master: role.is_master(),
+            is_teacher: role == Role::Teacher,
+            is_student: role == Role::Student,
+            is_developer: role == Role::Developer,
+            teacher_id: if role == Role::Teacher {
+                a.details_id
+            } else {
+                0
+            },
+            student_id: if role == Role::Student {
+                a.details_id
+            } else {
+                0
+            },
+            password_hash: a.password_hash,
+        })
+    }
+}
+
+/// Per-request bookkeeping for a logged-in visitor (web-ui.md §1.3): developers are never
+/// tracked; everyone's expired app tokens go.
+pub fn note_visit(
+    conn: &mut Conn,
+    user: &CurrentUser,
+    now: chrono::NaiveDateTime,
+) -> mysql::Result<()> {
+    if !user.is_developer {
+        conn.exec_drop(
+            "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
+            (now, SeenWhere::Web as i32, user.id),
+        )?;
+    }
+    conn.exec_drop(
+        "DELETE FROM access_tokens WHERE system_user_id = ? AND expires < ?",
+        (user.id, now),
+    )
+}

@@ -1,0 +1,41 @@
+//! `GET /` (web-ui.md §2.1): greeting, app sessions, and the student's own card.
+
+use super::student_card;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::time::format_datetime;
+use crate::users::store;
+use minijinja::context;
+use minijinja::value::Serde;
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let Some(user) = ctx.user.clone() else {
+        return ctx.render("index.html", context! { hide_acting_as => true });
+    };
+    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let show = |t: Option<chrono::NaiveDateTime>| {
+        t.map(|t| format_datetime(t, tz))
+            .unwrap_or_else(|| "—".into())
+    };
+    let tokens: Vec<_> = store::app_sessions(&mut ctx.db, user.id, ctx.now)?
+        .into_iter()
+        .map(|s| {
+            context! { id => s.id, device => s.device, app_version => s.app_version,
+            last_use => show(s.last_use), expires => show(s.expires) }
+        })
+        .collect();
+    let card = match user.is_student {
+        true => student_card::load(&mut ctx.db, user.student_id)?,
+        false => None,
+    };
+    ctx.render(
+        "index.html",
+        context! {
+            hide_acting_as => true,
+            tokens,
+            student_card => Serde(card.as_ref().map(|c| &c.card)),
+            parents => Serde(card.as_ref().map(|c| &c.parents)),
+            groups => Serde(card.as_ref().map(|c| &c.groups)),
+        },
+    )
+}

@@ -1,0 +1,179 @@
+//! HTTP plumbing shared by the CGI adapter and the development server: the request and response
+//! types, form/query decoding and cookies. Nothing here knows about crmit's pages.
+
+pub mod cgi;
+pub mod dev_server;
+pub mod form;
+
+pub use form::Form;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Other,
+}
+
+impl Method {
+    pub fn parse(s: &str) -> Method {
+        match s {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// One request, whatever carried it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    /// The path below the site prefix, always starting with `/`, percent-decoded.
+    pub path: String,
+    /// The raw query string (without `?`).
+    pub query: String,
+    pub cookie_header: String,
+    pub content_type: String,
+    pub remote_addr: String,
+    pub https: bool,
+    pub host: String,
+    pub user_agent: String,
+    pub referer: String,
+    pub origin: String,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn new(method: Method, path: &str) -> Request {
+        Request {
+            method,
+            path: path.to_string(),
+            query: String::new(),
+            cookie_header: String::new(),
+            content_type: String::new(),
+            remote_addr: String::new(),
+            https: false,
+            host: String::new(),
+            user_agent: String::new(),
+            referer: String::new(),
+            origin: String::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        cookie::Cookie::split_parse(self.cookie_header.as_str())
+            .filter_map(Result::ok)
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_string())
+    }
+
+    /// The query string decoded; invalid encodings are a 400.
+    pub fn query_form(&self) -> Result<Form, form::FormError> {
+        Form::parse(self.query.as_bytes())
+    }
+
+    /// The urlencoded body, or an empty form for other content types.
+    pub fn body_form(&self) -> Result<Form, form::FormError> {
+        if self
+            .content_type
+            .starts_with("application/x-www-form-urlencoded")
+            || self.content_type.is_empty()
+        {
+            Form::parse(&self.body)
+        } else {
+            Err(form::FormError::ContentType)
+        }
+    }
+}
+
+/// Why a request could not even be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("тело запроса больше допустимого")]
+    TooLarge,
+    #[error("неверный запрос: {0}")]
+    Malformed(&'static str),
+    #[error("ошибка чтения запроса: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    pub fn html(status: u16, body: String) -> Response {
+        Response::new(status, "text/html; charset=utf-8", body)
+    }
+
+    pub fn text(status: u16, body: &str) -> Response {
+        Response::new(
+            status,
+            "text/plain; charset=utf-8",
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    /// 302 to an absolute path on this site (the caller adds the prefix).
+    pub fn redirect(location: &str) -> Response {
+        let mut r = Response::new(302, "text/html; charset=utf-8", Vec::new());
+        r.headers.push(("Location".into(), location.into()));
+        r
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Response {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.status < 400
+    }
+}
+
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    }
+}
+
+/// Percent-decodes a URL path; a path that does not decode to UTF-8 is refused.
+pub fn decode_path(raw: &str) -> Result<String, ReadError> {
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| ReadError::Malformed("путь не в UTF-8"))
+}

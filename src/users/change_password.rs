@@ -1,0 +1,60 @@
+//! `/users/change_password` (web-ui.md §3.5): the user's own password; ends app sessions, keeps
+//! this web session.
+
+use crate::app::forms::{Field, FormView, Kind, check_required};
+use crate::app::{AppError, Ctx};
+use crate::auth::{password, session};
+use crate::http::Response;
+use crate::users::{password_form, store};
+use minijinja::context;
+use minijinja::value::Serde;
+
+fn view(ctx: &Ctx) -> FormView {
+    let mut fields =
+        vec![Field::new(Kind::Password, "current_password", "текущий пароль").required()];
+    fields.extend(password_form::fields());
+    FormView::new(ctx.url("/users/change_password"), "изменить пароль", fields).with_cancel()
+}
+
+fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
+    ctx.render(
+        "users/change_password.html",
+        context! { form => Serde(form) },
+    )
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let form = view(ctx);
+    render(ctx, form)
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let mut form = view(ctx);
+    let submitted = ctx.form()?.clone();
+    let current = submitted.str("current_password");
+    check_required(&mut form, "current_password", current);
+    let Some(new_password) = password_form::validate(&mut form, &submitted) else {
+        return render(ctx, form);
+    };
+    let user = ctx.user()?.clone();
+    if !password::verify(&user.password_hash, current) {
+        ctx.flash("неверный старый пароль!");
+        return render(ctx, form);
+    }
+    let hash = password::hash(&new_password);
+    store::set_password(&mut ctx.db, user.id, &hash, false)?;
+    store::delete_access_tokens(&mut ctx.db, user.id)?;
+    // This session stays valid: it learns the new password's tag; other sessions end.
+    let binding = session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
+    let remember = ctx.session.claim().is_some_and(|c| c.remember);
+    let tag = session::password_tag(ctx.key(), &hash);
+    ctx.session.log_in(
+        user.id,
+        remember,
+        binding,
+        tag,
+        ctx.now.and_utc().timestamp(),
+    );
+    ctx.flash("ваш пароль изменен и все ваши сессии в мобильном приложении завершены");
+    Ok(ctx.redirect("/"))
+}

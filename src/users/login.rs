@@ -1,0 +1,121 @@
+//! `/users/login` (web-ui.md §3.1): the login form, throttled (decisions.md §11).
+
+use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
+use crate::app::{AppError, Ctx};
+use crate::auth::{Role, password, session, throttle, user};
+use crate::http::Response;
+use minijinja::context;
+use minijinja::value::Serde;
+
+fn view(ctx: &Ctx) -> FormView {
+    let action = match ctx.req.query.as_str() {
+        "" => ctx.url("/users/login"),
+        q => format!("{}?{q}", ctx.url("/users/login")),
+    };
+    FormView::new(
+        action,
+        "войти",
+        vec![
+            Field::new(Kind::Text, "login", "логин")
+                .required()
+                .max_length(64)
+                .attr("autocomplete", "username"),
+            Field::new(Kind::Password, "password", "пароль")
+                .required()
+                .attr("autocomplete", "current-password"),
+            Field::new(Kind::Checkbox, "remember", "запомнить меня"),
+        ],
+    )
+}
+
+fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
+    ctx.render("users/login.html", context! { form => Serde(form) })
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let form = view(ctx);
+    render(ctx, form)
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let mut form = view(ctx);
+    let submitted = ctx.form()?.clone();
+    form.fill(&submitted);
+    let (login, pass) = (submitted.str("login"), submitted.str("password"));
+    check_length(&mut form, "login", login, 1, 64);
+    check_required(&mut form, "password", pass);
+    if form.has_errors() {
+        return render(ctx, form);
+    }
+    let address = ctx.req.remote_addr.clone();
+    if let Some(until) = throttle::locked_until(&mut ctx.db, login, &address, ctx.now)? {
+        let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
+        ctx.flash(format!(
+            "слишком много неудачных попыток входа: попробуйте снова через {minutes} {}",
+            crate::time::plural(minutes, ["минуту", "минуты", "минут"])
+        ));
+        return render(ctx, form);
+    }
+    let account = user::account_by_login(&mut ctx.db, login)?
+        .filter(|a| password::verify(&a.password_hash, pass));
+    let Some(account) = account else {
+        throttle::record_failure(&mut ctx.db, login, &address, ctx.now)?;
+        ctx.flash("неверный логин или пароль!");
+        return render(ctx, form);
+    };
+    throttle::record_success(&mut ctx.db, login)?;
+    if !account.enabled {
+        ctx.flash("ваш аккаунт был отключен!");
+        return Ok(ctx.redirect("/users/login"));
+    }
+    crate::users::store::clear_force_ask_to_login(&mut ctx.db, account.id)?;
+    if account.role == Some(Role::Bot) || account.role.is_none() {
+        ctx.flash("боты не могут авторизовываться на сайте!");
+        return Ok(ctx.redirect("/users/login"));
+    }
+    let binding = session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
+    let tag = session::password_tag(ctx.key(), &account.password_hash);
+    let remember = submitted.flag("remember");
+    ctx.session.log_in(
+        account.id,
+        remember,
+        binding,
+        tag,
+        ctx.now.and_utc().timestamp(),
+    );
+    let next = ctx
+        .query()?
+        .get("next")
+        .filter(|n| is_local_path(n))
+        .map(str::to_string);
+    Ok(match next {
+        Some(next) => Response::redirect(&next),
+        None => ctx.redirect("/"),
+    })
+}
+
+/// `next` may only lead somewhere on this site (no `//host`, no scheme, no backslash tricks).
+fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_be_local() {
+        assert!(super::is_local_path("/users/students?page=2"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "",
+            "/a\nb",
+        ] {
+            assert!(!super::is_local_path(bad), "{bad}");
+        }
+    }
+}

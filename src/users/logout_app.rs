@@ -1,0 +1,26 @@
+//! Ending the user's own mobile-app sessions (web-ui.md §3.3–§3.4), as POST buttons on the index.
+
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::users::store;
+
+pub fn post_all(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let me = ctx.user()?.id;
+    store::delete_access_tokens(&mut ctx.db, me)?;
+    ctx.flash("все ваши сессии в мобильном приложении завершены");
+    Ok(ctx.redirect("/"))
+}
+
+pub fn post_one(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let me = ctx.user()?.id;
+    let token_id = ctx.params.id("token_id");
+    match store::access_token_owner(&mut ctx.db, token_id)? {
+        None => Err(AppError::NotFound),
+        Some(owner) if owner != me => Err(AppError::Forbidden),
+        Some(_) => {
+            store::delete_access_token(&mut ctx.db, token_id)?;
+            ctx.flash("ваша сессия в мобильном приложении завершена");
+            Ok(ctx.redirect("/"))
+        }
+    }
+}
