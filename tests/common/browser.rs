@@ -1,0 +1,379 @@
+//! A real browser for the tests: Debian's headless Chromium driven through `chromedriver` with the W3C
+//! WebDriver protocol (JSON over HTTP, spoken with ureq + serde_json). `chromedriver` listens on a free
+//! port of 127.0.0.1 and is stopped, with its browser, when the `Browser` is dropped.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::apache::{agent, free_port};
+
+pub const CHROMEDRIVER_BIN: &str = "/usr/bin/chromedriver";
+pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
+/// The key under which W3C WebDriver returns an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub struct Browser {
+    driver: Child,
+    agent: ureq::Agent,
+    base: String,
+    session: Option<String>,
+    _profile: tempfile::TempDir,
+    _driver_log: PathBuf,
+}
+
+/// A found element (its WebDriver id).
+#[derive(Debug, Clone)]
+pub struct Element(pub String);
+
+impl Browser {
+    pub fn start() -> Browser {
+        for bin in [CHROMEDRIVER_BIN, CHROMIUM_BIN] {
+            assert!(
+                Path::new(bin).exists(),
+                "{bin} is missing: install chromium and chromium-driver (scripts/test does)"
+            );
+        }
+        let profile = tempfile::Builder::new()
+            .prefix("crmit-chromium-")
+            .tempdir()
+            .expect("tempdir");
+        let user_data = profile.path().join("profile");
+        std::fs::create_dir(&user_data).unwrap();
+        let driver_log = profile.path().join("chromedriver.log");
+
+        let mut last_err = String::new();
+        for _attempt in 0..3 {
+            let port = free_port();
+            let mut driver = Command::new(CHROMEDRIVER_BIN)
+                .arg(format!("--port={port}"))
+                .arg(format!("--log-path={}", driver_log.display()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver");
+            let base = format!("http://127.0.0.1:{port}");
+            let agent = agent();
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let ready = loop {
+                if let Ok(Some(status)) = driver.try_wait() {
+                    break Err(format!("chromedriver exited with {status}"));
+                }
+                if let Ok(resp) = agent.get(&format!("{base}/status")).call() {
+                    if resp.status().is_success() {
+                        break Ok(());
+                    }
+                }
+                if Instant::now() > deadline {
+                    break Err("chromedriver did not answer /status".to_string());
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            };
+            if let Err(e) = ready {
+                last_err = e;
+                let _ = driver.kill();
+                let _ = driver.wait();
+                continue;
+            }
+            let mut browser = Browser {
+                driver,
+                agent,
+                base,
+                session: None,
+                _profile: profile,
+                _driver_log: driver_log,
+            };
+            browser.new_session(&user_data);
+            return browser;
+        }
+        panic!("chromedriver did not start: {last_err}");
+    }
+
+    fn new_session(&mut self, user_data: &Path) {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+            &format!("--user-data-dir={}", user_data.display()),
+        ];
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    // A confirm() before a POST (logout, deletions) is accepted like a user would.
+                    "unhandledPromptBehavior": "accept",
+                    "goog:chromeOptions": { "binary": CHROMIUM_BIN, "args": args },
+                }
+            }
+        });
+        let value = self.command("POST", "/session", Some(caps));
+        let id = value["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no sessionId in {value}"))
+            .to_string();
+        self.session = Some(id);
+    }
+
+    /// Sends one WebDriver command; returns its `value`, panicking on a WebDriver error.
+    pub fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_command(method, path, body).unwrap_or_else(|e| {
+            panic!("WebDriver {method} {path}: {e}\n{}", self.driver_log_tail())
+        })
+    }
+
+    /// Like `command`, giving back the WebDriver error instead of panicking.
+    pub fn try_command(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let url = format!("{}{path}", self.base);
+        let result = match method {
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => {
+                let text = body.unwrap_or_else(|| json!({})).to_string();
+                self.agent
+                    .post(&url)
+                    .header("Content-Type", "application/json")
+                    .send(text.as_bytes())
+            }
+        };
+        let resp = result.map_err(|e| format!("transport: {e}"))?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .into_body()
+            .with_config()
+            .limit(256 * 1024 * 1024)
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))?;
+        if status >= 400 {
+            return Err(format!(
+                "{status} {}: {}",
+                json["value"]["error"], json["value"]["message"]
+            ));
+        }
+        Ok(json["value"].clone())
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!(
+            "/session/{}{rest}",
+            self.session.as_deref().expect("session")
+        )
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.command(
+            "POST",
+            &self.session_path("/url"),
+            Some(json!({ "url": url })),
+        );
+    }
+
+    pub fn current_url(&self) -> String {
+        self.command("GET", &self.session_path("/url"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn title(&self) -> String {
+        self.command("GET", &self.session_path("/title"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn source(&self) -> String {
+        self.command("GET", &self.session_path("/source"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The visible text of the whole page.
+    pub fn page_text(&self) -> String {
+        let body = self.find("body");
+        self.text(&body)
+    }
+
+    pub fn try_find(&self, css: &str) -> Option<Element> {
+        let value = self
+            .try_command(
+                "POST",
+                &self.session_path("/element"),
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .ok()?;
+        value[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_string()))
+    }
+
+    pub fn find(&self, css: &str) -> Element {
+        self.try_find(css).unwrap_or_else(|| {
+            panic!(
+                "no element {css:?} on {}:\n{}",
+                self.current_url(),
+                self.source()
+            )
+        })
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<Element> {
+        let value = self.command(
+            "POST",
+            &self.session_path("/elements"),
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn send_keys(&self, el: &Element, text: &str) {
+        self.command(
+            "POST",
+            &self.session_path(&format!("/element/{}/value", el.0)),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    pub fn clear(&self, el: &Element) {
+        self.command(
+            "POST",
+            &self.session_path(&format!("/element/{}/clear", el.0)),
+            Some(json!({})),
+        );
+    }
+
+    pub fn click(&self, el: &Element) {
+        self.command(
+            "POST",
+            &self.session_path(&format!("/element/{}/click", el.0)),
+            Some(json!({})),
+        );
+    }
+
+    pub fn text(&self, el: &Element) -> String {
+        self.command(
+            "GET",
+            &self.session_path(&format!("/element/{}/text", el.0)),
+            None,
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    pub fn attribute(&self, el: &Element, name: &str) -> Option<String> {
+        self.command(
+            "GET",
+            &self.session_path(&format!("/element/{}/attribute/{name}", el.0)),
+            None,
+        )
+        .as_str()
+        .map(str::to_string)
+    }
+
+    /// The text of an open `alert`/`confirm` dialog, if any.
+    pub fn alert_text(&self) -> Option<String> {
+        self.try_command("GET", &self.session_path("/alert/text"), None)
+            .ok()
+            .map(|v| v.as_str().unwrap_or("").to_string())
+    }
+
+    pub fn accept_alert(&self) {
+        self.command("POST", &self.session_path("/alert/accept"), Some(json!({})));
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub fn execute(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            &self.session_path("/execute/sync"),
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
+    /// Saves a PNG screenshot of the viewport.
+    pub fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let value = self.command("GET", &self.session_path("/screenshot"), None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(value.as_str().expect("base64 screenshot"))
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG screenshot");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(path, png).unwrap();
+    }
+
+    /// Polls `cond` until it holds (true) or `timeout` passes (false).
+    pub fn wait_until(&self, timeout: Duration, mut cond: impl FnMut(&Browser) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if cond(self) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn driver_log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self._driver_log).unwrap_or_default();
+        let start = log.len().saturating_sub(4000);
+        let start = (start..log.len())
+            .find(|i| log.is_char_boundary(*i))
+            .unwrap_or(log.len());
+        format!("--- chromedriver log tail ---\n{}", &log[start..])
+    }
+}
+
+/// Where screenshots go: `target/screenshots/` of this repository.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("screenshots").join(name)
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(id) = self.session.take() {
+            // Closes Chromium; chromedriver itself is then killed.
+            let _ = self.try_command("DELETE", &format!("/session/{id}"), None);
+        }
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.driver.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.driver.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
