@@ -248,17 +248,3 @@ fn unknown_path_gets_the_binarys_404_page() {
         "Apache's own 404:\n{html}"
     );
 }
-
-#[test]
-fn the_binary_runs_as_cgi_at_its_own_path_too() {
-    // /cgi-bin/crmit/<path> is what the rewrite produces; requested directly it must work the same.
-    let db = TestDb::seeded();
-    let site = ApacheSite::start(&db);
-    let resp = site.client().get("/cgi-bin/crmit/users/login");
-    assert_eq!(resp.status, 200, "{}\n{}", resp.text(), site.error_log());
-    assert!(
-        resp.text().contains("name=\"csrf_token\""),
-        "{}",
-        resp.text()
-    );
-}
