@@ -1,0 +1,125 @@
+//! The app's session endpoints (rest-api.md §4.17, §4.22–§4.24): `login`, `logout`, `app_info`
+//! and `cabinet_info`.
+
+use super::ACTUAL_APP_BUILD_CODE;
+use super::groups::lessons_where;
+use super::json::{Body, bad_request, json, ok};
+use super::people::account_type;
+use super::token::{self, Allowed, authenticate};
+use crate::app::{AppError, Ctx};
+use crate::auth::user::{SeenWhere, account_by_login};
+use crate::auth::{Role, password, throttle};
+use crate::db;
+use crate::http::Response;
+use mysql::prelude::Queryable;
+use serde_json::json;
+
+/// The cabinet's number of last lessons when the app asks for none (or for nonsense).
+const DEFAULT_LAST_LESSONS: i64 = 10;
+
+/// Login's business errors: HTTP 400 with a JSON body the Android app maps to its messages.
+fn login_error(reason: &str) -> Response {
+    json(400, &json!({ "loginErrorReason": reason }))
+}
+
+const WRONG_LOGIN_OR_PASSWORD: &str = "WRONG_LOGIN_OR_PASSWORD";
+
+pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let body = Body::of(ctx)?;
+    let (login, pass) = (body.string("login")?, body.string("password")?);
+    let (device, app_version) = (body.string("device")?, body.string("appVersion")?);
+    let address = ctx.req.remote_addr.clone();
+    // Throttled (decisions.md §11): the app has no message for "try later", so the answer is the
+    // one for a wrong password, given without looking at the password at all.
+    if throttle::locked_until(&mut ctx.db, &login, &address, ctx.now)?.is_some() {
+        return Ok(login_error(WRONG_LOGIN_OR_PASSWORD));
+    }
+    let account = account_by_login(&mut ctx.db, &login)?
+        .filter(|a| password::verify(&a.password_hash, &pass));
+    match &account {
+        Some(_) => throttle::record_success(&mut ctx.db, &login)?,
+        None => throttle::record_failure(&mut ctx.db, &login, &address, ctx.now)?,
+    }
+    // The throttle's bookkeeping must survive the 400 answers below, which roll back.
+    db::commit(&mut ctx.db)?;
+    db::begin(&mut ctx.db)?;
+    let Some(account) = account else {
+        return Ok(login_error(WRONG_LOGIN_OR_PASSWORD));
+    };
+    if !account.enabled {
+        return Ok(login_error("ACCOUNT_DISABLED"));
+    }
+    let role = match account.role {
+        Some(Role::Student) => return Ok(login_error("STUDENT_ACCOUNT_IN_NOT_SUPPORTED")),
+        // A role row the code does not know: nothing the app could work with.
+        None => return Ok(login_error(WRONG_LOGIN_OR_PASSWORD)),
+        Some(role) => role,
+    };
+    let token = token::new_token();
+    token::insert(
+        &mut ctx.db,
+        ctx.config.security.secret_key.as_bytes(),
+        &token,
+        account.id,
+        ctx.now,
+        &device,
+        &app_version,
+    )?;
+    ctx.db.exec_drop(
+        "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
+        (ctx.now, SeenWhere::Android as i32, account.id),
+    )?;
+    Ok(json(
+        200,
+        &json!({
+            "accountType": account_type(Some(role)),
+            "detailsId": account.details_id,
+            "token": token,
+        }),
+    ))
+}
+
+pub fn logout(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, Allowed::AnyRole)?;
+    token::delete(&mut ctx.db, caller.token_id)?;
+    Ok(ok())
+}
+
+pub fn app_info(_ctx: &mut Ctx) -> Result<Response, AppError> {
+    Ok(json(
+        200,
+        &json!({ "actualAppBuildCode": ACTUAL_APP_BUILD_CODE }),
+    ))
+}
+
+pub fn cabinet_info(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, Allowed::Staff)?;
+    let body = Body::of(ctx)?;
+    let (device, app_version) = (body.string("device")?, body.string("appVersion")?);
+    let count = body.int("lastLessonsCount").unwrap_or(DEFAULT_LAST_LESSONS);
+    let count = u64::try_from(count).map_err(|_| bad_request())?;
+    token::set_device(&mut ctx.db, caller.token_id, &device, &app_version)?;
+    let today = super::today(ctx);
+    // Teachers see the lessons they conducted; masters and developers every lesson.
+    let lessons = if caller.is_master() {
+        lessons_where(
+            &mut ctx.db,
+            "l.date <= ? ORDER BY l.date DESC, l.id LIMIT ?",
+            vec![today.into(), count.into()],
+        )?
+    } else {
+        lessons_where(
+            &mut ctx.db,
+            "l.teacher_id = ? AND l.date <= ? ORDER BY l.date DESC, l.id LIMIT ?",
+            vec![caller.details_id.into(), today.into(), count.into()],
+        )?
+    };
+    Ok(json(
+        200,
+        &json!({
+            "actualAppBuildCode": ACTUAL_APP_BUILD_CODE,
+            "fio": caller.fio,
+            "lastLessons": lessons,
+        }),
+    ))
+}

@@ -1,0 +1,59 @@
+//! The `*_details/<id>` endpoints (rest-api.md §4.8–§4.14): one object by its details id, 404
+//! when there is none.
+
+use super::groups::{full_json, group};
+use super::json::json;
+use super::lists::sections_where;
+use super::people::{Staff, staff_by_id, student_full};
+use super::token::{Allowed, authenticate};
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use serde_json::Value;
+
+fn found(value: Option<Value>) -> Result<Response, AppError> {
+    value.map(|v| json(200, &v)).ok_or(AppError::NotFound)
+}
+
+pub fn student(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, Allowed::Staff)?;
+    let id = ctx.params.id("student_id");
+    found(student_full(&mut ctx.db, &caller, id)?)
+}
+
+pub fn group_details(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, Allowed::Staff)?;
+    let id = ctx.params.id("group_id");
+    let g = group(&mut ctx.db, &caller, id)?.ok_or(AppError::NotFound)?;
+    let today = super::today(ctx);
+    Ok(json(200, &full_json(&mut ctx.db, &caller, &g, today)?))
+}
+
+pub fn section(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, Allowed::Staff)?;
+    let id = ctx.params.id("section_id");
+    let sections = sections_where(&mut ctx.db, &caller, "id = ?", vec![id.into()])?;
+    found(sections.into_iter().next())
+}
+
+fn staff(ctx: &mut Ctx, allowed: Allowed, kind: Staff, param: &str) -> Result<Response, AppError> {
+    let caller = authenticate(ctx, allowed)?;
+    let id = ctx.params.id(param);
+    let today = super::today(ctx);
+    found(staff_by_id(&mut ctx.db, &caller, today, kind, id)?)
+}
+
+pub fn teacher(ctx: &mut Ctx) -> Result<Response, AppError> {
+    staff(ctx, Allowed::Staff, Staff::Teacher, "teacher_id")
+}
+
+pub fn master(ctx: &mut Ctx) -> Result<Response, AppError> {
+    staff(ctx, Allowed::Staff, Staff::Master, "master_id")
+}
+
+pub fn developer(ctx: &mut Ctx) -> Result<Response, AppError> {
+    staff(ctx, Allowed::Developer, Staff::Developer, "developer_id")
+}
+
+pub fn bot(ctx: &mut Ctx) -> Result<Response, AppError> {
+    staff(ctx, Allowed::Developer, Staff::Bot, "bot_id")
+}

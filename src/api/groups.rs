@@ -1,0 +1,177 @@
+//! Groups and lessons as the API shows them (rest-api.md §4.30): `GroupBrief`, `GroupFull`,
+//! `ScheduleItem`, `Lesson`, with the group sorting and masking rules of §1.7.
+
+use super::sql::at;
+use super::token::Caller;
+use crate::month::Month;
+use chrono::NaiveDate;
+use mysql::prelude::Queryable;
+use mysql::{Conn, Params, Row, Value as Db};
+use serde_json::{Value, json};
+
+/// The sum of unconfirmed payments is a subquery so that one query yields whole `GroupBrief`s.
+const GROUP_SELECT: &str = "SELECT g.id, g.name, g.teacher_id, t.fio, g.start_month, g.end_month,
+    CAST(COALESCE((SELECT SUM(p.value) FROM payments p
+        JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+        WHERE sig.group_id = g.id AND p.confirmed = 0), 0) AS SIGNED),
+    g.section_id
+    FROM `groups` g JOIN teachers t ON t.id = g.teacher_id";
+
+/// `sort_groups`: the caller's own groups first (teachers), newest first, then by name.
+const GROUP_ORDER: &str = "ORDER BY g.teacher_id != ?, g.start_month DESC, g.name, g.id";
+
+#[derive(Debug, Clone)]
+pub struct GroupBrief {
+    pub id: u32,
+    pub name: String,
+    pub teacher_id: u32,
+    pub teacher_fio: String,
+    pub start_month: i32,
+    pub end_month: i32,
+    pub sum_not_confirmed: i64,
+    pub section_id: u32,
+}
+
+impl GroupBrief {
+    fn from_row(row: &Row) -> mysql::Result<GroupBrief> {
+        Ok(GroupBrief {
+            id: at(row, 0)?,
+            name: at(row, 1)?,
+            teacher_id: at(row, 2)?,
+            teacher_fio: at(row, 3)?,
+            start_month: at(row, 4)?,
+            end_month: at(row, 5)?,
+            sum_not_confirmed: at(row, 6)?,
+            section_id: at(row, 7)?,
+        })
+    }
+
+    /// `sumNotConfirmed` is -1 for a group the caller cannot write.
+    pub fn json(&self, caller: &Caller) -> Value {
+        let sum = if caller.can_write_group(self.teacher_id) {
+            self.sum_not_confirmed
+        } else {
+            -1
+        };
+        json!({
+            "endMonth": self.end_month,
+            "id": self.id,
+            "name": self.name,
+            "startMonth": self.start_month,
+            "sumNotConfirmed": sum,
+            "teacherFio": self.teacher_fio,
+            "teacherId": self.teacher_id,
+        })
+    }
+}
+
+/// Groups matching `filter` (a fixed SQL condition on `g`, with its parameters), in the group
+/// sorting order, then `suffix` (paging) with its parameters.
+pub fn groups_where(
+    conn: &mut Conn,
+    caller: &Caller,
+    filter: &str,
+    mut params: Vec<Db>,
+    suffix: &str,
+    suffix_params: Vec<Db>,
+) -> mysql::Result<Vec<GroupBrief>> {
+    params.push(caller.teacher_id().into());
+    params.extend(suffix_params);
+    let rows: Vec<Row> = conn.exec(
+        format!("{GROUP_SELECT} WHERE {filter} {GROUP_ORDER} {suffix}"),
+        Params::Positional(params),
+    )?;
+    rows.iter().map(GroupBrief::from_row).collect()
+}
+
+pub fn group(conn: &mut Conn, caller: &Caller, id: u32) -> mysql::Result<Option<GroupBrief>> {
+    Ok(
+        groups_where(conn, caller, "g.id = ?", vec![id.into()], "", vec![])?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// The groups as a JSON list.
+pub fn list_json(groups: &[GroupBrief], caller: &Caller) -> Value {
+    Value::Array(groups.iter().map(|g| g.json(caller)).collect())
+}
+
+pub fn groups_json(
+    conn: &mut Conn,
+    caller: &Caller,
+    filter: &str,
+    params: Vec<Db>,
+) -> mysql::Result<Value> {
+    let groups = groups_where(conn, caller, filter, params, "", vec![])?;
+    Ok(list_json(&groups, caller))
+}
+
+/// `GroupFull`: the brief plus section, schedule, students and lessons done by `today`.
+pub fn full_json(
+    conn: &mut Conn,
+    caller: &Caller,
+    g: &GroupBrief,
+    today: NaiveDate,
+) -> mysql::Result<Value> {
+    let (section_name, students_count, lessons_done): (String, u64, u64) = conn
+        .exec_first(
+            "SELECT s.name,
+                (SELECT COUNT(*) FROM student_in_groups WHERE group_id = ?),
+                (SELECT COUNT(*) FROM lessons WHERE group_id = ? AND date <= ?)
+             FROM sections s WHERE s.id = ?",
+            (g.id, g.id, today, g.section_id),
+        )?
+        .unwrap_or_default();
+    let schedule: Vec<Value> = conn.exec_map(
+        "SELECT sg.day_of_week, st.time FROM schedule_groups sg
+         JOIN schedule_times st ON st.id = sg.schedule_time_id
+         WHERE sg.group_id = ?
+         ORDER BY sg.day_of_week, COALESCE(st.time, '25:59'), st.id",
+        (g.id,),
+        |(day, time): (i32, Option<String>)| json!({"dayOfWeek": day, "time": time}),
+    )?;
+    let mut v = g.json(caller);
+    let obj = v.as_object_mut().expect("a group is an object");
+    obj.insert("lessonsDoneCount".into(), lessons_done.into());
+    obj.insert("schedule".into(), schedule.into());
+    obj.insert("sectionId".into(), g.section_id.into());
+    obj.insert("sectionName".into(), section_name.into());
+    obj.insert("studentsCount".into(), students_count.into());
+    Ok(v)
+}
+
+/// `Lesson` rows: `anotherTeacherFio` names the conducting teacher when it is not the group's.
+const LESSON_SELECT: &str = "SELECT l.id, l.date, l.group_id, g.name, l.teacher_id,
+    IF(l.teacher_id != g.teacher_id, t.fio, NULL)
+    FROM lessons l JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id";
+
+fn lesson_json(row: &Row) -> mysql::Result<Value> {
+    let date: NaiveDate = at(row, 1)?;
+    Ok(json!({
+        "id": at::<u32>(row, 0)?,
+        "date": date.format("%Y-%m-%d").to_string(),
+        "groupId": at::<u32>(row, 2)?,
+        "groupName": at::<String>(row, 3)?,
+        "teacherId": at::<u32>(row, 4)?,
+        "anotherTeacherFio": at::<Option<String>>(row, 5)?,
+    }))
+}
+
+/// Lessons matching a fixed condition on `l`, in a fixed order.
+pub fn lessons_where(
+    conn: &mut Conn,
+    filter_and_order: &str,
+    params: Vec<Db>,
+) -> mysql::Result<Vec<Value>> {
+    let rows: Vec<Row> = conn.exec(
+        format!("{LESSON_SELECT} WHERE {filter_and_order}"),
+        Params::Positional(params),
+    )?;
+    rows.iter().map(lesson_json).collect()
+}
+
+/// The month number a lesson date falls in.
+pub fn month_of(date: NaiveDate) -> i32 {
+    Month::of_date(date).0
+}

@@ -1,0 +1,341 @@
+//! People as the API shows them (rest-api.md §4.30): `SystemUser`, `Master`/`Developer`/`Bot`,
+//! `Teacher`, `StudentBrief`, `StudentFull` and `Parent`.
+
+use super::groups::groups_json;
+use super::sql::{PAGE, at};
+use super::token::Caller;
+use crate::auth::Role;
+use chrono::NaiveDate;
+use mysql::prelude::Queryable;
+use mysql::{Conn, Params, Row, Value as Db};
+use serde_json::{Value, json};
+
+/// The `SystemUser` columns, always aliased `su` (users) and `r` (roles); six columns.
+pub const SU_COLUMNS: &str = "su.id, su.login, DATE_FORMAT(su.last_seen, '%Y-%m-%d %H:%i'), su.last_seen_where, su.enabled, r.name";
+pub const SU_JOIN: &str = "JOIN system_users su ON su.id = d.system_user_id
+    JOIN system_roles r ON r.id = su.system_role_id";
+
+/// The API's account type; a role name the code does not know counts as a student, as in the
+/// original's fall-through.
+pub fn account_type(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Developer) => "DEVELOPER",
+        Some(Role::Master) => "MASTER",
+        Some(Role::Teacher) => "TEACHER",
+        Some(Role::Bot) => "BOT",
+        Some(Role::Student) | None => "STUDENT",
+    }
+}
+
+/// `SystemUser` from the six `SU_COLUMNS` starting at column `i`.
+pub fn system_user_json(row: &Row, i: usize) -> mysql::Result<Value> {
+    let role_name: String = at(row, i + 5)?;
+    Ok(json!({
+        "accountType": account_type(Role::from_db_name(&role_name)),
+        "enabled": at::<bool>(row, i + 4)?,
+        "id": at::<u32>(row, i)?,
+        "lastSeen": at::<String>(row, i + 2)?,
+        "lastSeenWhere": at::<i32>(row, i + 3)?,
+        "login": at::<String>(row, i + 1)?,
+        "systemRoleName": role_name,
+    }))
+}
+
+/// The staff tables whose rows the API shows as `{fio, id, systemUser}` (teachers with more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staff {
+    Master,
+    Teacher,
+    Bot,
+    Developer,
+}
+
+impl Staff {
+    fn table(self) -> &'static str {
+        match self {
+            Staff::Master => "masters",
+            Staff::Teacher => "teachers",
+            Staff::Bot => "bots",
+            Staff::Developer => "developers",
+        }
+    }
+}
+
+/// Staff rows matching a fixed condition on `d`, ordered by fio, then `suffix` (paging).
+fn staff_where(
+    conn: &mut Conn,
+    caller: &Caller,
+    today: NaiveDate,
+    kind: Staff,
+    filter: &str,
+    params: Vec<Db>,
+) -> mysql::Result<Vec<Value>> {
+    let phone = if kind == Staff::Teacher {
+        "d.phone"
+    } else {
+        "''"
+    };
+    let sql = format!(
+        "SELECT d.id, d.fio, {phone}, {SU_COLUMNS} FROM {} d {SU_JOIN} WHERE {filter}",
+        kind.table()
+    );
+    let rows: Vec<Row> = conn.exec(sql, Params::Positional(params))?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: u32 = at(row, 0)?;
+        let mut v = json!({
+            "fio": at::<String>(row, 1)?,
+            "id": id,
+            "systemUser": system_user_json(row, 3)?,
+        });
+        if kind == Staff::Teacher {
+            let done: u64 = conn
+                .exec_first(
+                    "SELECT COUNT(*) FROM lessons WHERE teacher_id = ? AND date <= ?",
+                    (id, today),
+                )?
+                .unwrap_or(0);
+            let obj = v.as_object_mut().expect("an object");
+            obj.insert("phone".into(), at::<String>(row, 2)?.into());
+            obj.insert("lessonsDoneCount".into(), done.into());
+            obj.insert(
+                "groups".into(),
+                groups_json(conn, caller, "g.teacher_id = ?", vec![id.into()])?,
+            );
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// One page of a staff list, searched by fio.
+pub fn staff_list(
+    conn: &mut Conn,
+    caller: &Caller,
+    today: NaiveDate,
+    kind: Staff,
+    list: &super::sql::ListQuery,
+) -> mysql::Result<Vec<Value>> {
+    staff_where(
+        conn,
+        caller,
+        today,
+        kind,
+        &format!("LOWER(d.fio) LIKE LOWER(?) ORDER BY d.fio, d.id {PAGE}"),
+        list.params(),
+    )
+}
+
+pub fn staff_by_id(
+    conn: &mut Conn,
+    caller: &Caller,
+    today: NaiveDate,
+    kind: Staff,
+    id: u32,
+) -> mysql::Result<Option<Value>> {
+    Ok(
+        staff_where(conn, caller, today, kind, "d.id = ?", vec![id.into()])?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// Students, with the contact phone resolved: the student's own (may be NULL), the mother's or
+/// the father's; a missing parent gives "" (decisions.md §3).
+const STUDENT_SELECT: &str = "SELECT d.id, d.fio, d.filled, d.grade, d.shift, d.contact_phone, d.phone,
+    sc.id, sc.name,
+    (SELECT COUNT(*) FROM attendings a WHERE a.student_id = d.id AND a.state = 1),
+    d.birth_date, d.birth_place, d.registration_place, d.actual_address, d.additional_info,
+    d.known_from, c.name,
+    SU_COLUMNS
+    FROM students d JOIN schools sc ON sc.id = d.school_id JOIN citizenships c ON c.id = d.citizenship_id
+    SU_JOIN";
+const STUDENT_SU_AT: usize = 17;
+
+fn student_select() -> String {
+    STUDENT_SELECT
+        .replace("SU_COLUMNS", SU_COLUMNS)
+        .replace("SU_JOIN", SU_JOIN)
+}
+
+struct ParentRow {
+    is_mother: bool,
+    json: Value,
+    phone: String,
+}
+
+fn parents(conn: &mut Conn, student_id: u32) -> mysql::Result<Vec<ParentRow>> {
+    let rows: Vec<Row> = conn.exec(
+        "SELECT ps.is_mother, p.id, p.fio, p.phone, p.email, p.address, p.home_phone, p.vk_link,
+            p.notification_types
+         FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id = ?",
+        (student_id,),
+    )?;
+    rows.iter()
+        .map(|row| {
+            let bits: i64 = at(row, 8)?;
+            let kinds: Vec<&str> = [(1, "email"), (2, "ВКонтакте"), (4, "sms")]
+                .into_iter()
+                .filter(|(bit, _)| bits & bit != 0)
+                .map(|(_, name)| name)
+                .collect();
+            let phone: String = at(row, 3)?;
+            Ok(ParentRow {
+                is_mother: at(row, 0)?,
+                json: json!({
+                    "address": at::<Option<String>>(row, 5)?,
+                    "email": at::<Option<String>>(row, 4)?,
+                    "fio": at::<String>(row, 2)?,
+                    "homePhone": at::<Option<String>>(row, 6)?,
+                    "id": at::<u32>(row, 1)?,
+                    "notificationTypesString": kinds,
+                    "phone": phone,
+                    "vkLink": at::<Option<String>>(row, 7)?,
+                }),
+                phone,
+            })
+        })
+        .collect()
+}
+
+/// Students matching a fixed condition on `d` (`StudentBrief`, or `StudentFull` when `full`).
+fn students_where(
+    conn: &mut Conn,
+    caller: &Caller,
+    full: bool,
+    filter: &str,
+    params: Vec<Db>,
+) -> mysql::Result<Vec<Value>> {
+    let rows: Vec<Row> = conn.exec(
+        format!("{} WHERE {filter}", student_select()),
+        Params::Positional(params),
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: u32 = at(row, 0)?;
+        let parents = parents(conn, id)?;
+        let parent = |mother: bool| parents.iter().find(|p| p.is_mother == mother);
+        let (phone_number, phone_who): (Option<String>, Option<&str>) = match at::<i32>(row, 5)? {
+            1 => (at(row, 6)?, Some("ученик")),
+            2 => (
+                Some(parent(true).map(|p| p.phone.clone()).unwrap_or_default()),
+                Some("мать"),
+            ),
+            3 => (
+                Some(parent(false).map(|p| p.phone.clone()).unwrap_or_default()),
+                Some("отец"),
+            ),
+            _ => (None, None),
+        };
+        let groups = groups_json(
+            conn,
+            caller,
+            "g.id IN (SELECT group_id FROM student_in_groups WHERE student_id = ?)",
+            vec![id.into()],
+        )?;
+        let mut v = json!({
+            "contactPhoneNumber": phone_number,
+            "contactPhoneWho": phone_who,
+            "filled": at::<bool>(row, 2)?,
+            "fio": at::<String>(row, 1)?,
+            "grade": at::<String>(row, 3)?,
+            "groups": groups,
+            "id": id,
+            "lessonsAttendedCount": at::<u64>(row, 9)?,
+            "shift": at::<String>(row, 4)?,
+            "systemUser": system_user_json(row, STUDENT_SU_AT)?,
+        });
+        let obj = v.as_object_mut().expect("an object");
+        if full {
+            let birth: NaiveDate = at(row, 10)?;
+            obj.insert("actualAddress".into(), at::<String>(row, 13)?.into());
+            obj.insert(
+                "additionalInfo".into(),
+                at::<Option<String>>(row, 14)?.into(),
+            );
+            obj.insert(
+                "birthDate".into(),
+                birth.format("%Y-%m-%d").to_string().into(),
+            );
+            obj.insert("birthPlace".into(), at::<String>(row, 11)?.into());
+            obj.insert("citizenshipName".into(), at::<String>(row, 16)?.into());
+            obj.insert(
+                "father".into(),
+                parent(false).map_or(Value::Null, |p| p.json.clone()),
+            );
+            obj.insert("knownFrom".into(), at::<Option<String>>(row, 15)?.into());
+            obj.insert(
+                "mother".into(),
+                parent(true).map_or(Value::Null, |p| p.json.clone()),
+            );
+            obj.insert("phone".into(), at::<Option<String>>(row, 6)?.into());
+            obj.insert("registrationPlace".into(), at::<String>(row, 12)?.into());
+            obj.insert(
+                "school".into(),
+                json!({"id": at::<u32>(row, 7)?, "name": at::<String>(row, 8)?}),
+            );
+        } else {
+            obj.insert("schoolName".into(), at::<String>(row, 8)?.into());
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// One page of `students_list`: students not yet filled in first, then by fio.
+pub fn students_list(
+    conn: &mut Conn,
+    caller: &Caller,
+    list: &super::sql::ListQuery,
+) -> mysql::Result<Vec<Value>> {
+    students_where(
+        conn,
+        caller,
+        false,
+        &format!("LOWER(d.fio) LIKE LOWER(?) ORDER BY d.filled, d.fio, d.id {PAGE}"),
+        list.params(),
+    )
+}
+
+pub fn student_full(conn: &mut Conn, caller: &Caller, id: u32) -> mysql::Result<Option<Value>> {
+    Ok(
+        students_where(conn, caller, true, "d.id = ?", vec![id.into()])?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// A system user with their details row, whatever the role: `{detailsId, fio, systemUser}`.
+/// A user without a details row (a broken database) shows id 0 and an empty fio.
+pub fn owners_where(
+    conn: &mut Conn,
+    filter_and_order: &str,
+    params: Vec<Db>,
+) -> mysql::Result<Vec<(u32, Value)>> {
+    let rows: Vec<Row> = conn.exec(
+        format!(
+            "SELECT COALESCE(m.id, t.id, s.id, b.id, dv.id, 0),
+                COALESCE(m.fio, t.fio, s.fio, b.fio, dv.fio, ''), {SU_COLUMNS}
+             FROM system_users su JOIN system_roles r ON r.id = su.system_role_id
+             LEFT JOIN masters m ON m.system_user_id = su.id
+             LEFT JOIN teachers t ON t.system_user_id = su.id
+             LEFT JOIN students s ON s.system_user_id = su.id
+             LEFT JOIN bots b ON b.system_user_id = su.id
+             LEFT JOIN developers dv ON dv.system_user_id = su.id
+             WHERE {filter_and_order}"
+        ),
+        Params::Positional(params),
+    )?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                at(row, 2)?,
+                json!({
+                    "detailsId": at::<u32>(row, 0)?,
+                    "fio": at::<String>(row, 1)?,
+                    "systemUser": system_user_json(row, 2)?,
+                }),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,264 @@
+//! Access tokens (rest-api.md §1.5, §2; decisions.md §4, §7): issuing, hashing and the
+//! authentication pipeline every endpoint but `login` and `app_info` runs first.
+//!
+//! New tokens are stored as `h1$<hex HMAC-SHA256(secret_key, token)>` and found by one indexed
+//! query. Rows written by the original hold `b'<hex PBKDF2-SHA256(token, access_token_salt,
+//! 100000)>'`; such a row still authenticates and is re-stored in the fast format on first use,
+//! so the slow hash is paid at most once per token.
+
+use crate::app::{AppError, Ctx};
+use crate::auth::user::{SeenWhere, account_by_id};
+use crate::auth::{Role, hmac_sha256};
+use crate::db;
+use chrono::{Duration, NaiveDateTime};
+use mysql::Conn;
+use mysql::prelude::Queryable;
+
+/// A token lives this long after its last use (after login for developers).
+pub const LIFETIME_DAYS: i64 = 42;
+const LEGACY_ROUNDS: u32 = 100_000;
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub token_id: u32,
+    pub role: Role,
+    /// The id in the role's details table (teachers.id for a teacher, …).
+    pub details_id: u32,
+    pub fio: String,
+}
+
+impl Caller {
+    /// masters.id-style "is master": masters and developers.
+    pub fn is_master(&self) -> bool {
+        self.role.is_master()
+    }
+
+    /// The caller's teachers.id, 0 for everyone else (the group-sorting key of §1.7).
+    pub fn teacher_id(&self) -> u32 {
+        if self.role == Role::Teacher {
+            self.details_id
+        } else {
+            0
+        }
+    }
+
+    /// `can_user_write_group`: masters and developers always, a teacher only their own groups.
+    pub fn can_write_group(&self, group_teacher_id: u32) -> bool {
+        self.is_master() || (self.role == Role::Teacher && self.details_id == group_teacher_id)
+    }
+}
+
+/// Who may call an endpoint after authentication.
+#[derive(Debug, Clone, Copy)]
+pub enum Allowed {
+    /// Any valid token (logout).
+    AnyRole,
+    /// Masters, teachers and developers.
+    Staff,
+    Developer,
+}
+
+impl Allowed {
+    fn admits(self, caller: &Caller) -> bool {
+        match self {
+            Allowed::AnyRole => true,
+            Allowed::Staff => matches!(caller.role, Role::Master | Role::Teacher | Role::Developer),
+            Allowed::Developer => caller.role == Role::Developer,
+        }
+    }
+}
+
+/// The fast stored form of a token.
+pub fn fast_hash(secret_key: &[u8], token: &str) -> String {
+    format!(
+        "h1${}",
+        hex::encode(hmac_sha256(secret_key, token.as_bytes()))
+    )
+}
+
+/// The original's stored form: the Python repr of the hex bytes.
+fn legacy_hash(salt: &[u8], token: &str) -> String {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(token.as_bytes(), salt, LEGACY_ROUNDS, &mut out);
+    format!("b'{}'", hex::encode(out))
+}
+
+/// A fresh version-4 UUID in its canonical lowercase form, as the apps receive it.
+pub fn new_token() -> String {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).expect("the OS random number generator failed");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Stores a new token for the user (login).
+pub fn insert(
+    conn: &mut Conn,
+    secret_key: &[u8],
+    token: &str,
+    system_user_id: u32,
+    now: NaiveDateTime,
+    device: &str,
+    app_version: &str,
+) -> mysql::Result<()> {
+    conn.exec_drop(
+        "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            system_user_id,
+            now + Duration::days(LIFETIME_DAYS),
+            fast_hash(secret_key, token),
+            device,
+            now,
+            app_version,
+        ),
+    )
+}
+
+pub fn delete(conn: &mut Conn, token_id: u32) -> mysql::Result<()> {
+    conn.exec_drop("DELETE FROM access_tokens WHERE id = ?", (token_id,))
+}
+
+pub fn set_device(
+    conn: &mut Conn,
+    token_id: u32,
+    device: &str,
+    app_version: &str,
+) -> mysql::Result<()> {
+    conn.exec_drop(
+        "UPDATE access_tokens SET device = ?, app_version = ? WHERE id = ?",
+        (device, app_version, token_id),
+    )
+}
+
+/// The row of a presented token: (id, owner, already expired).
+type Found = (u32, u32, bool);
+
+fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option<Found>> {
+    conn.exec_first(
+        "SELECT id, system_user_id, expires < ? FROM access_tokens WHERE token_hash = ?",
+        (now, hash),
+    )
+}
+
+/// Finds the token by its fast hash, else by the legacy hash (re-storing it in the fast form).
+/// The legacy hash is computed only when legacy rows exist at all.
+fn lookup(ctx: &mut Ctx, token: &str) -> Result<Option<Found>, AppError> {
+    let fast = fast_hash(ctx.key(), token);
+    if let Some(found) = find(&mut ctx.db, &fast, ctx.now)? {
+        return Ok(Some(found));
+    }
+    let legacy_rows: Option<u8> = ctx
+        .db
+        .query_first("SELECT 1 FROM access_tokens WHERE token_hash LIKE 'b''%' LIMIT 1")?;
+    if legacy_rows.is_none() {
+        return Ok(None);
+    }
+    let legacy = legacy_hash(ctx.config.security.access_token_salt.as_bytes(), token);
+    let found = find(&mut ctx.db, &legacy, ctx.now)?;
+    if let Some((id, _, _)) = found {
+        ctx.db.exec_drop(
+            "UPDATE access_tokens SET token_hash = ? WHERE id = ?",
+            (fast, id),
+        )?;
+    }
+    Ok(found)
+}
+
+/// The authentication pipeline of rest-api.md §1.5, in its order: 401 for a missing, unknown or
+/// expired token or a disabled owner, then the sliding expiry and `last_seen` (non-developers),
+/// the owner's expired tokens deleted, and the role check (403).
+///
+/// The request runs in one transaction that the lifecycle rolls back on every error answer, yet
+/// the contract keeps this bookkeeping even when the answer is 401/403/404 (decisions.md §7).
+/// So it is committed here, and a new transaction is opened for the handler's own work.
+pub fn authenticate(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppError> {
+    let token = crate::api::json::Query::of(ctx)?
+        .str("access_token")
+        .map(str::to_string)
+        .ok_or(AppError::LoginRequired)?;
+    let outcome = check(ctx, &token);
+    db::commit(&mut ctx.db)?;
+    db::begin(&mut ctx.db)?;
+    let caller = outcome?;
+    if caller.role == Role::Developer {
+        ctx.acting_developer = true;
+    }
+    if allowed.admits(&caller) {
+        Ok(caller)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
+    let Some((token_id, user_id, expired)) = lookup(ctx, token)? else {
+        return Err(AppError::LoginRequired);
+    };
+    if expired {
+        delete(&mut ctx.db, token_id)?;
+        return Err(AppError::LoginRequired);
+    }
+    let account = account_by_id(&mut ctx.db, user_id)?;
+    let Some((account, role)) = account
+        .filter(|a| a.enabled)
+        .and_then(|a| a.role.map(|r| (a, r)))
+    else {
+        delete(&mut ctx.db, token_id)?;
+        return Err(AppError::LoginRequired);
+    };
+    let now = ctx.now;
+    if role != Role::Developer {
+        // Developers' tokens never slide and their visits are not tracked (rest-api.md §1.5 step 6).
+        ctx.db.exec_drop(
+            "UPDATE access_tokens SET last_use = ?, expires = ? WHERE id = ?",
+            (now, now + Duration::days(LIFETIME_DAYS), token_id),
+        )?;
+        ctx.db.exec_drop(
+            "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
+            (now, SeenWhere::Android as i32, user_id),
+        )?;
+    }
+    ctx.db.exec_drop(
+        "DELETE FROM access_tokens WHERE system_user_id = ? AND expires < ?",
+        (user_id, now),
+    )?;
+    Ok(Caller {
+        token_id,
+        role,
+        details_id: account.details_id,
+        fio: account.fio,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_hash_matches_the_original() {
+        assert_eq!(
+            legacy_hash(b"1918", "12345678-1234-4234-8234-1234567890ab"),
+            "b'6e00d9b1114e73a022556407cf96fe6fb5060bc19d7b1c17b64b6d2d57169496'"
+        );
+    }
+
+    #[test]
+    fn tokens_are_uuid4() {
+        let t = new_token();
+        assert_eq!(t.len(), 36);
+        assert_eq!(&t[14..15], "4");
+        assert!("89ab".contains(&t[19..20]));
+        assert_ne!(t, new_token());
+    }
+}
