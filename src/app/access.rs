@@ -1,0 +1,70 @@
+//! Per-group access (web-ui.md §1.1 `check_access_group_write`): a missing group is 404; writing
+//! needs a "group writer" — masters and developers always, a teacher only for his own groups.
+
+use super::{AppError, Ctx};
+use crate::auth::{CurrentUser, Role};
+use crate::month::Month;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+/// A group with what access checks and money rules need.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRef {
+    pub id: u32,
+    pub name: String,
+    pub section_id: u32,
+    /// The group's current teacher (`groups.teacher_id`).
+    pub teacher_id: u32,
+    pub start_month: Month,
+    pub end_month: Month,
+    /// The section's monthly price in rubles.
+    pub price: i32,
+    /// The current user may change this group's lessons, attendance and payments.
+    pub writable: bool,
+}
+
+impl GroupRef {
+    pub fn has_month(&self, month: Month) -> bool {
+        self.start_month <= month && month <= self.end_month
+    }
+
+    /// Every month of the group period, in order.
+    pub fn months(&self) -> impl Iterator<Item = Month> + use<> {
+        (self.start_month.0..=self.end_month.0).map(Month)
+    }
+}
+
+/// `can_user_write_group`.
+pub fn can_write_group(user: &CurrentUser, group_teacher_id: u32) -> bool {
+    user.is_master || (user.role == Role::Teacher && user.teacher_id == group_teacher_id)
+}
+
+/// The group for a page any staff member may view: 404 when missing; `writable` says whether the
+/// user may also change it.
+pub fn group_for_read(ctx: &mut Ctx, group_id: u32) -> Result<GroupRef, AppError> {
+    let row: Option<(u32, String, u32, u32, i32, i32, i32)> = ctx.db.exec_first(
+        "SELECT g.id, g.name, g.section_id, g.teacher_id, g.start_month, g.end_month, s.price
+         FROM `groups` g JOIN sections s ON s.id = g.section_id WHERE g.id = ?",
+        (group_id,),
+    )?;
+    let (id, name, section_id, teacher_id, start, end, price) = row.ok_or(AppError::NotFound)?;
+    Ok(GroupRef {
+        id,
+        name,
+        section_id,
+        teacher_id,
+        start_month: Month(start),
+        end_month: Month(end),
+        price,
+        writable: can_write_group(ctx.user()?, teacher_id),
+    })
+}
+
+/// The group for a page or action only its writers may use: 404 when missing, 403 otherwise.
+pub fn group_for_write(ctx: &mut Ctx, group_id: u32) -> Result<GroupRef, AppError> {
+    let group = group_for_read(ctx, group_id)?;
+    if !group.writable {
+        return Err(AppError::Forbidden);
+    }
+    Ok(group)
+}
