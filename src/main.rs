@@ -11,6 +11,7 @@ mod home;
 mod http;
 mod messages;
 mod month;
+mod structure;
 mod time;
 mod users;
 

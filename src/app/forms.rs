@@ -16,6 +16,8 @@ pub struct SelectOption {
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Text,
+    /// `<input type="number">`; the server parses and range-checks the text again.
+    Number,
     Password,
     Checkbox,
 }
@@ -98,7 +100,7 @@ impl FormView {
             match f.kind {
                 Kind::Checkbox => f.checked = form.flag(f.name),
                 Kind::Password => {}
-                Kind::Text => f.value = form.str(f.name).to_string(),
+                Kind::Text | Kind::Number => f.value = form.str(f.name).to_string(),
             }
         }
     }

@@ -2,10 +2,10 @@
 //! and current user, access checks, CSRF, one transaction around the handler, the developer's
 //! read-only mode, visit counting and the error pages.
 
-pub mod access;
 pub mod assets;
 pub mod error;
 pub mod forms;
+pub mod list;
 pub mod render;
 pub mod routes;
 

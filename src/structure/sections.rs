@@ -1,0 +1,147 @@
+//! Sections (web-ui.md §4.5): a name, a monthly price, the groups that teach it.
+
+use crate::app::AppError;
+use crate::app::list::{self, ListQuery};
+use crate::auth::CurrentUser;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+pub const TABLE: &str = "sections";
+pub const TAKEN: &str = "секция с Таким названием уже существует!";
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub id: u32,
+    pub name: String,
+    pub price: i32,
+    pub groups: Vec<GroupRef>,
+    /// Why the section cannot be deleted; `None` when it can.
+    pub blocked: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupRef {
+    pub name: String,
+    /// `search=<name>`: the groups list finds it.
+    pub search_group: String,
+    /// A teacher's own group.
+    pub mine: bool,
+    pub teacher_fio: String,
+    /// `search=<fio>`: the teachers list finds the teacher.
+    pub search_teacher: String,
+    pub teacher_enabled: bool,
+    /// The teacher is the current user.
+    pub teacher_is_me: bool,
+}
+
+/// The removability rule of §1.10: no groups and no candidates' preferences.
+fn blocker(has_groups: bool, has_preferences: bool) -> Option<&'static str> {
+    if has_groups {
+        Some("у секции есть группы")
+    } else if has_preferences {
+        Some("секцию выбрали кандидаты")
+    } else {
+        None
+    }
+}
+
+const USAGE: &str = "EXISTS(SELECT 1 FROM `groups` g WHERE g.section_id = s.id),
+     EXISTS(SELECT 1 FROM section_preferences p WHERE p.section_id = s.id)";
+
+/// One page of sections ordered by name, each with its groups, and the number matching the search.
+pub fn page(db: &mut Conn, q: &ListQuery, me: &CurrentUser) -> Result<(Vec<Row>, u64), AppError> {
+    let cond = list::like("s.name");
+    let total = list::count_matching(db, "sections s", "s.name", q)?;
+    let (limit, offset) = q.limit();
+    let found: Vec<(u32, String, i32, bool, bool)> = db.exec(
+        format!(
+            "SELECT s.id, s.name, s.price, {USAGE} FROM sections s WHERE {cond}
+             ORDER BY s.name, s.id LIMIT ? OFFSET ?"
+        ),
+        (q.like(), limit, offset),
+    )?;
+    let mut rows = Vec::with_capacity(found.len());
+    for (id, name, price, has_groups, has_preferences) in found {
+        rows.push(Row {
+            id,
+            name,
+            price,
+            groups: groups(db, id, me)?,
+            blocked: blocker(has_groups, has_preferences),
+        });
+    }
+    Ok((rows, total))
+}
+
+/// The section's groups in the "for current user" order (§1.6): a teacher's own first, then the
+/// latest start, then the name.
+fn groups(db: &mut Conn, section_id: u32, me: &CurrentUser) -> Result<Vec<GroupRef>, AppError> {
+    let rows: Vec<(String, u32, String, bool, u32)> = db.exec(
+        "SELECT g.name, g.teacher_id, t.fio, su.enabled, su.id
+         FROM `groups` g
+         JOIN teachers t ON t.id = g.teacher_id
+         JOIN system_users su ON su.id = t.system_user_id
+         WHERE g.section_id = ?
+         ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name",
+        (section_id, me.teacher_id),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(name, teacher_id, teacher_fio, teacher_enabled, user_id)| GroupRef {
+                search_group: search_query(&name),
+                name,
+                mine: me.is_teacher && teacher_id == me.teacher_id,
+                search_teacher: search_query(&teacher_fio),
+                teacher_fio,
+                teacher_enabled,
+                teacher_is_me: user_id == me.id,
+            },
+        )
+        .collect())
+}
+
+fn search_query(text: &str) -> String {
+    serde_urlencoded::to_string([("search", text)]).unwrap_or_default()
+}
+
+pub struct Section {
+    pub name: String,
+    pub price: i32,
+}
+
+pub fn find(db: &mut Conn, id: u32) -> Result<Option<Section>, AppError> {
+    let row: Option<(String, i32)> =
+        db.exec_first("SELECT name, price FROM sections WHERE id = ?", (id,))?;
+    Ok(row.map(|(name, price)| Section { name, price }))
+}
+
+/// A section about to be deleted, locked, with the reason it must stay. The lock makes a group
+/// saved meanwhile wait for this transaction (its foreign key check reads the row).
+pub fn lock(db: &mut Conn, id: u32) -> Result<Option<(String, Option<&'static str>)>, AppError> {
+    let row: Option<(String, bool, bool)> = db.exec_first(
+        format!("SELECT s.name, {USAGE} FROM sections s WHERE s.id = ? FOR UPDATE"),
+        (id,),
+    )?;
+    Ok(row.map(|(name, g, p)| (name, blocker(g, p))))
+}
+
+pub fn insert(db: &mut Conn, name: &str, price: i32) -> Result<(), mysql::Error> {
+    db.exec_drop(
+        "INSERT INTO sections (name, price) VALUES (?, ?)",
+        (name, price),
+    )
+}
+
+/// Existing payments keep their values when the price changes (§4.5).
+pub fn update(db: &mut Conn, id: u32, name: &str, price: i32) -> Result<(), mysql::Error> {
+    db.exec_drop(
+        "UPDATE sections SET name = ?, price = ? WHERE id = ?",
+        (name, price, id),
+    )
+}
+
+pub fn delete(db: &mut Conn, id: u32) -> Result<(), AppError> {
+    Ok(db.exec_drop("DELETE FROM sections WHERE id = ?", (id,))?)
+}
