@@ -2,6 +2,7 @@
 //! and current user, access checks, CSRF, one transaction around the handler, the developer's
 //! read-only mode, visit counting and the error pages.
 
+pub mod access;
 pub mod assets;
 pub mod error;
 pub mod forms;
