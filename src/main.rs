@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod config;
 mod db;
+mod dev;
 mod home;
 mod http;
 mod messages;

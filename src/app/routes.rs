@@ -6,7 +6,7 @@ use super::Ctx;
 use super::error::AppError;
 use crate::auth::Role::{self, Developer as D, Master as M, Student as S, Teacher as T};
 use crate::http::{Method, Response};
-use crate::{home, users};
+use crate::{dev, home, users};
 
 pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
 
@@ -95,6 +95,25 @@ pub static ROUTES: &[Route] = &[
         MDT,
         users::logout_app::post_one,
     )),
+    // Developer tools and the dump (web-ui.md §2.2–§2.6, decisions.md §16).
+    get("/anth", MD, dev::anth::get),
+    get("/dump", MD, dev::dump::get),
+    get(
+        "/check_db_integrity",
+        DEV,
+        dev::check_integrity::main_rules,
+    ),
+    get(
+        "/check_db_integrity/attengings_correct_group_of_students",
+        DEV,
+        dev::check_integrity::attendings_in_own_groups,
+    ),
+    get(
+        "/check_db_integrity/notifications_and_messages",
+        DEV,
+        dev::check_integrity::notifications_and_messages,
+    ),
+    get("/visit_stats", DEV, dev::visit_stats::get),
     // REST API v1.1.0 for the apps (rest-api.md §4); handlers authenticate the token themselves.
     persists(post(
         "/api/v1.1.0/login",

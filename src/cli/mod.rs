@@ -1,6 +1,8 @@
 //! The command line: a declarative list of subcommands, one file each.
 
 pub mod cgi;
+mod check_integrity;
+mod dump;
 mod init_config;
 mod install_static;
 mod migrate;
@@ -41,6 +43,10 @@ enum Command {
     SetPassword(set_password::Args),
     /// Write the CSS/JS files into DIR/static/ so that Apache serves them directly
     InstallStatic(install_static::Args),
+    /// Run every integrity check; prints the problems and exits 1 when there are any
+    CheckIntegrity(check_integrity::Args),
+    /// Write the JSON dump into [dump] dir and keep the newest [dump] keep files (for cron)
+    Dump(dump::Args),
 }
 
 /// A command's failure: one line for the administrator, and a non-zero exit.
@@ -80,6 +86,8 @@ pub fn run() -> ExitCode {
                 Command::Migrate(args) => migrate::run(&config, args),
                 Command::SeedStubModels(args) => seed_stub_models::run(&config, args),
                 Command::SetPassword(args) => set_password::run(&config, args),
+                Command::CheckIntegrity(args) => check_integrity::run(&config, args),
+                Command::Dump(args) => dump::run(&config, args),
                 Command::InitConfig(_) | Command::InstallStatic(_) => unreachable!("handled above"),
             },
         },

@@ -1,0 +1,99 @@
+//! `crmit dump` (decisions.md §18), for cron: reads the database directly and writes
+//! `<dir>/<YYYY-MM-DD HH:MM:SS>.json` (local time of the configured zone) in the dump format, then
+//! keeps only the newest `keep` dumps (`keep = 0` keeps all). `dir` is relative to the config
+//! file's directory. Mailing the dump is not implemented yet: `mail_to` only earns a warning.
+
+use super::CmdResult;
+use crate::config::Config;
+use crate::db;
+use crate::dev::dump::document;
+use chrono::TimeZone;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// `strftime` pattern of a dump's file stem; names in this format sort chronologically.
+const NAME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+pub fn run(config: &Config, _args: Args) -> CmdResult {
+    let tz = config.time_zone().map_err(|e| e.to_string())?;
+    let dir = dump_dir(config);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("не удалось создать каталог {}: {e}", dir.display()))?;
+    let now = chrono::Utc::now().naive_utc();
+    let mut conn = super::connect(config)?;
+    let body = db::in_transaction(&mut conn, |conn| document(conn, now))?;
+    let name = format!("{}.json", tz.from_utc_datetime(&now).format(NAME_FORMAT));
+    let path = dir.join(&name);
+    // Written beside and renamed, so a failed run never leaves a truncated dump behind.
+    let partial = dir.join(format!(".{name}.part"));
+    std::fs::write(&partial, &body)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            format!("не удалось записать {}: {e}", path.display())
+        })?;
+    let removed = rotate(&dir, config.dump.keep)?;
+    println!("дамп записан: {}", path.display());
+    if removed > 0 {
+        println!("удалено старых дампов: {removed}");
+    }
+    if !config.dump.mail_to.is_empty() {
+        eprintln!("crmit: отправка дампа по почте не поддерживается, mail_to не используется");
+    }
+    Ok(())
+}
+
+fn dump_dir(config: &Config) -> PathBuf {
+    let base = config.path.parent().unwrap_or(Path::new(""));
+    base.join(&config.dump.dir)
+}
+
+/// Deletes all but the newest `keep` dumps; other files in the directory are never touched.
+fn rotate(dir: &Path, keep: usize) -> Result<usize, String> {
+    if keep == 0 {
+        return Ok(0);
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("не удалось прочитать {}: {e}", dir.display()))?;
+    let mut dumps: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_dump_name)
+        })
+        .collect();
+    dumps.sort();
+    let excess = dumps.len().saturating_sub(keep);
+    for old in &dumps[..excess] {
+        std::fs::remove_file(old)
+            .map_err(|e| format!("не удалось удалить старый дамп {}: {e}", old.display()))?;
+    }
+    Ok(excess)
+}
+
+fn is_dump_name(name: &str) -> bool {
+    name.strip_suffix(".json")
+        .is_some_and(|stem| chrono::NaiveDateTime::parse_from_str(stem, NAME_FORMAT).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dump_names_are_rotated() {
+        assert!(is_dump_name("2019-07-20 10:00:00.json"));
+        for other in [
+            "notes.json",
+            "2019-07-20 10:00:00.json.part",
+            ".2019-07-20 10:00:00.json.part",
+            "2019-07-20.json",
+        ] {
+            assert!(!is_dump_name(other), "{other}");
+        }
+    }
+}

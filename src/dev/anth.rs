@@ -1,0 +1,10 @@
+//! `GET /anth` — «ещё» (web-ui.md §2.2): links to the rarely used pages; the template shows the
+//! developer's tools only to developers.
+
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use minijinja::context;
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    ctx.render("anth.html", context! {})
+}
