@@ -109,6 +109,8 @@ fn school_create_search_edit_delete() {
     let html = web.get("/structure/schools").text();
     assert!(html.contains("школа Лицей №2 удалена"));
     assert_eq!(db.count("schools"), 1);
+    // Deleting is never a GET.
+    assert_eq!(web.get(&delete).status, 405);
     // Gone: edit and delete answer 404.
     assert_eq!(web.get(&edit).status, 404);
     assert_eq!(
@@ -285,6 +287,13 @@ fn sections_list_form_rules_and_removability() {
     assert!(html.contains("/users/teachers?search="));
     assert!(html.contains("title=\"нельзя удалить: у секции есть группы\""));
 
+    assert_eq!(web.get("/structure/section/999999").status, 404);
+    let r = web.submit(
+        "/structure/section",
+        "/structure/section/999999",
+        &[("name", "нет"), ("price", "10")],
+    );
+    assert_eq!(r.status, 404);
     let form = web.get("/structure/section").text();
     assert!(form.contains("создание секции"));
     assert!(form.contains("название секции"));
