@@ -12,7 +12,10 @@ mod home;
 mod http;
 mod messages;
 mod month;
+mod payments;
+mod schedule;
 mod structure;
+mod student;
 mod time;
 mod users;
 

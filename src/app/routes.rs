@@ -251,6 +251,18 @@ pub static ROUTES: &[Route] = &[
         crate::api::schedule::get,
     ),
     // end of REST API v1.1.0
+    // payments grid, timetable, student cabinet (web-ui.md §7, §9, §10)
+    get(
+        "/payments/group/{group_id}",
+        MDT,
+        crate::payments::group_grid::get,
+    ),
+    post(
+        "/payments/group/{group_id}",
+        MDT,
+        crate::payments::group_grid::post,
+    ),
+    // end of payments grid, timetable, student cabinet
 ];
 
 /// Path parameters of the matched route, in pattern order.

@@ -1,0 +1,253 @@
+//! `/payments/group/<group_id>` (web-ui.md §7.1): the payments of every member for every month
+//! of the group, saved in one POST that writes only the cells the visitor changed. Only masters
+//! and developers confirm; a confirmed payment is frozen for everybody else.
+
+use super::cell_form::{CellFields, encode_shown, read_cell};
+use super::store::{self, Cell, Member, Payment, Saved, max_value};
+use crate::app::access::{GroupRef, group_for_write};
+use crate::app::{AppError, Ctx};
+use crate::http::{Form, Response};
+use crate::month::Month;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// «confirmed / paid or confirmed / cells», green when everything is confirmed.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+struct Count {
+    confirmed: u32,
+    paid: u32,
+    all: u32,
+}
+
+impl Count {
+    fn add(&mut self, cell: &Cell) {
+        self.confirmed += u32::from(cell.confirmed);
+        self.paid += u32::from(cell.is_paid());
+        self.all += 1;
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CellView {
+    /// `<month>_<student-in-group id>`, the suffix of the cell's field names.
+    key: String,
+    label: String,
+    in_period: bool,
+    max: i32,
+    /// Shown as confirmed: value, cash and comment are fixed text.
+    confirmed: bool,
+    value: String,
+    cash: bool,
+    comment: String,
+    conf_ticked: bool,
+    /// The hidden «was shown» state.
+    shown: String,
+}
+
+#[derive(Debug, Serialize)]
+struct RowView {
+    member: Member,
+    cells: Vec<CellView>,
+    total: Count,
+}
+
+/// The page's data from the database.
+struct Grid {
+    members: Vec<Member>,
+    payments: HashMap<(u32, i32), Payment>,
+}
+
+impl Grid {
+    fn load(ctx: &mut Ctx, group: &GroupRef) -> Result<Grid, AppError> {
+        Ok(Grid {
+            members: store::members(&mut ctx.db, group.id)?,
+            payments: store::payments_of_group(&mut ctx.db, group.id)?,
+        })
+    }
+
+    fn stored(&self, member: &Member, month: Month) -> Option<&Cell> {
+        self.payments.get(&(member.id, month.0)).map(|p| &p.cell)
+    }
+
+    /// Every cell inside a member's period: (member, month, its key, its maximum).
+    fn cells<'a>(
+        &'a self,
+        group: &'a GroupRef,
+    ) -> impl Iterator<Item = (&'a Member, Month, String, i32)> + 'a {
+        group.months().flat_map(move |m| {
+            self.members
+                .iter()
+                .filter(move |s| s.in_month(m))
+                .map(move |s| {
+                    (
+                        s,
+                        m,
+                        format!("{}_{}", m.0, s.id),
+                        max_value(group.price, s.discount),
+                    )
+                })
+        })
+    }
+}
+
+fn cell_label(member: &Member, month: Month) -> String {
+    format!("{}, {}", member.fio, month.name())
+}
+
+/// The rows as stored, or — after refused input — as the visitor typed them.
+fn rows(group: &GroupRef, grid: &Grid, posted: Option<&Form>) -> Vec<RowView> {
+    grid.members
+        .iter()
+        .map(|member| {
+            let mut total = Count::default();
+            let cells = group
+                .months()
+                .map(|m| {
+                    let key = format!("{}_{}", m.0, member.id);
+                    let stored = grid.stored(member, m).cloned().unwrap_or_default();
+                    if member.in_month(m) {
+                        total.add(&stored);
+                    }
+                    let mut view = CellView {
+                        label: cell_label(member, m),
+                        in_period: member.in_month(m),
+                        max: max_value(group.price, member.discount),
+                        confirmed: stored.confirmed,
+                        value: stored.value.to_string(),
+                        cash: stored.cash,
+                        comment: stored.comment.clone(),
+                        conf_ticked: stored.confirmed,
+                        shown: encode_shown(&stored),
+                        key,
+                    };
+                    if let Some(form) = posted {
+                        echo_input(&mut view, form);
+                    }
+                    view
+                })
+                .collect();
+            RowView {
+                member: member.clone(),
+                cells,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// Puts the visitor's input back into a cell that is not fixed, keeping what it was shown as.
+fn echo_input(view: &mut CellView, form: &Form) {
+    let names = CellFields::with_key(&view.key);
+    if let Some(shown) = form.get(&names.shown) {
+        view.shown = shown.to_string();
+    }
+    if let Some(conf) = &names.confirm {
+        view.conf_ticked = form.flag(conf);
+    }
+    if !view.confirmed {
+        view.value = form.str(&names.value).to_string();
+        view.cash = form.flag(&names.cash);
+        view.comment = form.str(&names.comment).to_string();
+    }
+}
+
+/// Per month and over everything: the footer of the grid.
+fn month_totals(group: &GroupRef, grid: &Grid) -> (Vec<Count>, Count) {
+    let mut all = Count::default();
+    let months = group
+        .months()
+        .map(|m| {
+            let mut count = Count::default();
+            for member in grid.members.iter().filter(|s| s.in_month(m)) {
+                let cell = grid.stored(member, m).cloned().unwrap_or_default();
+                count.add(&cell);
+                all.add(&cell);
+            }
+            count
+        })
+        .collect();
+    (months, all)
+}
+
+fn render(
+    ctx: &mut Ctx,
+    group: &GroupRef,
+    grid: &Grid,
+    posted: Option<&Form>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let unconfirmed = match user.is_teacher {
+        true => store::unconfirmed_sums(&mut ctx.db, user.teacher_id)?,
+        false => Vec::new(),
+    };
+    let unconfirmed_total: i64 = unconfirmed.iter().map(|g| g.sum).sum();
+    let (month_totals, grand_total) = month_totals(group, grid);
+    let months: Vec<String> = group.months().map(Month::name).collect();
+    let rows = rows(group, grid, posted);
+    let page = context! {
+        group => Serde(group),
+        group_link => crate::payments::groups_list_url(ctx, &group.name),
+        months,
+        rows => Serde(rows),
+        month_totals => Serde(month_totals),
+        grand_total => Serde(grand_total),
+        can_confirm => user.is_master,
+        unconfirmed => Serde(unconfirmed),
+        unconfirmed_total,
+        errors,
+        action => ctx.url(&format!("/payments/group/{}", group.id)),
+    };
+    ctx.render("payments/payments_in_group.html", page)
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let grid = Grid::load(ctx, &group)?;
+    render(ctx, &group, &grid, None, Vec::new())
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let can_confirm = ctx.user()?.is_master;
+    let form = ctx.form()?.clone();
+    let grid = Grid::load(ctx, &group)?;
+    // Every cell is read before anything is written: one bad amount and nothing is saved.
+    let mut submitted = Vec::new();
+    let mut errors = Vec::new();
+    for (member, month, key, max) in grid.cells(&group) {
+        let names = CellFields::with_key(&key);
+        match read_cell(
+            &form,
+            &names,
+            (member.id, month),
+            max,
+            grid.stored(member, month),
+        ) {
+            Ok(cell) => submitted.push((cell_label(member, month), cell)),
+            Err(message) => errors.push(format!("{}: {message}", cell_label(member, month))),
+        }
+    }
+    if !errors.is_empty() {
+        return render(ctx, &group, &grid, Some(&form), errors);
+    }
+    let mut not_saved = Vec::new();
+    for (label, cell) in &submitted {
+        let current = grid.payments.get(&(cell.student_in_group_id, cell.month.0));
+        match store::save_cell(&mut ctx.db, current, cell, can_confirm)? {
+            Saved::Unchanged | Saved::Written => {}
+            Saved::Stale => not_saved.push(format!("{label} (изменено другим пользователем)")),
+            Saved::Frozen => not_saved.push(format!("{label} (платёж подтверждён)")),
+        }
+    }
+    crate::payments::flash_saved(ctx, format!("оплата в группе {} сохранена.", group.name));
+    if !not_saved.is_empty() {
+        ctx.flash(format!(
+            "не сохранено, обновите страницу и проверьте: {}",
+            not_saved.join("; ")
+        ));
+    }
+    Ok(ctx.redirect(&format!("/payments/group/{}", group.id)))
+}

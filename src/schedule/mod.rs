@@ -1,0 +1,1 @@
+//! Blueprint `schedule` (web-ui.md §9): the weekly timetable.

@@ -1,0 +1,1 @@
+//! Blueprint `student` (web-ui.md §10): the student's own cabinet.
