@@ -173,3 +173,51 @@ fn cli_dump_failure_is_one_line_and_non_zero() {
     );
     assert!(!db.dir.path().join("blocker/dumps").exists());
 }
+
+#[test]
+fn bad_stored_values_stay_visible_instead_of_failing() {
+    // The original answered 500 for an attendance state outside 0..=2; a backup should not.
+    let db = TestDb::seeded();
+    let (earlier, _) = add_lessons(&db);
+    let mut c = db.conn();
+    c.exec_drop(
+        "UPDATE attendings SET state = 7 WHERE lesson_id = ?",
+        (earlier,),
+    )
+    .unwrap();
+    c.query_drop("UPDATE payments SET month = -5 WHERE value = 0")
+        .unwrap();
+    c.query_drop("SET SESSION sql_mode = ''").unwrap();
+    c.query_drop("UPDATE lessons SET date = '0000-00-00' WHERE id <> 0 ORDER BY id LIMIT 1")
+        .unwrap();
+
+    let resp = WebClient::login(&db, "ma1", "12").get("/dump");
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let doc: Value = serde_json::from_str(&resp.text()).unwrap();
+    let group = &doc["sections"][0]["groups"][0];
+    let states: Vec<&str> = group["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["attendings"][0]["state"].as_str().unwrap())
+        .collect();
+    assert!(states.contains(&"неизвестный статус 7"), "{states:?}");
+    assert_eq!(group["lessons"][0]["date"], "0000-00-00");
+    assert_eq!(group["students"][0]["payments"][0]["month"], "август 2016");
+
+    let out = db.crmit(&["check-integrity"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains("неизвестный статус посещения id="),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("(робо-71 / 0000-00-00) выходит за рамки"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("/ август 2016) выходит за рамки нахождения"),
+        "{printed}"
+    );
+}
