@@ -177,7 +177,7 @@ fn citizenship_create_edit_delete_and_removability() {
     );
     assert_eq!(r.status, 409);
     assert!(r.text().contains("409 - конфликт"));
-    assert!(r.text().contains("гражданство Россия нельзя удалить"));
+    assert!(r.text().contains("гражданство «Россия» нельзя удалить"));
     assert_eq!(db.count("citizenships"), before);
 }
 
@@ -194,7 +194,7 @@ fn school_in_use_is_a_conflict() {
         &format!("/structure/delete_school/{id}"),
     );
     assert_eq!(r.status, 409);
-    assert!(r.text().contains("школу школа №42 нельзя удалить"));
+    assert!(r.text().contains("школу «школа №42» нельзя удалить"));
     assert_eq!(db.count("schools"), 1);
 }
 
@@ -371,7 +371,7 @@ fn sections_list_form_rules_and_removability() {
     assert_eq!(r.status, 409);
     assert!(
         r.text()
-            .contains("секцию 3D-моделирование нельзя удалить: секцию выбрали кандидаты")
+            .contains("секцию «3D-моделирование» нельзя удалить: секцию выбрали кандидаты")
     );
     let robo = id_of(&db, "sections", "робо");
     let r = post_from(

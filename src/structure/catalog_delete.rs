@@ -14,7 +14,7 @@ pub fn post<C: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
     let students = catalog::students(&mut ctx.db, c, id)?;
     if students > 0 {
         return Err(AppError::Conflict(format!(
-            "{} {name} нельзя удалить: {} ({students})",
+            "{} «{name}» нельзя удалить: {} ({students})",
             c.accusative, c.in_use
         )));
     }

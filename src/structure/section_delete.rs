@@ -11,7 +11,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (name, blocked) = sections::lock(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
     if let Some(reason) = blocked {
         return Err(AppError::Conflict(format!(
-            "секцию {name} нельзя удалить: {reason}"
+            "секцию «{name}» нельзя удалить: {reason}"
         )));
     }
     sections::delete(&mut ctx.db, id)?;
