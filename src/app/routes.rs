@@ -6,6 +6,14 @@ use super::Ctx;
 use super::error::AppError;
 use crate::auth::Role::{self, Developer as D, Master as M, Student as S, Teacher as T};
 use crate::http::{Method, Response};
+use crate::structure::catalog::{Citizenships, Schools};
+use crate::structure::{
+    catalog_delete, catalog_form, catalog_list, section_delete, section_form, section_list,
+};
+use crate::users::staff::{Bots, Developers, Masters, Teachers};
+use crate::users::{
+    delete, staff_form, staff_list, student_details, student_fast, student_form, student_list,
+};
 use crate::{dev, home, users};
 
 pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
@@ -263,6 +271,63 @@ pub static ROUTES: &[Route] = &[
         crate::payments::group_grid::post,
     ),
     // end of payments grid, timetable, student cabinet
+    // structure: sections, schools, citizenships (web-ui.md §4.1, §4.5, §4.6)
+    get("/structure/sections", MDT, section_list::get),
+    post("/structure/sections", MDT, section_list::get),
+    get("/structure/section", MD, section_form::add_get),
+    post("/structure/section", MD, section_form::add_post),
+    get("/structure/section/{id}", MD, section_form::edit_get),
+    post("/structure/section/{id}", MD, section_form::edit_post),
+    post("/structure/delete_section/{id}", MD, section_delete::post),
+    get("/structure/schools", MD, catalog_list::get::<Schools>),
+    get("/structure/school", MD, catalog_form::add_get::<Schools>),
+    post("/structure/school", MD, catalog_form::add_post::<Schools>),
+    get(
+        "/structure/school/{id}",
+        MD,
+        catalog_form::edit_get::<Schools>,
+    ),
+    post(
+        "/structure/school/{id}",
+        MD,
+        catalog_form::edit_post::<Schools>,
+    ),
+    post(
+        "/structure/delete_school/{id}",
+        MD,
+        catalog_delete::post::<Schools>,
+    ),
+    get(
+        "/structure/citizenships",
+        MD,
+        catalog_list::get::<Citizenships>,
+    ),
+    get(
+        "/structure/citizenship",
+        MD,
+        catalog_form::add_get::<Citizenships>,
+    ),
+    post(
+        "/structure/citizenship",
+        MD,
+        catalog_form::add_post::<Citizenships>,
+    ),
+    get(
+        "/structure/citizenship/{id}",
+        MD,
+        catalog_form::edit_get::<Citizenships>,
+    ),
+    post(
+        "/structure/citizenship/{id}",
+        MD,
+        catalog_form::edit_post::<Citizenships>,
+    ),
+    post(
+        "/structure/delete_citizenship/{id}",
+        MD,
+        catalog_delete::post::<Citizenships>,
+    ),
+    // end of structure: sections, schools, citizenships
 ];
 
 /// Path parameters of the matched route, in pattern order.
