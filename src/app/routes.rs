@@ -10,10 +10,6 @@ use crate::structure::catalog::{Citizenships, Schools};
 use crate::structure::{
     catalog_delete, catalog_form, catalog_list, section_delete, section_form, section_list,
 };
-use crate::users::staff::{Bots, Developers, Masters, Teachers};
-use crate::users::{
-    delete, staff_form, staff_list, student_details, student_fast, student_form, student_list,
-};
 use crate::{dev, home, users};
 
 pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
