@@ -35,18 +35,24 @@ impl Server {
     }
 
     pub fn admin_conn(&self) -> mysql::Conn {
-        mysql::Conn::new(self.opts(ADMIN_USER, ADMIN_PASSWORD, None)).expect("connect to test MariaDB")
+        mysql::Conn::new(self.opts(ADMIN_USER, ADMIN_PASSWORD, None))
+            .expect("connect to test MariaDB")
     }
 
     pub fn conn(&self, db: &str) -> mysql::Conn {
-        mysql::Conn::new(self.opts(ADMIN_USER, ADMIN_PASSWORD, Some(db))).expect("connect to test database")
+        mysql::Conn::new(self.opts(ADMIN_USER, ADMIN_PASSWORD, Some(db)))
+            .expect("connect to test database")
     }
 }
 
 /// A database name unique to this process and call.
 pub fn fresh_database_name() -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("crmit_t{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "crmit_t{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 fn start_or_reuse() -> Server {
@@ -55,7 +61,10 @@ fn start_or_reuse() -> Server {
         .unwrap_or_else(|| PathBuf::from("/tmp/crmit-test-mariadb"));
     std::fs::create_dir_all(&dir).expect("create MariaDB dir");
     set_mode(&dir, 0o755); // Apache's CGI user must reach the socket
-    let server = Server { socket: dir.join("mysqld.sock"), dir: dir.clone() };
+    let server = Server {
+        socket: dir.join("mysqld.sock"),
+        dir: dir.clone(),
+    };
 
     // Test binaries may run side by side: one of them starts the server, the others wait.
     let lock = std::fs::File::create(dir.join("start.lock")).expect("lock file");
@@ -71,18 +80,30 @@ fn start(server: &Server) {
     let data = server.dir.join("data");
     if !data.join("mysql").exists() {
         let out = Command::new("mariadb-install-db")
-            .args(["--no-defaults", "--auth-root-authentication-method=normal", "--user=root", "--skip-test-db"])
+            .args([
+                "--no-defaults",
+                "--auth-root-authentication-method=normal",
+                "--user=root",
+                "--skip-test-db",
+            ])
             .arg(format!("--datadir={}", data.display()))
             .output()
             .expect("mariadb-install-db (is mariadb-server installed? scripts/test installs it)");
-        assert!(out.status.success(), "mariadb-install-db failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "mariadb-install-db failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let log = std::fs::File::create(server.dir.join("mariadbd.log")).unwrap();
     Command::new("mariadbd")
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
         .arg(format!("--socket={}", server.socket.display()))
-        .arg(format!("--pid-file={}", server.dir.join("mariadbd.pid").display()))
+        .arg(format!(
+            "--pid-file={}",
+            server.dir.join("mariadbd.pid").display()
+        ))
         .args([
             "--user=root",
             "--skip-networking",
@@ -102,12 +123,16 @@ fn start(server: &Server) {
     let mut root = loop {
         match mysql::Conn::new(server.opts("root", "", None)) {
             Ok(c) => break c,
-            Err(e) if Instant::now() > deadline => panic!("MariaDB did not start: {e}; see {}", server.dir.display()),
+            Err(e) if Instant::now() > deadline => {
+                panic!("MariaDB did not start: {e}; see {}", server.dir.display())
+            }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     };
     for sql in [
-        format!("CREATE USER IF NOT EXISTS '{ADMIN_USER}'@'localhost' IDENTIFIED BY '{ADMIN_PASSWORD}'"),
+        format!(
+            "CREATE USER IF NOT EXISTS '{ADMIN_USER}'@'localhost' IDENTIFIED BY '{ADMIN_PASSWORD}'"
+        ),
         format!("GRANT ALL PRIVILEGES ON *.* TO '{ADMIN_USER}'@'localhost' WITH GRANT OPTION"),
     ] {
         root.query_drop(sql).expect("create test account");
