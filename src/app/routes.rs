@@ -102,11 +102,7 @@ pub static ROUTES: &[Route] = &[
     // Developer tools and the dump (web-ui.md §2.2–§2.6, decisions.md §16).
     get("/anth", MD, dev::anth::get),
     get("/dump", MD, dev::dump::get),
-    get(
-        "/check_db_integrity",
-        DEV,
-        dev::check_integrity::main_rules,
-    ),
+    get("/check_db_integrity", DEV, dev::check_integrity::main_rules),
     get(
         "/check_db_integrity/attengings_correct_group_of_students",
         DEV,
@@ -324,6 +320,60 @@ pub static ROUTES: &[Route] = &[
         catalog_delete::post::<Citizenships>,
     ),
     // end of structure: sections, schools, citizenships
+    // lessons, the month grid and group statistics (web-ui.md §5, §6)
+    get("/lessons/list", MDT, crate::lessons::list::get),
+    get(
+        "/lessons/months/{group_id}",
+        MDT,
+        crate::lessons::months::get,
+    ),
+    get(
+        "/lessons/{group_id}/{month_number}",
+        MDT,
+        crate::lessons::grid::get,
+    ),
+    post(
+        "/lessons/{group_id}/{month_number}",
+        MDT,
+        crate::lessons::grid::post,
+    ),
+    get(
+        "/lessons/create/{group_id}",
+        MDT,
+        crate::lessons::create::get,
+    ),
+    post(
+        "/lessons/create/{group_id}",
+        MDT,
+        crate::lessons::create::post,
+    ),
+    post(
+        "/lessons/delete/{lesson_id}",
+        MDT,
+        crate::lessons::delete::post,
+    ),
+    get(
+        "/lessons/delete_empty_past",
+        MD,
+        crate::lessons::delete_empty_past::get,
+    ),
+    post(
+        "/lessons/delete_empty_past",
+        MD,
+        crate::lessons::delete_empty_past::post,
+    ),
+    get(
+        "/lessons/fill_by_schedule/{group_id}",
+        MDT,
+        crate::lessons::fill_by_schedule::get,
+    ),
+    post(
+        "/lessons/fill_by_schedule/{group_id}",
+        MDT,
+        crate::lessons::fill_by_schedule::post,
+    ),
+    get("/stat/group/{group_id}", MDT, crate::stats::group::get),
+    // end of lessons and statistics
 ];
 
 /// Path parameters of the matched route, in pattern order.

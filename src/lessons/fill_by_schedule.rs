@@ -1,0 +1,86 @@
+//! `GET, POST /lessons/fill_by_schedule/<group_id>` (web-ui.md §5.7; group writers): lessons on the
+//! ticked weekdays from tomorrow to the group end. Per decisions.md §14 a future lesson with any
+//! «был» or «болел» mark is kept (and no second lesson is made on its day); the other future
+//! lessons are replaced. Today's and past lessons are never touched.
+
+use super::store;
+use crate::app::access::{GroupRef, group_for_write};
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::structure::flash_done;
+use chrono::{Datelike, NaiveDate};
+use minijinja::context;
+use std::collections::HashSet;
+
+const WEEKDAYS: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let busy = store::schedule_days(&mut ctx.db, group.id)?;
+    let days: Vec<(usize, &str, bool)> = WEEKDAYS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (i, *name, busy.contains(&(i as u32))))
+        .collect();
+    ctx.render(
+        "lessons/fill_by_schedule.html",
+        context! { group_id => group.id, group_name => group.name, days => days },
+    )
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let mut weekdays = HashSet::new();
+    for (key, _) in ctx.form()?.pairs() {
+        if let Some(day) = key.strip_prefix("dow_") {
+            let day: u32 =
+                day.parse().ok().filter(|d| *d < 7).ok_or_else(|| {
+                    AppError::BadRequest(format!("«{day}» — не день недели (0…6)"))
+                })?;
+            weekdays.insert(day);
+        }
+    }
+    let today = crate::api::today(ctx);
+    let outcome = fill(ctx, &group, &weekdays, today)?;
+    flash_done(
+        ctx,
+        format!(
+            "расписание сформировано: создано занятий {}, сохранено занятий с отметками {}",
+            outcome.created, outcome.kept
+        ),
+    );
+    Ok(ctx.redirect(&format!("/lessons/months/{}", group.id)))
+}
+
+struct Outcome {
+    created: usize,
+    kept: usize,
+}
+
+fn fill(
+    ctx: &mut Ctx,
+    group: &GroupRef,
+    weekdays: &HashSet<u32>,
+    today: NaiveDate,
+) -> Result<Outcome, AppError> {
+    let future = store::future_lessons(&mut ctx.db, group.id, today)?;
+    let (kept, empty): (Vec<_>, Vec<_>) = future.into_iter().partition(|(_, _, marked)| *marked);
+    let empty_ids: Vec<u32> = empty.iter().map(|(id, _, _)| *id).collect();
+    store::delete_lessons(&mut ctx.db, &empty_ids)?;
+    let kept_days: HashSet<NaiveDate> = kept.iter().map(|(_, date, _)| *date).collect();
+    let first = group
+        .start_month
+        .first_day()
+        .max(today + chrono::Days::new(1));
+    let dates: Vec<NaiveDate> = first
+        .iter_days()
+        .take_while(|d| *d <= group.end_month.last_day())
+        .filter(|d| weekdays.contains(&d.weekday().num_days_from_monday()))
+        .filter(|d| !kept_days.contains(d))
+        .collect();
+    store::create_lessons(&mut ctx.db, group.id, group.teacher_id, &dates)?;
+    Ok(Outcome {
+        created: dates.len(),
+        kept: kept.len(),
+    })
+}

@@ -1,0 +1,75 @@
+//! `GET /lessons/list` (web-ui.md §5.1; M, D, T): lessons newest first, filtered by group, by the
+//! lesson's teacher and by «date ≤ selected date», 20 a page.
+
+use super::date_allowed;
+use super::store::{self, ListFilter};
+use crate::app::access::can_write_group;
+use crate::app::list::ListQuery;
+use crate::app::{AppError, Ctx};
+use crate::http::{Form, Response};
+use chrono::NaiveDate;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row {
+    #[serde(flatten)]
+    lesson: store::ListedLesson,
+    delete_shown: bool,
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let query = ctx.query()?;
+    let filter = ListFilter {
+        group_id: id_filter(&query, "group_id", "группа")?,
+        teacher_id: id_filter(&query, "teacher_id", "преподаватель")?,
+        up_to: parse_date_filter(query.str("selected_date"))?,
+    };
+    let q = ListQuery::parse(&query);
+    let user = ctx.user()?.clone();
+    let today = crate::api::today(ctx);
+    let total = store::count_listed(&mut ctx.db, &filter)?;
+    let (limit, offset) = q.limit();
+    let rows: Vec<Row> = store::list_page(&mut ctx.db, &filter, limit, offset)?
+        .into_iter()
+        .map(|lesson| Row {
+            delete_shown: can_write_group(&user, lesson.group_teacher_id)
+                && date_allowed(&user, lesson.date, today),
+            lesson,
+        })
+        .collect();
+    let groups = store::groups_for_user(&mut ctx.db, user.teacher_id)?;
+    let teachers = store::teachers(&mut ctx.db)?;
+    let pages = q.pages(&ctx.url("/lessons/list"), total);
+    ctx.render(
+        "lessons/list.html",
+        context! {
+            rows => Serde(rows),
+            groups => groups,
+            teachers => teachers,
+            group_id => filter.group_id,
+            teacher_id => filter.teacher_id,
+            selected_date => filter.up_to.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            pages => Serde(pages),
+        },
+    )
+}
+
+/// `?<name>=<id>`: empty or absent is 0 («все»).
+fn id_filter(query: &Form, name: &str, label: &str) -> Result<u32, AppError> {
+    match query.str(name).trim() {
+        "" => Ok(0),
+        text => text
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("фильтр «{label}»: нужен номер из списка"))),
+    }
+}
+
+/// An HTML date input's value: empty means no filter.
+fn parse_date_filter(text: &str) -> Result<Option<NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => super::parse_date(text).map(Some),
+    }
+}

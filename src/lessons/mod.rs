@@ -1,0 +1,34 @@
+//! Lessons and attendance (web-ui.md §5): the lessons list, the months of a group, the month grid
+//! of attendance and payments, creating and deleting lessons, deleting empty past lessons and
+//! filling a group's lessons from the timetable.
+
+pub mod create;
+pub mod delete;
+pub mod delete_empty_past;
+pub mod fill_by_schedule;
+pub mod grid;
+pub mod list;
+pub mod months;
+mod store;
+
+use crate::app::AppError;
+use crate::auth::CurrentUser;
+use chrono::NaiveDate;
+
+/// A posted attendance state (`attendings.state`): only 0 «не был», 1 «был» or 2 «болел»
+/// (decisions.md §20; the original stored any integer). A missing row counts as 0.
+pub fn parse_state(text: &str) -> Option<i32> {
+    text.trim().parse().ok().filter(|s| (0..=2).contains(s))
+}
+
+/// Whether `user`, a writer of the group, may create or delete its lessons dated `date` (web-ui.md
+/// §1.10, §5.4): teachers not in the past. A lesson with «был» marks is never removable.
+pub fn date_allowed(user: &CurrentUser, date: NaiveDate, today: NaiveDate) -> bool {
+    user.is_master || date >= today
+}
+
+/// A date as an HTML date input sends it (`YYYY-MM-DD`).
+fn parse_date(text: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest(format!("«{text}» — не дата (нужна ГГГГ-ММ-ДД)")))
+}

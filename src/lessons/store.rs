@@ -1,0 +1,324 @@
+//! SQL of the lessons area. Every page reads whole tables of one group and month in a fixed
+//! number of queries (never one per student or cell). The month grid's members and payments come
+//! from `payments::store`.
+
+use crate::month::Month;
+use chrono::NaiveDate;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The month of `l.date` as a month number, computed in SQL.
+const LESSON_MONTH: &str = "((YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1)";
+
+/// `search=<text>`: the query string of a list page searched for `text`.
+pub fn search_query(text: &str) -> String {
+    serde_urlencoded::to_string([("search", text)]).unwrap_or_default()
+}
+
+/// One lesson column of the month grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lesson {
+    pub id: u32,
+    pub date: NaiveDate,
+    pub teacher_id: u32,
+    pub teacher_fio: String,
+    /// Marks «был».
+    pub present: u32,
+}
+
+pub fn lessons_in_month(
+    conn: &mut Conn,
+    group_id: u32,
+    month: Month,
+) -> mysql::Result<Vec<Lesson>> {
+    let rows: Vec<(u32, NaiveDate, u32, String, u32)> = conn.exec(
+        "SELECT l.id, l.date, l.teacher_id, t.fio,
+            (SELECT COUNT(*) FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
+         FROM lessons l JOIN teachers t ON t.id = l.teacher_id
+         WHERE l.group_id = ? AND l.date BETWEEN ? AND ? ORDER BY l.date, l.id",
+        (group_id, month.first_day(), month.last_day()),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, date, teacher_id, teacher_fio, present)| Lesson {
+            id,
+            date,
+            teacher_id,
+            teacher_fio,
+            present,
+        })
+        .collect())
+}
+
+/// Stored attendance of the group's lessons in the month: (lesson id, student id) → state.
+pub fn attendance_in_month(
+    conn: &mut Conn,
+    group_id: u32,
+    month: Month,
+) -> mysql::Result<HashMap<(u32, u32), i32>> {
+    let rows: Vec<(u32, u32, i32)> = conn.exec(
+        "SELECT a.lesson_id, a.student_id, a.state FROM attendings a
+         JOIN lessons l ON l.id = a.lesson_id
+         WHERE l.group_id = ? AND l.date BETWEEN ? AND ?",
+        (group_id, month.first_day(), month.last_day()),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|(l, s, state)| ((l, s), state))
+        .collect())
+}
+
+/// Writes attendance marks (lesson id, student id, state) in one statement.
+pub fn save_states(conn: &mut Conn, marks: &[(u32, u32, i32)]) -> mysql::Result<()> {
+    if marks.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, ?)"; marks.len()].join(", ");
+    let params: Vec<mysql::Value> = marks
+        .iter()
+        .flat_map(|&(l, s, state)| [l.into(), s.into(), state.into()])
+        .collect();
+    conn.exec_drop(
+        format!(
+            "INSERT INTO attendings (lesson_id, student_id, state) VALUES {rows}
+             ON DUPLICATE KEY UPDATE state = VALUES(state)"
+        ),
+        params,
+    )
+}
+
+/// The dates of the group's lessons, in order.
+pub fn lesson_dates(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<NaiveDate>> {
+    conn.exec(
+        "SELECT date FROM lessons WHERE group_id = ? ORDER BY date, id",
+        (group_id,),
+    )
+}
+
+/// Creates one lesson per date, in one statement.
+pub fn create_lessons(
+    conn: &mut Conn,
+    group_id: u32,
+    teacher_id: u32,
+    dates: &[NaiveDate],
+) -> mysql::Result<()> {
+    if dates.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, ?)"; dates.len()].join(", ");
+    let params: Vec<mysql::Value> = dates
+        .iter()
+        .flat_map(|&d| [d.into(), teacher_id.into(), group_id.into()])
+        .collect();
+    conn.exec_drop(
+        format!("INSERT INTO lessons (date, teacher_id, group_id) VALUES {rows}"),
+        params,
+    )
+}
+
+/// A lesson with what deleting it needs.
+pub struct LessonRef {
+    pub group_id: u32,
+    pub date: NaiveDate,
+    pub present: u32,
+}
+
+/// The lesson, locked against concurrent marks until the request ends.
+pub fn lesson_for_delete(conn: &mut Conn, lesson_id: u32) -> mysql::Result<Option<LessonRef>> {
+    let row: Option<(u32, NaiveDate)> = conn.exec_first(
+        "SELECT group_id, date FROM lessons WHERE id = ? FOR UPDATE",
+        (lesson_id,),
+    )?;
+    let Some((group_id, date)) = row else {
+        return Ok(None);
+    };
+    let present: u32 = conn
+        .exec_first(
+            "SELECT COUNT(*) FROM attendings WHERE lesson_id = ? AND state = 1 FOR UPDATE",
+            (lesson_id,),
+        )?
+        .unwrap_or(0);
+    Ok(Some(LessonRef {
+        group_id,
+        date,
+        present,
+    }))
+}
+
+/// Deletes lessons with their attendance rows.
+pub fn delete_lessons(conn: &mut Conn, ids: &[u32]) -> mysql::Result<()> {
+    for id in ids {
+        conn.exec_drop("DELETE FROM attendings WHERE lesson_id = ?", (id,))?;
+        conn.exec_drop("DELETE FROM lessons WHERE id = ?", (id,))?;
+    }
+    Ok(())
+}
+
+/// A past lesson without «был» marks.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmptyLesson {
+    pub id: u32,
+    pub date: NaiveDate,
+    pub group_name: String,
+}
+
+/// Up to `limit` lessons dated before `today` without «был», newest first.
+pub fn empty_past_lessons(
+    conn: &mut Conn,
+    today: NaiveDate,
+    limit: u32,
+) -> mysql::Result<Vec<EmptyLesson>> {
+    let rows: Vec<(u32, NaiveDate, String)> = conn.exec(
+        "SELECT l.id, l.date, g.name FROM lessons l JOIN `groups` g ON g.id = l.group_id
+         WHERE l.date < ?
+           AND NOT EXISTS (SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
+         ORDER BY l.date DESC, l.id DESC LIMIT ?",
+        (today, limit),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, date, group_name)| EmptyLesson {
+            id,
+            date,
+            group_name,
+        })
+        .collect())
+}
+
+/// Which of `ids` are still past lessons without «был» (checked again at delete time, unlike the
+/// original, so that a mark made meanwhile is not lost).
+pub fn still_empty_past(conn: &mut Conn, ids: &[u32], today: NaiveDate) -> mysql::Result<Vec<u32>> {
+    let mut empty = Vec::new();
+    for &id in ids {
+        let hit: Option<u32> = conn.exec_first(
+            "SELECT l.id FROM lessons l WHERE l.id = ? AND l.date < ?
+               AND NOT EXISTS (SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
+             FOR UPDATE",
+            (id, today),
+        )?;
+        empty.extend(hit);
+    }
+    Ok(empty)
+}
+
+/// Weekdays (0 = Monday) on which the group has a timetable slot.
+pub fn schedule_days(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<u32>> {
+    conn.exec(
+        "SELECT DISTINCT day_of_week FROM schedule_groups WHERE group_id = ? ORDER BY day_of_week",
+        (group_id,),
+    )
+}
+
+/// The group's lessons after `today`: (id, date, has «был» or «болел» marks).
+pub fn future_lessons(
+    conn: &mut Conn,
+    group_id: u32,
+    today: NaiveDate,
+) -> mysql::Result<Vec<(u32, NaiveDate, bool)>> {
+    conn.exec(
+        "SELECT l.id, l.date, EXISTS (SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state IN (1, 2))
+         FROM lessons l WHERE l.group_id = ? AND l.date > ? ORDER BY l.date, l.id FOR UPDATE",
+        (group_id, today),
+    )
+}
+
+/// Filters of the lessons list; 0 means «все».
+pub struct ListFilter {
+    pub group_id: u32,
+    pub teacher_id: u32,
+    pub up_to: Option<NaiveDate>,
+}
+
+/// One row of the lessons list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedLesson {
+    pub id: u32,
+    pub date: NaiveDate,
+    pub month: i32,
+    pub group_id: u32,
+    pub group_name: String,
+    pub group_teacher_id: u32,
+    pub teacher_id: u32,
+    pub teacher_fio: String,
+    /// `search=<teacher FIO>` for the teachers list link.
+    pub teacher_search: String,
+    pub present: u32,
+    pub students: u32,
+}
+
+const LIST_WHERE: &str = "(? = 0 OR l.group_id = ?) AND (? = 0 OR l.teacher_id = ?)
+    AND (? IS NULL OR l.date <= ?)";
+
+fn list_params(f: &ListFilter) -> Vec<mysql::Value> {
+    vec![
+        f.group_id.into(),
+        f.group_id.into(),
+        f.teacher_id.into(),
+        f.teacher_id.into(),
+        f.up_to.into(),
+        f.up_to.into(),
+    ]
+}
+
+pub fn count_listed(conn: &mut Conn, f: &ListFilter) -> mysql::Result<u64> {
+    Ok(conn
+        .exec_first(
+            format!("SELECT COUNT(*) FROM lessons l WHERE {LIST_WHERE}"),
+            list_params(f),
+        )?
+        .unwrap_or(0))
+}
+
+/// One page of the lessons list, newest first.
+pub fn list_page(
+    conn: &mut Conn,
+    f: &ListFilter,
+    limit: u32,
+    offset: u64,
+) -> mysql::Result<Vec<ListedLesson>> {
+    let mut params = list_params(f);
+    params.extend([limit.into(), offset.into()]);
+    type Row = (u32, NaiveDate, i32, u32, String, u32, u32, String, u32, u32);
+    let rows: Vec<Row> = conn.exec(
+        format!(
+            "SELECT l.id, l.date, {LESSON_MONTH}, g.id, g.name, g.teacher_id, t.id, t.fio,
+                (SELECT COUNT(*) FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1),
+                (SELECT COUNT(*) FROM student_in_groups sig WHERE sig.group_id = g.id
+                   AND sig.enter_month <= {LESSON_MONTH} AND sig.exit_month >= {LESSON_MONTH})
+             FROM lessons l JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id
+             WHERE {LIST_WHERE} ORDER BY l.date DESC, l.id DESC LIMIT ? OFFSET ?"
+        ),
+        params,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ListedLesson {
+            id: r.0,
+            date: r.1,
+            month: r.2,
+            group_id: r.3,
+            group_name: r.4,
+            group_teacher_id: r.5,
+            teacher_id: r.6,
+            teacher_search: search_query(&r.7),
+            teacher_fio: r.7,
+            present: r.8,
+            students: r.9,
+        })
+        .collect())
+}
+
+/// (id, name) of every group in the "groups for current user" order (web-ui.md §1.6).
+pub fn groups_for_user(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<(u32, String)>> {
+    conn.exec(
+        "SELECT id, name FROM `groups` ORDER BY teacher_id != ?, start_month DESC, name, id",
+        (teacher_id,),
+    )
+}
+
+/// (id, FIO) of every teacher, by FIO.
+pub fn teachers(conn: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
+    conn.query("SELECT id, fio FROM teachers ORDER BY fio, id")
+}

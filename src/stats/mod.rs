@@ -1,0 +1,5 @@
+//! Group statistics (web-ui.md §6): per month of a group its students, lessons, attendance and
+//! payments, as a table and a chart.
+
+pub mod group;
+mod store;
