@@ -262,6 +262,15 @@ pub static ROUTES: &[Route] = &[
         MDT,
         crate::payments::group_grid::post,
     ),
+    get("/schedule/", MDT, crate::schedule::timetable::get),
+    post("/schedule/", MDT, crate::schedule::timetable::post),
+    get("/student/lessons", STUDENT, crate::student::lessons::get),
+    get("/student/payments", STUDENT, crate::student::payments::get),
+    get(
+        "/student/notifications",
+        STUDENT,
+        crate::student::notifications::get,
+    ),
     // end of payments grid, timetable, student cabinet
     // structure: sections, schools, citizenships (web-ui.md §4.1, §4.5, §4.6)
     get("/structure/sections", MDT, section_list::get),

@@ -242,7 +242,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             Saved::Frozen => not_saved.push(format!("{label} (платёж подтверждён)")),
         }
     }
-    crate::payments::flash_saved(ctx, format!("оплата в группе {} сохранена.", group.name));
+    crate::structure::flash_done(ctx, format!("оплата в группе {} сохранена.", group.name));
     if !not_saved.is_empty() {
         ctx.flash(format!(
             "не сохранено, обновите страницу и проверьте: {}",

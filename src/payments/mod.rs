@@ -7,16 +7,6 @@ pub mod store;
 
 use crate::app::Ctx;
 
-/// A success message that does not claim a save a read-only developer's request will roll back
-/// (decisions.md §8).
-pub fn flash_saved(ctx: &mut Ctx, message: String) {
-    if ctx.read_only() {
-        ctx.flash(format!("{message} (режим только чтения: не сохранено)"));
-    } else {
-        ctx.flash(message);
-    }
-}
-
 /// The groups list searched by a group's name: where a group's name links to.
 pub fn groups_list_url(ctx: &Ctx, group_name: &str) -> String {
     let query = serde_urlencoded::to_string([("search", group_name)]).unwrap_or_default();

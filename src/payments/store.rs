@@ -189,6 +189,25 @@ pub fn payments_in_month(
         .collect())
 }
 
+/// Every payment of a student, in any group, keyed by (student-in-group id, month).
+pub fn payments_of_student(
+    conn: &mut Conn,
+    student_id: u32,
+) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+    let rows: Vec<PaymentRow> = conn.exec(
+        format!("{PAYMENT_SELECT} WHERE sig.student_id = ?"),
+        (student_id,),
+    )?;
+    Ok(by_member_and_month(rows))
+}
+
+fn by_member_and_month(rows: Vec<PaymentRow>) -> HashMap<(u32, i32), Payment> {
+    rows.into_iter()
+        .map(payment)
+        .map(|p| ((p.student_in_group_id, p.month.0), p))
+        .collect()
+}
+
 /// One cell as a visitor submitted it.
 #[derive(Debug, Clone)]
 pub struct Submitted {

@@ -1,0 +1,176 @@
+//! `/schedule/` (web-ui.md §9.1): masters and developers edit the timetable in one POST; teachers
+//! see it read-only with their own groups marked.
+
+use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
+use crate::app::{AppError, Ctx};
+use crate::http::{Form, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+struct CellView {
+    field: String,
+    group_id: u32,
+    name: String,
+    link: String,
+    mine: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct RowView {
+    id: u32,
+    time: String,
+    /// An `<input type="time">` only for times it can show; anything else stays editable text
+    /// (a time input would post such a value back as empty).
+    time_input: &'static str,
+    cells: Vec<CellView>,
+}
+
+fn is_clock_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let two_digits = |i: usize| b[i].is_ascii_digit() && b[i + 1].is_ascii_digit();
+    (b.len() == 5 || b.len() == 8)
+        && two_digits(0)
+        && b[2] == b':'
+        && two_digits(3)
+        && (b.len() == 5 || (b[5] == b':' && two_digits(6)))
+}
+
+fn rows(ctx: &Ctx, slots: &[Slot], groups: &[GroupName], teacher_id: u32) -> Vec<RowView> {
+    slots
+        .iter()
+        .map(|slot| {
+            let time = slot.time.clone().unwrap_or_default();
+            let cells = slot
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(day, id)| {
+                    let group = id.and_then(|id| groups.iter().find(|g| g.id == id));
+                    CellView {
+                        field: format!("group_{}_{day}", slot.id),
+                        group_id: group.map_or(0, |g| g.id),
+                        name: group.map(|g| g.name.clone()).unwrap_or_default(),
+                        link: group
+                            .map(|g| crate::payments::groups_list_url(ctx, &g.name))
+                            .unwrap_or_default(),
+                        mine: group.is_some_and(|g| teacher_id != 0 && g.teacher_id == teacher_id),
+                    }
+                })
+                .collect();
+            RowView {
+                id: slot.id,
+                time_input: if time.is_empty() || is_clock_time(&time) {
+                    "time"
+                } else {
+                    "text"
+                },
+                time,
+                cells,
+            }
+        })
+        .collect()
+}
+
+fn render(
+    ctx: &mut Ctx,
+    slots: &[Slot],
+    groups: &[GroupName],
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let rows = rows(ctx, slots, groups, user.teacher_id);
+    let page = context! {
+        editable => user.is_master,
+        days => DAYS,
+        rows => Serde(rows),
+        groups => Serde(groups),
+        errors,
+        time_chars => TIME_CHARS,
+        action => ctx.url("/schedule/"),
+    };
+    ctx.render("schedule/timetable.html", page)
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let slots = store::slots(&mut ctx.db)?;
+    let groups = store::groups(&mut ctx.db)?;
+    render(ctx, &slots, &groups, Vec::new())
+}
+
+/// The timetable as posted (a missing field keeps its slot's value; an unknown group keeps the
+/// stored one) and every problem found.
+fn read(form: &Form, slots: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut wanted = slots.to_vec();
+    for slot in &mut wanted {
+        if let Some(raw) = form.get(&format!("time_{}", slot.id)) {
+            let time = raw.trim();
+            if time.chars().count() > TIME_CHARS {
+                errors.push(format!("время «{time}» длиннее {TIME_CHARS} символов"));
+            }
+            slot.time = (!time.is_empty()).then(|| time.to_string());
+        }
+        for (day, cell) in slot.groups.iter_mut().enumerate() {
+            let Some(raw) = form.get(&format!("group_{}_{day}", slot.id)) else {
+                continue;
+            };
+            *cell = match raw.trim().parse::<u32>() {
+                Ok(0) => None,
+                Ok(id) if groups.iter().any(|g| g.id == id) => Some(id),
+                _ => {
+                    errors.push(format!(
+                        "{}, {}: такой группы нет",
+                        slot.time.as_deref().unwrap_or("время не указано"),
+                        DAYS[day]
+                    ));
+                    *cell
+                }
+            };
+        }
+    }
+    (wanted, errors)
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    if !ctx.user()?.is_master {
+        ctx.flash("вы не можете редактировать расписание.");
+        return Ok(ctx.redirect("/schedule/"));
+    }
+    let form = ctx.form()?.clone();
+    let slots = store::slots(&mut ctx.db)?;
+    let groups = store::groups(&mut ctx.db)?;
+    let (wanted, errors) = read(&form, &slots, &groups);
+    if !errors.is_empty() {
+        return render(ctx, &wanted, &groups, errors);
+    }
+    // Only what changed is written.
+    for (old, new) in slots.iter().zip(&wanted) {
+        if old.time != new.time {
+            store::set_time(&mut ctx.db, new.id, new.time.as_deref())?;
+        }
+        for day in 0..DAYS.len() {
+            if old.groups[day] != new.groups[day] {
+                store::set_group(&mut ctx.db, new.id, day, new.groups[day])?;
+            }
+        }
+    }
+    crate::structure::flash_done(ctx, "расписание сохранено.".into());
+    Ok(ctx.redirect("/schedule/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_clock_time;
+
+    #[test]
+    fn clock_times() {
+        for ok in ["14:30", "09:05", "14:30:00"] {
+            assert!(is_clock_time(ok), "{ok}");
+        }
+        for bad in ["", "9:05", "14.30", "14:3", "после обеда", "14:30:0"] {
+            assert!(!is_clock_time(bad), "{bad}");
+        }
+    }
+}
