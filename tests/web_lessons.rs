@@ -3,9 +3,11 @@
 //! the months page, and the grid's bounded number of SQL statements.
 
 mod common;
+mod grid_support;
 
 use chrono::{Datelike, Days, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient, run_cgi};
+use grid_support::{add_group, add_member, add_teacher, exec, teacher_id};
 use mysql::prelude::Queryable;
 
 /// The site's "today" (Asia/Barnaul), as the pages compute it.
@@ -19,8 +21,8 @@ fn month_of(d: NaiveDate) -> i32 {
     (d.year() - 2017) * 12 + d.month0() as i32
 }
 
-/// A group of te1 in section робо (800 ₽) for `months` around today, with `students` new members
-/// (discount 0; the first gets discount 100) and lessons on `dates`.
+/// A group of te1 in section робо (800 ₽) for months `start..=end`, with `students` new members
+/// «Ученик 0», «Ученик 1», … (the first with discount 100) and lessons on `dates`.
 struct Fx {
     group: u32,
     students: Vec<u32>,
@@ -29,21 +31,8 @@ struct Fx {
 }
 
 fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDate]) -> Fx {
-    let mut c = db.conn();
-    let teacher: u32 = c
-        .query_first("SELECT id FROM teachers ORDER BY id LIMIT 1")
-        .unwrap()
-        .unwrap();
-    let section: u32 = c
-        .query_first("SELECT id FROM sections WHERE name = 'робо'")
-        .unwrap()
-        .unwrap();
-    c.exec_drop(
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month) VALUES ('тест-1', ?, ?, ?, ?)",
-        (section, teacher, start, end),
-    )
-    .unwrap();
-    let group = c.last_insert_id() as u32;
+    let name = format!("тест-{}", db.count("groups"));
+    let group = add_group(db, &name, "робо", teacher_id(db, "te1"), start, end);
     let mut fx = Fx {
         group,
         students: vec![],
@@ -51,30 +40,11 @@ fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDat
         lessons: vec![],
     };
     for i in 0..students {
-        let login = format!("fx{group}_{i}");
-        c.exec_drop(
-            "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-             SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
-            (&login, format!("unusable-{login}")),
-        )
-        .unwrap();
-        let user = c.last_insert_id();
-        c.exec_drop(
-            "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
-               known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-             SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
-               citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
-            (format!("Ученик {i}"), user),
-        )
-        .unwrap();
-        let student = c.last_insert_id() as u32;
-        c.exec_drop(
-            "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month) VALUES (?, ?, ?, ?, ?)",
-            (student, group, if i == 0 { 100 } else { 0 }, start, end),
-        )
-        .unwrap();
+        let student = student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
+        let discount = if i == 0 { 100 } else { 0 };
+        fx.sigs
+            .push(add_member(db, student, group, discount, start, end));
         fx.students.push(student);
-        fx.sigs.push(c.last_insert_id() as u32);
     }
     for d in dates {
         fx.lessons.push(add_lesson(db, group, *d));
@@ -82,23 +52,39 @@ fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDat
     fx
 }
 
+/// A student who never logs in: no password to hash, so a grid of many students is quick to
+/// build (`grid_support::add_student` sets a real password through the CLI).
+fn student_without_login(db: &TestDb, login: &str, fio: &str) -> u32 {
+    let user = exec(
+        db,
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
+        (login, format!("unusable-{login}")),
+    );
+    exec(
+        db,
+        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
+           known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
+         SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
+           citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
+        (fio, user),
+    )
+}
+
 fn add_lesson(db: &TestDb, group: u32, date: NaiveDate) -> u32 {
-    let mut c = db.conn();
-    c.exec_drop(
+    exec(
+        db,
         "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
         (date, group),
     )
-    .unwrap();
-    c.last_insert_id() as u32
 }
 
 fn mark(db: &TestDb, lesson: u32, student: u32, state: i32) {
-    db.conn()
-        .exec_drop(
-            "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-            (lesson, student, state),
-        )
-        .unwrap();
+    exec(
+        db,
+        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
+        (lesson, student, state),
+    );
 }
 
 fn states(db: &TestDb) -> Vec<(u32, u32, i32)> {
@@ -111,28 +97,6 @@ fn payments(db: &TestDb) -> Vec<(u32, i32, i32, bool, bool, String)> {
     db.conn()
         .query("SELECT student_in_group_id, month, value, cash, confirmed, comment FROM payments ORDER BY id")
         .unwrap()
-}
-
-/// A second teacher `te2` (password `12`) who owns no group.
-fn second_teacher(db: &TestDb) {
-    let mut c = db.conn();
-    c.query_drop(
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT 'te2', 'unusable-te2', id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'преподаватель'",
-    )
-    .unwrap();
-    let user = c.last_insert_id();
-    c.exec_drop(
-        "INSERT INTO teachers (fio, system_user_id, phone) VALUES ('Второй Преподаватель', ?, '89012223344')",
-        (user,),
-    )
-    .unwrap();
-    let out = db.crmit_with_stdin(&["set-password", "te2", "--password-stdin"], "12\n");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The value of the hidden input `name`.
@@ -286,7 +250,7 @@ fn mark_attendance_and_payments_then_reload() {
 #[test]
 fn other_teacher_reads_but_cannot_write() {
     let db = TestDb::seeded();
-    second_teacher(&db);
+    add_teacher(&db, "te2", "Второй Преподаватель");
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 1, &[this_month(1)]);
     mark(&db, fx.lessons[0], fx.students[0], 1);
@@ -750,12 +714,6 @@ fn grid_query_count_does_not_grow_with_students_or_lessons() {
     let m = month_of(today());
     let small = fixture(&db, m - 1, m + 1, 1, &[this_month(1)]);
     let days: Vec<NaiveDate> = (1..=8).map(|d| today().with_day(d).unwrap()).collect();
-    db.conn()
-        .exec_drop(
-            "UPDATE `groups` SET name = 'тест-0' WHERE id = ?",
-            (small.group,),
-        )
-        .unwrap();
     let big = fixture(&db, m - 1, m + 1, 12, &days);
     for (l, s) in big.lessons.iter().zip(&big.students) {
         mark(&db, *l, *s, 1);
