@@ -148,7 +148,9 @@ fn lessons_are_the_students_own_within_membership_months() {
 
     for bad in [
         "/student/lessons?selected_date=2018-13-01",
+        "/student/lessons?selected_date=99999-01-01",
         "/student/lessons?group_id=x",
+        "/student/lessons?group_id=99999999999",
     ] {
         let r = web.get(bad);
         assert_eq!(r.status, 400, "{bad}");

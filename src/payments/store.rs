@@ -156,20 +156,35 @@ const PAYMENT_SELECT: &str =
     "SELECT p.id, p.student_in_group_id, p.month, p.value, p.cash, p.confirmed, p.comment
      FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id";
 
-/// Every payment of a group's members, keyed by (student-in-group id, month).
-pub fn payments_of_group(
+/// The payments of the memberships `condition` picks (a constant condition on `sig` with one
+/// parameter), keyed by (student-in-group id, month).
+fn payments_where(
     conn: &mut Conn,
-    group_id: u32,
+    condition: &'static str,
+    id: u32,
 ) -> mysql::Result<HashMap<(u32, i32), Payment>> {
-    let rows: Vec<PaymentRow> = conn.exec(
-        format!("{PAYMENT_SELECT} WHERE sig.group_id = ?"),
-        (group_id,),
-    )?;
+    let rows: Vec<PaymentRow> = conn.exec(format!("{PAYMENT_SELECT} WHERE {condition}"), (id,))?;
     Ok(rows
         .into_iter()
         .map(payment)
         .map(|p| ((p.student_in_group_id, p.month.0), p))
         .collect())
+}
+
+/// Every payment of a group's members.
+pub fn payments_of_group(
+    conn: &mut Conn,
+    group_id: u32,
+) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+    payments_where(conn, "sig.group_id = ?", group_id)
+}
+
+/// Every payment of a student, in any group.
+pub fn payments_of_student(
+    conn: &mut Conn,
+    student_id: u32,
+) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+    payments_where(conn, "sig.student_id = ?", student_id)
 }
 
 /// The payments of a group for one month, keyed by student-in-group id.
@@ -187,25 +202,6 @@ pub fn payments_in_month(
         .map(payment)
         .map(|p| (p.student_in_group_id, p))
         .collect())
-}
-
-/// Every payment of a student, in any group, keyed by (student-in-group id, month).
-pub fn payments_of_student(
-    conn: &mut Conn,
-    student_id: u32,
-) -> mysql::Result<HashMap<(u32, i32), Payment>> {
-    let rows: Vec<PaymentRow> = conn.exec(
-        format!("{PAYMENT_SELECT} WHERE sig.student_id = ?"),
-        (student_id,),
-    )?;
-    Ok(by_member_and_month(rows))
-}
-
-fn by_member_and_month(rows: Vec<PaymentRow>) -> HashMap<(u32, i32), Payment> {
-    rows.into_iter()
-        .map(payment)
-        .map(|p| ((p.student_in_group_id, p.month.0), p))
-        .collect()
 }
 
 /// One cell as a visitor submitted it.

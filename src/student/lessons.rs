@@ -5,7 +5,7 @@ use super::own_groups;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use minijinja::value::Serde;
 use mysql::prelude::Queryable;
@@ -35,11 +35,17 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             .parse()
             .map_err(|_| AppError::BadRequest("группа указана неверно".into()))?,
     };
+    // A four-digit year: what a date column can compare with.
     let selected_date: Option<NaiveDate> = match query.str("selected_date").trim() {
         "" => None,
-        raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-            AppError::BadRequest("дата указана неверно: нужен формат ГГГГ-ММ-ДД".into())
-        })?),
+        raw => Some(
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()))
+                .ok_or_else(|| {
+                    AppError::BadRequest("дата указана неверно: нужен формат ГГГГ-ММ-ДД".into())
+                })?,
+        ),
     };
     let list = ListQuery::parse(&query);
     let filter = (student_id, group_id, group_id, selected_date, selected_date);
