@@ -1,7 +1,7 @@
 //! The `*_details/<id>` endpoints (rest-api.md §4.8–§4.14): one object by its details id, 404
 //! when there is none.
 
-use super::groups::{full_json, group};
+use super::groups::{self, full_json};
 use super::json::json;
 use super::lists::sections_where;
 use super::people::{Staff, staff_by_id, student_full};
@@ -20,10 +20,10 @@ pub fn student(ctx: &mut Ctx) -> Result<Response, AppError> {
     found(student_full(&mut ctx.db, &caller, id)?)
 }
 
-pub fn group_details(ctx: &mut Ctx) -> Result<Response, AppError> {
+pub fn group(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticate(ctx, Allowed::Staff)?;
     let id = ctx.params.id("group_id");
-    let g = group(&mut ctx.db, &caller, id)?.ok_or(AppError::NotFound)?;
+    let g = groups::group(&mut ctx.db, &caller, id)?.ok_or(AppError::NotFound)?;
     let today = super::today(ctx);
     Ok(json(200, &full_json(&mut ctx.db, &caller, &g, today)?))
 }

@@ -11,7 +11,9 @@ use mysql::{Conn, Params, Row, Value as Db};
 use serde_json::{Value, json};
 
 /// The `SystemUser` columns, always aliased `su` (users) and `r` (roles); six columns.
-pub const SU_COLUMNS: &str = "su.id, su.login, DATE_FORMAT(su.last_seen, '%Y-%m-%d %H:%i'), su.last_seen_where, su.enabled, r.name";
+pub const SU_COLUMNS: &str = "su.id, su.login,
+    COALESCE(DATE_FORMAT(su.last_seen, '%Y-%m-%d %H:%i'), '0000-00-00 00:00'), su.last_seen_where,
+    su.enabled, r.name";
 pub const SU_JOIN: &str = "JOIN system_users su ON su.id = d.system_user_id
     JOIN system_roles r ON r.id = su.system_role_id";
 
@@ -61,7 +63,7 @@ impl Staff {
     }
 }
 
-/// Staff rows matching a fixed condition on `d`, ordered by fio, then `suffix` (paging).
+/// Staff rows matching a fixed condition on `d` (which may carry the ordering and paging).
 fn staff_where(
     conn: &mut Conn,
     caller: &Caller,

@@ -178,7 +178,7 @@ pub static ROUTES: &[Route] = &[
     get(
         "/api/v1.1.0/group_details/{group_id}",
         Access::Api,
-        crate::api::details::group_details,
+        crate::api::details::group,
     ),
     get(
         "/api/v1.1.0/section_details/{section_id}",
