@@ -760,3 +760,60 @@ fn grid_query_count_does_not_grow_with_students_or_lessons() {
     c.query_drop(format!("DROP USER IF EXISTS '{user}'@'localhost'"))
         .unwrap();
 }
+
+/// The grid in a real browser behind Apache: lessons.js turns each cell into one button that
+/// cycles «не был» → «был» → «болел» on clicks, and «сохранить» posts what it shows.
+#[test]
+fn browser_cycles_attendance_on_click_and_saves() {
+    use common::apache::ApacheSite;
+    use common::browser::{Browser, screenshot_path};
+    use std::time::Duration;
+    let wait = Duration::from_secs(20);
+
+    let db = TestDb::seeded();
+    let m = month_of(today());
+    let fx = fixture(&db, m - 1, m + 1, 2, &[this_month(1), this_month(2)]);
+    let site = ApacheSite::start(&db);
+    let browser = Browser::start();
+    browser.goto(&site.url("/users/login"));
+    browser.send_keys(&browser.find("input[name='login']"), "te1");
+    browser.send_keys(&browser.find("input[name='password']"), "12");
+    browser.click(&browser.find("form:has(input[name='password']) button[type='submit']"));
+    assert!(browser.wait_until(wait, |b| b.page_text().contains("te1")));
+
+    browser.goto(&site.url(&format!("/lessons/{}/{m}", fx.group)));
+    let name = format!("a_{}_{}", fx.lessons[0], fx.students[1]);
+    assert_eq!(
+        browser.execute(&format!(
+            "return getComputedStyle(document.querySelector(\"select[name='{name}']\")).display"
+        )),
+        serde_json::json!("none"),
+        "the select is replaced by the button"
+    );
+    let button = browser.find(&format!("td:has(select[name='{name}']) button"));
+    assert_eq!(browser.text(&button), "не был");
+    browser.click(&button);
+    assert_eq!(browser.text(&button), "был");
+    let value = format!("return document.querySelector(\"select[name='{name}']\").value");
+    assert_eq!(
+        browser.execute(&value),
+        serde_json::json!("1"),
+        "the select follows"
+    );
+    browser.click(&button);
+    assert_eq!(browser.text(&button), "болел");
+    assert_eq!(
+        browser.attribute(&button, "class").as_deref(),
+        Some("btn btn-default btn-sm state-2")
+    );
+    browser.screenshot(&screenshot_path("lessons-grid-te1.png"));
+    browser.click(&browser.find("#grid-form button[type='submit']"));
+    assert!(
+        browser.wait_until(wait, |b| b.page_text().contains("сохранены.")),
+        "{}",
+        browser.page_text()
+    );
+    assert_eq!(states(&db), vec![(fx.lessons[0], fx.students[1], 2)]);
+    let again = browser.find(&format!("td:has(select[name='{name}']) button"));
+    assert_eq!(browser.text(&again), "болел");
+}

@@ -147,13 +147,20 @@ pub fn lesson_for_delete(conn: &mut Conn, lesson_id: u32) -> mysql::Result<Optio
     }))
 }
 
-/// Deletes lessons with their attendance rows.
+/// Deletes lessons with their attendance rows, in two statements.
 pub fn delete_lessons(conn: &mut Conn, ids: &[u32]) -> mysql::Result<()> {
-    for id in ids {
-        conn.exec_drop("DELETE FROM attendings WHERE lesson_id = ?", (id,))?;
-        conn.exec_drop("DELETE FROM lessons WHERE id = ?", (id,))?;
+    if ids.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let marks = vec!["?"; ids.len()].join(", ");
+    conn.exec_drop(
+        format!("DELETE FROM attendings WHERE lesson_id IN ({marks})"),
+        ids.to_vec(),
+    )?;
+    conn.exec_drop(
+        format!("DELETE FROM lessons WHERE id IN ({marks})"),
+        ids.to_vec(),
+    )
 }
 
 /// A past lesson without «был» marks.
@@ -190,17 +197,20 @@ pub fn empty_past_lessons(
 /// Which of `ids` are still past lessons without «был» (checked again at delete time, unlike the
 /// original, so that a mark made meanwhile is not lost).
 pub fn still_empty_past(conn: &mut Conn, ids: &[u32], today: NaiveDate) -> mysql::Result<Vec<u32>> {
-    let mut empty = Vec::new();
-    for &id in ids {
-        let hit: Option<u32> = conn.exec_first(
-            "SELECT l.id FROM lessons l WHERE l.id = ? AND l.date < ?
-               AND NOT EXISTS (SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
-             FOR UPDATE",
-            (id, today),
-        )?;
-        empty.extend(hit);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(empty)
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut params: Vec<mysql::Value> = ids.iter().map(|&id| id.into()).collect();
+    params.push(today.into());
+    conn.exec(
+        format!(
+            "SELECT l.id FROM lessons l WHERE l.id IN ({marks}) AND l.date < ?
+               AND NOT EXISTS (SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
+             ORDER BY l.id FOR UPDATE"
+        ),
+        params,
+    )
 }
 
 /// Weekdays (0 = Monday) on which the group has a timetable slot.
