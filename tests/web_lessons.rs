@@ -817,3 +817,27 @@ fn browser_cycles_attendance_on_click_and_saves() {
     let again = browser.find(&format!("td:has(select[name='{name}']) button"));
     assert_eq!(browser.text(&again), "болел");
 }
+
+/// A developer in read-only mode may open and submit the grid, but nothing is stored and the
+/// message says so; students never get in.
+#[test]
+fn read_only_developer_and_students() {
+    let db = TestDb::seeded();
+    let m = month_of(today());
+    let fx = fixture(&db, m - 1, m + 1, 1, &[this_month(1)]);
+    let url = format!("/lessons/{}/{m}", fx.group);
+    let mut dev = WebClient::login(&db, "dev1", "12");
+    let a = format!("a_{}_{}", fx.lessons[0], fx.students[0]);
+    let resp = dev.submit(&url, &url, &[(&a, "1"), ("submit", "1")]);
+    assert_eq!(resp.status, 302);
+    assert!(states(&db).is_empty());
+    let page = dev.get(&url).text();
+    assert!(
+        page.contains("сохранены. (режим только чтения: не сохранено)"),
+        "{page}"
+    );
+    let mut student = WebClient::login(&db, "st1", "31082002");
+    for page in [url.as_str(), "/lessons/list", "/lessons/delete_empty_past"] {
+        assert_eq!(student.get(page).status, 403, "{page}");
+    }
+}
