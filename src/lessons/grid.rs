@@ -373,3 +373,18 @@ fn two_ids(text: &str) -> Option<(u32, u32)> {
     let (a, b) = text.split_once('_')?;
     Some((a.parse().ok()?, b.parse().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_marks_decode() {
+        let marks = decode_marks(Some("3_7:1,4_7:2")).unwrap();
+        assert_eq!(marks.get(&(3, 7)), Some(&1));
+        assert_eq!(marks.get(&(4, 7)), Some(&2));
+        assert_eq!(decode_marks(Some("")), Some(HashMap::new()));
+        assert_eq!(decode_marks(Some("3_7")), None);
+        assert_eq!(decode_marks(None), None);
+    }
+}

@@ -17,13 +17,13 @@ use chrono::NaiveDate;
 
 /// A posted attendance state (`attendings.state`): only 0 «не был», 1 «был» or 2 «болел»
 /// (decisions.md §20; the original stored any integer). A missing row counts as 0.
-pub fn parse_state(text: &str) -> Option<i32> {
+fn parse_state(text: &str) -> Option<i32> {
     text.trim().parse().ok().filter(|s| (0..=2).contains(s))
 }
 
 /// Whether `user`, a writer of the group, may create or delete its lessons dated `date` (web-ui.md
 /// §1.10, §5.4): teachers not in the past. A lesson with «был» marks is never removable.
-pub fn date_allowed(user: &CurrentUser, date: NaiveDate, today: NaiveDate) -> bool {
+fn date_allowed(user: &CurrentUser, date: NaiveDate, today: NaiveDate) -> bool {
     user.is_master || date >= today
 }
 
@@ -31,4 +31,18 @@ pub fn date_allowed(user: &CurrentUser, date: NaiveDate, today: NaiveDate) -> bo
 fn parse_date(text: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::BadRequest(format!("«{text}» — не дата (нужна ГГГГ-ММ-ДД)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_three_states() {
+        assert_eq!(parse_state("0"), Some(0));
+        assert_eq!(parse_state(" 2 "), Some(2));
+        for bad in ["3", "-1", "", "1.0", "был"] {
+            assert_eq!(parse_state(bad), None, "{bad}");
+        }
+    }
 }

@@ -18,7 +18,7 @@ pub fn search_query(text: &str) -> String {
 }
 
 /// One lesson column of the month grid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Lesson {
     pub id: u32,
     pub date: NaiveDate,
