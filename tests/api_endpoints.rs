@@ -1026,3 +1026,41 @@ fn android_app_replay() {
     assert_plain(&out, 200, "ok");
     assert_plain(&get(&db, "/sections_list", &token), 401, "auth required");
 }
+
+#[test]
+fn dump_only_for_dump_creator() {
+    let db = TestDb::seeded();
+    add_person(&db, "bots", "бот", "bot2", "другой бот");
+    for who in ["bot2", "ma1", "te1", "dev1"] {
+        let t = valid_token(&db, who);
+        assert_plain(&get(&db, "/dump", &t), 403, "access denied");
+    }
+    let t = valid_token(&db, "dump_creator");
+    let v = ok_json(&get(&db, "/dump", &t));
+    assert_eq!(keys(&v), ["created_at", "sections"]);
+    let created = v["created_at"].as_str().unwrap();
+    assert_eq!(created.len(), 29, "{created}");
+    assert!(
+        created.ends_with(" GMT") && &created[3..5] == ", ",
+        "{created}"
+    );
+    let robo = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "робо")
+        .unwrap();
+    let group = &robo["groups"][0];
+    assert_eq!(group["name"], "робо-71");
+    let student = &group["students"][0];
+    assert_eq!(student["discount"], 100);
+    // P1 is month 9 = October 2017 by the numbering of rest-api.md §1.7 (its case 20 says
+    // «сентябрь», which would be month 8).
+    assert_eq!(student["payments"][0]["month"], "октябрь 2017");
+    // The bot's token slides like any non-developer's: that keeps the cron job's token alive.
+    let seen: i32 = scalar(
+        &db,
+        "SELECT last_seen_where FROM system_users WHERE login = 'dump_creator'",
+    );
+    assert_eq!(seen, 3);
+}

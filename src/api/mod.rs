@@ -3,6 +3,7 @@
 pub mod account;
 pub mod details;
 pub mod developer;
+pub mod dump;
 pub mod group_contents;
 pub mod groups;
 pub mod json;

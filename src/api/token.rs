@@ -26,6 +26,7 @@ pub struct Caller {
     /// The id in the role's details table (teachers.id for a teacher, …).
     pub details_id: u32,
     pub fio: String,
+    pub login: String,
 }
 
 impl Caller {
@@ -57,6 +58,8 @@ pub enum Allowed {
     /// Masters, teachers and developers.
     Staff,
     Developer,
+    /// A bot with one of these logins.
+    Bots(&'static [&'static str]),
 }
 
 impl Allowed {
@@ -65,6 +68,9 @@ impl Allowed {
             Allowed::AnyRole => true,
             Allowed::Staff => matches!(caller.role, Role::Master | Role::Teacher | Role::Developer),
             Allowed::Developer => caller.role == Role::Developer,
+            Allowed::Bots(logins) => {
+                caller.role == Role::Bot && logins.contains(&caller.login.as_str())
+            }
         }
     }
 }
@@ -256,6 +262,7 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
         role,
         details_id: account.details_id,
         fio: account.fio,
+        login: account.login,
     })
 }
 

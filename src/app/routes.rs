@@ -250,6 +250,7 @@ pub static ROUTES: &[Route] = &[
         Access::Api,
         crate::api::schedule::get,
     ),
+    get("/api/v1.1.0/dump", Access::Api, crate::api::dump::get),
     // end of REST API v1.1.0
     // payments grid, timetable, student cabinet (web-ui.md §7, §9, §10)
     get(
