@@ -20,6 +20,13 @@ pub enum Kind {
     Number,
     Password,
     Checkbox,
+    /// `<input type="date">`: the value is `YYYY-MM-DD`.
+    Date,
+    Textarea,
+    /// One of `options`; the chosen one is `value` and marked `selected`.
+    Select,
+    /// Any of `options`, each marked `selected`.
+    Multiselect,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +39,8 @@ pub struct Field {
     pub required: bool,
     pub errors: Vec<String>,
     pub options: Vec<SelectOption>,
+    /// A select with a text box above it that narrows its options (app.js).
+    pub filter: bool,
     pub attrs: BTreeMap<&'static str, String>,
 }
 
@@ -46,7 +55,40 @@ impl Field {
             required: false,
             errors: Vec::new(),
             options: Vec::new(),
+            filter: false,
             attrs: BTreeMap::new(),
+        }
+    }
+
+    /// The choices of a select: (value, label) pairs, none selected yet.
+    pub fn with_options(mut self, options: Vec<(String, String)>) -> Field {
+        self.options = options
+            .into_iter()
+            .map(|(value, label)| SelectOption {
+                value,
+                label,
+                selected: false,
+            })
+            .collect();
+        self
+    }
+
+    /// Adds the text box that narrows a long select.
+    pub fn filterable(mut self) -> Field {
+        self.filter = true;
+        self
+    }
+
+    /// Chooses `value` in a select (and keeps it as the field's value).
+    pub fn select(&mut self, value: &str) {
+        self.select_all(&[value]);
+        self.value = value.to_string();
+    }
+
+    /// Chooses every option whose value is in `values` (a multi-select).
+    pub fn select_all(&mut self, values: &[&str]) {
+        for o in &mut self.options {
+            o.selected = values.contains(&o.value.as_str());
         }
     }
 
@@ -100,7 +142,14 @@ impl FormView {
             match f.kind {
                 Kind::Checkbox => f.checked = form.flag(f.name),
                 Kind::Password => {}
-                Kind::Text | Kind::Number => f.value = form.str(f.name).to_string(),
+                Kind::Text | Kind::Number | Kind::Date | Kind::Textarea => {
+                    f.value = form.str(f.name).to_string()
+                }
+                Kind::Select => {
+                    let value = form.str(f.name).to_string();
+                    f.select(&value);
+                }
+                Kind::Multiselect => f.select_all(&form.all(f.name)),
             }
         }
     }
@@ -136,5 +185,116 @@ pub fn check_length(form: &mut FormView, field: &str, value: &str, min: usize, m
             field,
             format!("Длина поля должна быть от {min} до {max} символов."),
         );
+    }
+}
+
+/// The submitted value is one of the field's options (a select cannot be trusted to send one).
+pub fn check_choice(form: &mut FormView, field: &str, value: &str) -> bool {
+    let known = form
+        .field_mut(field)
+        .options
+        .iter()
+        .any(|o| o.value == value);
+    if !known {
+        form.error(field, "Выберите значение из списка.");
+    }
+    known
+}
+
+/// The original's `Phone`: `89` and nine more digits; `allow_empty` also accepts "".
+pub fn check_phone(form: &mut FormView, field: &str, value: &str, allow_empty: bool) {
+    let ok = (allow_empty && value.is_empty())
+        || (value.len() == 11
+            && value.starts_with("89")
+            && value.bytes().all(|b| b.is_ascii_digit()));
+    if !ok {
+        form.error(field, "телефон в формате 89012223344");
+    }
+}
+
+/// An e-mail address as WTForms' `Email` checks it: something, `@`, a domain with a dot, no spaces.
+pub fn check_email(form: &mut FormView, field: &str, value: &str) {
+    let ok = match value.rsplit_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && !value.chars().any(char::is_whitespace)
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|part| !part.is_empty())
+        }
+        None => false,
+    };
+    if !ok {
+        form.error(field, "Неверный адрес электронной почты.");
+    }
+}
+
+/// The original's `VkLink`: `vk.com/` and then letters, digits or `_` (at least one).
+pub fn check_vk_link(form: &mut FormView, field: &str, value: &str) {
+    let ok = value.strip_prefix("vk.com/").is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    });
+    if !ok {
+        form.error(field, "ссылка на страницу ВКонтакте вида vk.com/id12345678");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(check: impl Fn(&mut FormView)) -> Vec<String> {
+        let mut form = FormView::new(String::new(), "", vec![Field::new(Kind::Text, "f", "f")]);
+        check(&mut form);
+        form.fields[0].errors.clone()
+    }
+
+    #[test]
+    fn phones() {
+        assert!(errors(|f| check_phone(f, "f", "89012223344", false)).is_empty());
+        assert!(errors(|f| check_phone(f, "f", "", true)).is_empty());
+        for bad in [
+            "",
+            "79012223344",
+            "8901222334",
+            "890122233445",
+            "8901222334a",
+            "+89012223344",
+        ] {
+            assert_eq!(
+                errors(|f| check_phone(f, "f", bad, false)).len(),
+                1,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for good in ["a@b.ru", "first.last+tag@mail.example.com"] {
+            assert!(errors(|f| check_email(f, "f", good)).is_empty(), "{good}");
+        }
+        for bad in ["a", "a@b", "@b.ru", "a b@c.ru", "a@b..ru", "a@.ru"] {
+            assert_eq!(errors(|f| check_email(f, "f", bad)).len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn vk_links() {
+        assert!(errors(|f| check_vk_link(f, "f", "vk.com/id_123")).is_empty());
+        for bad in ["vk.com/", "https://vk.com/id1", "vk.com/a.b", "id123"] {
+            assert_eq!(errors(|f| check_vk_link(f, "f", bad)).len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn choices_must_be_offered() {
+        let mut form = FormView::new(
+            String::new(),
+            "",
+            vec![Field::new(Kind::Select, "s", "s").with_options(vec![("1".into(), "a".into())])],
+        );
+        assert!(check_choice(&mut form, "s", "1"));
+        assert!(!check_choice(&mut form, "s", "2"));
+        assert_eq!(form.fields[0].errors.len(), 1);
     }
 }

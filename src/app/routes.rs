@@ -10,6 +10,10 @@ use crate::structure::catalog::{Citizenships, Schools};
 use crate::structure::{
     catalog_delete, catalog_form, catalog_list, section_delete, section_form, section_list,
 };
+use crate::users::staff::{Bots, Developers, Masters, Teachers};
+use crate::users::{
+    delete, staff_form, staff_list, student_details, student_fast, student_form, student_list,
+};
 use crate::{dev, home, users};
 
 pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
@@ -384,6 +388,92 @@ pub static ROUTES: &[Route] = &[
     ),
     get("/stat/group/{group_id}", MDT, crate::stats::group::get),
     // end of lessons and statistics
+    // users: people lists, registration and edit forms, student details, deletes (web-ui.md
+    // §3.7–§3.11)
+    get("/users/masters", MDT, staff_list::get::<Masters>),
+    get("/users/teachers", MDT, staff_list::get::<Teachers>),
+    get("/users/bots", DEV, staff_list::get::<Bots>),
+    get("/users/developers", DEV, staff_list::get::<Developers>),
+    get("/users/students", MDT, student_list::get),
+    get("/users/student_details/{id}", MDT, student_details::get),
+    get(
+        "/users/register/master",
+        MD,
+        staff_form::register_get::<Masters>,
+    ),
+    post(
+        "/users/register/master",
+        MD,
+        staff_form::register_post::<Masters>,
+    ),
+    get(
+        "/users/register/teacher",
+        MD,
+        staff_form::register_get::<Teachers>,
+    ),
+    post(
+        "/users/register/teacher",
+        MD,
+        staff_form::register_post::<Teachers>,
+    ),
+    get("/users/register/bot", DEV, staff_form::register_get::<Bots>),
+    post(
+        "/users/register/bot",
+        DEV,
+        staff_form::register_post::<Bots>,
+    ),
+    get(
+        "/users/register/developer",
+        DEV,
+        staff_form::register_get::<Developers>,
+    ),
+    post(
+        "/users/register/developer",
+        DEV,
+        staff_form::register_post::<Developers>,
+    ),
+    get("/users/register/student", MDT, student_form::register_get),
+    post("/users/register/student", MDT, student_form::register_post),
+    get("/users/register/student/fast", MDT, student_fast::get),
+    post("/users/register/student/fast", MDT, student_fast::post),
+    get(
+        "/users/register/student/fast/{group_id}/{month_number}",
+        MDT,
+        student_fast::get,
+    ),
+    post(
+        "/users/register/student/fast/{group_id}/{month_number}",
+        MDT,
+        student_fast::post_into_group,
+    ),
+    get("/users/master/{id}", MD, staff_form::edit_get::<Masters>),
+    post("/users/master/{id}", MD, staff_form::edit_post::<Masters>),
+    get("/users/teacher/{id}", MD, staff_form::edit_get::<Teachers>),
+    post("/users/teacher/{id}", MD, staff_form::edit_post::<Teachers>),
+    get("/users/bot/{id}", DEV, staff_form::edit_get::<Bots>),
+    post("/users/bot/{id}", DEV, staff_form::edit_post::<Bots>),
+    get(
+        "/users/developer/{id}",
+        DEV,
+        staff_form::edit_get::<Developers>,
+    ),
+    post(
+        "/users/developer/{id}",
+        DEV,
+        staff_form::edit_post::<Developers>,
+    ),
+    get("/users/student/{id}", MDT, student_form::edit_get),
+    post("/users/student/{id}", MDT, student_form::edit_post),
+    post("/users/delete_master/{id}", MD, delete::staff::<Masters>),
+    post("/users/delete_teacher/{id}", MD, delete::staff::<Teachers>),
+    post("/users/delete_bot/{id}", DEV, delete::staff::<Bots>),
+    post(
+        "/users/delete_developer/{id}",
+        DEV,
+        delete::staff::<Developers>,
+    ),
+    post("/users/delete_student/{id}", MDT, delete::student),
+    // end of users
 ];
 
 /// Path parameters of the matched route, in pattern order.

@@ -1,9 +1,52 @@
-//! Users: login and logout, passwords, mobile-app sessions (and, later, the user lists and forms).
+//! Users: login and logout, passwords, mobile-app sessions, and the people pages (web-ui.md §3):
+//! lists, registration and edit forms, student details and deletes.
 
+pub mod account_form;
 pub mod change_password;
+pub mod delete;
 pub mod force_change_password;
 pub mod login;
 pub mod logout;
 pub mod logout_app;
+pub mod parents;
 pub mod password_form;
+pub mod people;
+pub mod staff;
+pub mod staff_form;
+pub mod staff_list;
 pub mod store;
+pub mod student_details;
+pub mod student_fast;
+pub mod student_form;
+pub mod student_list;
+pub mod students;
+pub mod translit;
+
+use crate::app::forms::FormView;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use minijinja::context;
+use minijinja::value::Serde;
+
+/// The registration or edit page of one kind of user (`class` is «руководителя», «ученика», …).
+pub fn render_form(
+    ctx: &mut Ctx,
+    class: &str,
+    editing: bool,
+    form: FormView,
+) -> Result<Response, AppError> {
+    let (title, heading) = match editing {
+        true => (
+            format!("редактирование {class}"),
+            format!("редактирование {class}"),
+        ),
+        false => (
+            format!("регистрация {class}"),
+            format!("регистрация нового {class}"),
+        ),
+    };
+    ctx.render(
+        "users/form_register_edit.html",
+        context! { title, heading, form => Serde(form) },
+    )
+}

@@ -64,3 +64,96 @@ pub fn app_sessions(
         |(id, device, app_version, last_use, expires)| AppSession { id, device, app_version, last_use, expires },
     )
 }
+
+/// A new account of `role`, "never seen" until its first visit (web-ui.md §3.9); its id.
+pub fn insert_system_user(
+    conn: &mut Conn,
+    role: crate::auth::Role,
+    login: &str,
+    password_hash: &str,
+    enabled: bool,
+    now: NaiveDateTime,
+) -> mysql::Result<u32> {
+    conn.exec_drop(
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT ?, ?, id, ?, ?, ?, 0 FROM system_roles WHERE name = ?",
+        (
+            login,
+            password_hash,
+            now,
+            enabled,
+            crate::auth::user::SeenWhere::Registration as i32,
+            role.db_name(),
+        ),
+    )?;
+    Ok(conn.last_insert_id() as u32)
+}
+
+pub fn update_login_enabled(
+    conn: &mut Conn,
+    system_user_id: u32,
+    login: &str,
+    enabled: bool,
+) -> mysql::Result<()> {
+    conn.exec_drop(
+        "UPDATE system_users SET login = ?, enabled = ? WHERE id = ?",
+        (login, enabled, system_user_id),
+    )
+}
+
+/// Whether another account (not `except`) has this login. `=` follows the column's collation, as
+/// the UNIQUE key does.
+pub fn login_taken(conn: &mut Conn, login: &str, except: u32) -> mysql::Result<bool> {
+    Ok(conn
+        .exec_first::<u32, _, _>(
+            "SELECT id FROM system_users WHERE login = ? AND id <> ? LIMIT 1",
+            (login, except),
+        )?
+        .is_some())
+}
+
+/// Deletes an account with everything that points at it (schema.md §5d rule 28): app sessions,
+/// notifications it sent, both rows and the details of every message to or from it, a student's
+/// parent links, the details row and the account itself.
+pub fn delete_system_user(
+    conn: &mut Conn,
+    system_user_id: u32,
+    role: crate::auth::Role,
+) -> mysql::Result<()> {
+    let me = system_user_id;
+    delete_access_tokens(conn, me)?;
+    conn.exec_drop("DELETE FROM notifications WHERE sender_id = ?", (me,))?;
+    let details: Vec<u32> = conn.exec(
+        "SELECT DISTINCT message_details_id FROM messages WHERE owner_id = ? OR receiver_id = ?",
+        (me, me),
+    )?;
+    // Both rows of a message name this user (as owner in one, receiver in the other); rows of
+    // the same details that somehow do not are removed too, so no details row is left referenced.
+    conn.exec_batch(
+        "DELETE FROM messages WHERE message_details_id = ?",
+        details.iter().map(|id| (id,)),
+    )?;
+    conn.exec_drop(
+        "DELETE FROM messages WHERE owner_id = ? OR receiver_id = ?",
+        (me, me),
+    )?;
+    conn.exec_batch(
+        "DELETE FROM message_details WHERE id = ?",
+        details.iter().map(|id| (id,)),
+    )?;
+    if role == crate::auth::Role::Student {
+        conn.exec_drop(
+            "DELETE ps FROM parent_of_students ps JOIN students s ON s.id = ps.student_id
+             WHERE s.system_user_id = ?",
+            (me,),
+        )?;
+    }
+    conn.exec_drop(
+        format!(
+            "DELETE FROM {} WHERE system_user_id = ?",
+            role.details_table()
+        ),
+        (me,),
+    )?;
+    conn.exec_drop("DELETE FROM system_users WHERE id = ?", (me,))
+}

@@ -1,0 +1,295 @@
+//! Masters, teachers, bots and developers (web-ui.md §3.8–§3.11): the accounts that are a login, a
+//! name and (for teachers) a phone. One description per role drives the lists, forms and deletes.
+
+use crate::app::AppError;
+use crate::app::list::{self, ListQuery};
+use crate::auth::{CurrentUser, Role};
+use crate::users::people::{self, Person};
+use chrono::NaiveDateTime;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Staff {
+    #[serde(skip)]
+    pub role: Role,
+    /// `masters`: the URL word of the list (`/users/masters`).
+    pub plural: &'static str,
+    /// `master`: the URL word of the forms (`/users/register/master`, `/users/master/<id>`,
+    /// `/users/delete_master/<id>`).
+    pub singular: &'static str,
+    pub title: &'static str,
+    pub add_label: &'static str,
+    /// «руководителя»: the form headings' class name.
+    pub genitive: &'static str,
+    /// «руководитель»: the flashes' noun.
+    pub noun: &'static str,
+    pub create_label: &'static str,
+    /// Search box on the list (bots and developers have none).
+    pub searchable: bool,
+}
+
+pub trait Which {
+    const STAFF: Staff;
+}
+
+pub struct Masters;
+pub struct Teachers;
+pub struct Bots;
+pub struct Developers;
+
+impl Which for Masters {
+    const STAFF: Staff = Staff {
+        role: Role::Master,
+        plural: "masters",
+        singular: "master",
+        title: "руководители",
+        add_label: "добавить руководителя",
+        genitive: "руководителя",
+        noun: "руководитель",
+        create_label: "создать руководителя",
+        searchable: true,
+    };
+}
+
+impl Which for Teachers {
+    const STAFF: Staff = Staff {
+        role: Role::Teacher,
+        plural: "teachers",
+        singular: "teacher",
+        title: "преподаватели",
+        add_label: "добавить преподавателя",
+        genitive: "преподавателя",
+        noun: "преподаватель",
+        create_label: "создать преподавателя",
+        searchable: true,
+    };
+}
+
+impl Which for Bots {
+    const STAFF: Staff = Staff {
+        role: Role::Bot,
+        plural: "bots",
+        singular: "bot",
+        title: "боты",
+        add_label: "добавить бота",
+        genitive: "бота",
+        noun: "бот",
+        create_label: "создать бота",
+        searchable: false,
+    };
+}
+
+impl Which for Developers {
+    const STAFF: Staff = Staff {
+        role: Role::Developer,
+        plural: "developers",
+        singular: "developer",
+        title: "разработчики",
+        add_label: "добавить разработчика",
+        genitive: "разработчика",
+        noun: "разработчик",
+        create_label: "создать разработчика",
+        searchable: false,
+    };
+}
+
+impl Staff {
+    pub fn table(&self) -> &'static str {
+        self.role.details_table()
+    }
+
+    pub fn list_path(&self) -> String {
+        format!("/users/{}", self.plural)
+    }
+
+    pub fn is_teacher(&self) -> bool {
+        self.role == Role::Teacher
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    #[serde(flatten)]
+    pub person: Person,
+    /// Teachers only: the phone, their groups and whether they can be deleted.
+    pub phone: String,
+    pub groups: Vec<GroupLink>,
+    /// Why the delete button is disabled; `None` when it works.
+    pub blocked: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupLink {
+    pub name: String,
+    /// `search=<name>` for the groups list.
+    pub search: String,
+}
+
+/// One page of the role's list, ordered by name, and the number of matching rows.
+pub fn page(
+    db: &mut Conn,
+    staff: &Staff,
+    q: &ListQuery,
+    me: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<(Vec<Row>, u64), AppError> {
+    let table = staff.table();
+    let total = list::count_matching(db, &format!("{table} x"), "x.fio", q)?;
+    let (limit, offset) = q.limit();
+    let found: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT {} FROM {table} x {} WHERE {} ORDER BY x.fio, x.id LIMIT ? OFFSET ?",
+            people::COLUMNS,
+            people::JOIN,
+            list::like("x.fio"),
+        ),
+        (q.like(), limit, offset),
+    )?;
+    let mut rows = Vec::with_capacity(found.len());
+    for mut row in found {
+        let person = Person::from_row(&mut row, me.id, now);
+        let row = match staff.is_teacher() {
+            true => teacher_row(db, person)?,
+            false => Row {
+                person,
+                phone: String::new(),
+                groups: Vec::new(),
+                blocked: None,
+            },
+        };
+        rows.push(row);
+    }
+    Ok((rows, total))
+}
+
+fn teacher_row(db: &mut Conn, person: Person) -> Result<Row, AppError> {
+    let phone: Option<String> =
+        db.exec_first("SELECT phone FROM teachers WHERE id = ?", (person.id,))?;
+    let names: Vec<String> = db.exec(
+        "SELECT name FROM `groups` WHERE teacher_id = ? ORDER BY start_month DESC, name",
+        (person.id,),
+    )?;
+    let blocked = teacher_blocker(db, person.id)?;
+    Ok(Row {
+        phone: phone.unwrap_or_default(),
+        groups: names
+            .into_iter()
+            .map(|name| GroupLink {
+                search: people::search_query(&name),
+                name,
+            })
+            .collect(),
+        blocked,
+        person,
+    })
+}
+
+/// The removability rule for teachers (web-ui.md §1.10): no groups and no lessons taught.
+pub fn teacher_blocker(db: &mut Conn, teacher_id: u32) -> Result<Option<&'static str>, AppError> {
+    let (groups, lessons): (bool, bool) = db
+        .exec_first(
+            "SELECT EXISTS(SELECT 1 FROM `groups` WHERE teacher_id = ?),
+                    EXISTS(SELECT 1 FROM lessons WHERE teacher_id = ?)",
+            (teacher_id, teacher_id),
+        )?
+        .unwrap_or((false, false));
+    Ok(if groups {
+        Some("у преподавателя есть группы")
+    } else if lessons {
+        Some("преподаватель вёл занятия")
+    } else {
+        None
+    })
+}
+
+/// The account behind a details row, as the edit and delete pages need it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: u32,
+    pub user_id: u32,
+    pub login: String,
+    pub fio: String,
+    pub enabled: bool,
+    /// Teachers only.
+    pub phone: String,
+}
+
+/// The row `id` of the role's table, locked for the rest of the request.
+pub fn find(db: &mut Conn, staff: &Staff, id: u32) -> Result<Option<Account>, AppError> {
+    let phone = match staff.is_teacher() {
+        true => "x.phone",
+        false => "''",
+    };
+    let row: Option<(u32, u32, String, String, bool, String)> = db.exec_first(
+        format!(
+            "SELECT x.id, su.id, su.login, x.fio, su.enabled, {phone} FROM {} x {}
+             WHERE x.id = ? FOR UPDATE",
+            staff.table(),
+            people::JOIN
+        ),
+        (id,),
+    )?;
+    Ok(
+        row.map(|(id, user_id, login, fio, enabled, phone)| Account {
+            id,
+            user_id,
+            login,
+            fio,
+            enabled,
+            phone,
+        }),
+    )
+}
+
+/// A new account and its details row.
+pub fn insert(
+    db: &mut Conn,
+    staff: &Staff,
+    account: &Account,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> Result<(), mysql::Error> {
+    let user_id = crate::users::store::insert_system_user(
+        db,
+        staff.role,
+        &account.login,
+        password_hash,
+        account.enabled,
+        now,
+    )?;
+    match staff.is_teacher() {
+        true => db.exec_drop(
+            "INSERT INTO teachers (fio, system_user_id, phone) VALUES (?, ?, ?)",
+            (&account.fio, user_id, &account.phone),
+        ),
+        false => db.exec_drop(
+            format!(
+                "INSERT INTO {} (fio, system_user_id) VALUES (?, ?)",
+                staff.table()
+            ),
+            (&account.fio, user_id),
+        ),
+    }
+}
+
+/// Saves the edited login, name, enabled flag and (teachers) phone.
+pub fn update(db: &mut Conn, staff: &Staff, account: &Account) -> Result<(), mysql::Error> {
+    crate::users::store::update_login_enabled(
+        db,
+        account.user_id,
+        &account.login,
+        account.enabled,
+    )?;
+    match staff.is_teacher() {
+        true => db.exec_drop(
+            "UPDATE teachers SET fio = ?, phone = ? WHERE id = ?",
+            (&account.fio, &account.phone, account.id),
+        ),
+        false => db.exec_drop(
+            format!("UPDATE {} SET fio = ? WHERE id = ?", staff.table()),
+            (&account.fio, account.id),
+        ),
+    }
+}

@@ -1,0 +1,29 @@
+//! `GET /users/masters`, `/users/teachers` (M, D, T), `/users/bots` and `/users/developers` (D):
+//! web-ui.md §3.8, 20 a page, searched by name where the spec has a search box.
+
+use crate::app::list::ListQuery;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::users::staff::{self, Which};
+use minijinja::context;
+use minijinja::value::Serde;
+
+pub fn get<W: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let staff = &W::STAFF;
+    let me = ctx.user()?.clone();
+    let mut q = ListQuery::parse(&ctx.query()?);
+    if !staff.searchable {
+        q.search.clear();
+    }
+    let (rows, total) = staff::page(&mut ctx.db, staff, &q, &me, ctx.now)?;
+    let pages = q.pages(&ctx.url(&staff.list_path()), total);
+    ctx.render(
+        "users/staff_list.html",
+        context! {
+            staff => Serde(staff),
+            rows => Serde(rows),
+            search => q.search,
+            pages => Serde(pages),
+        },
+    )
+}

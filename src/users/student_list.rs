@@ -1,0 +1,39 @@
+//! `GET /users/students` (web-ui.md §3.8; M, D, T): students not yet filled in first, then by
+//! FIO; filtered by a group (`group_id`, 0 = all, 404 for an unknown one) and searched by FIO.
+
+use crate::app::access::group_for_read;
+use crate::app::list::ListQuery;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::users::students;
+use minijinja::context;
+use minijinja::value::Serde;
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let me = ctx.user()?.clone();
+    let query = ctx.query()?;
+    let q = ListQuery::parse(&query);
+    // Like the original's `type=int` with default 0: anything but a positive number means «все».
+    let group = match query.str("group_id").trim().parse::<i64>() {
+        Ok(id) if id > 0 => Some(group_for_read(
+            ctx,
+            u32::try_from(id).map_err(|_| AppError::NotFound)?,
+        )?),
+        _ => None,
+    };
+    let group_id = group.as_ref().map(|g| g.id);
+    let (rows, total) = students::page(&mut ctx.db, &q, group_id, &me, ctx.now)?;
+    let groups = students::all_groups(&mut ctx.db, &me)?;
+    let pages = q.pages(&ctx.url("/users/students"), total);
+    ctx.render(
+        "users/students_list.html",
+        context! {
+            rows => Serde(rows),
+            search => q.search,
+            pages => Serde(pages),
+            groups => Serde(groups),
+            group_id => group_id.unwrap_or(0),
+            group_name => group.map(|g| g.name).unwrap_or_default(),
+        },
+    )
+}

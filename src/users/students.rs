@@ -1,0 +1,468 @@
+//! Students (web-ui.md §3.7–§3.11): the list with its group filter, the row the forms edit, the
+//! removability rule and the catalogs the forms choose from.
+
+use crate::app::AppError;
+use crate::app::list::{self, ListQuery};
+use crate::auth::CurrentUser;
+use crate::users::people::{self, Person, take};
+use chrono::{NaiveDate, NaiveDateTime};
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+/// «89012223344 (мать)»: the number `students.contact_phone` points at (1 the student's own, 2
+/// the mother's, 3 the father's) and who it belongs to, for a student aliased `x`.
+const CONTACT_PHONE: &str = "CONCAT(COALESCE(CASE x.contact_phone
+        WHEN 2 THEN (SELECT p.phone FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+                     WHERE ps.student_id = x.id AND ps.is_mother = 1)
+        WHEN 3 THEN (SELECT p.phone FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+                     WHERE ps.student_id = x.id AND ps.is_mother = 0)
+        ELSE x.phone END, ''),
+    ' (', CASE x.contact_phone WHEN 2 THEN 'мать' WHEN 3 THEN 'отец' ELSE 'ученик' END, ')')";
+
+/// Group memberships and attendance block a delete (§1.10).
+const USAGE: &str = "EXISTS(SELECT 1 FROM student_in_groups sig WHERE sig.student_id = x.id),
+    EXISTS(SELECT 1 FROM attendings a WHERE a.student_id = x.id)";
+
+fn blocker(in_groups: bool, attended: bool) -> Option<&'static str> {
+    if in_groups {
+        Some("ученик состоит в группах")
+    } else if attended {
+        Some("у ученика есть отметки посещения")
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    #[serde(flatten)]
+    pub person: Person,
+    pub filled: bool,
+    pub birth_date: String,
+    /// «<school> / <grade> / <shift>».
+    pub school: String,
+    pub parents: Vec<Link>,
+    pub groups: Vec<Link>,
+    pub contact_phone: String,
+    pub blocked: Option<&'static str>,
+}
+
+/// A name that links to a list searched by it.
+#[derive(Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub search: String,
+    /// A teacher's own group (red-orange).
+    pub mine: bool,
+}
+
+/// One page of students: not filled in first, then by FIO; only (past or present) members of
+/// `group_id` when it is set.
+pub fn page(
+    db: &mut Conn,
+    q: &ListQuery,
+    group_id: Option<u32>,
+    me: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<(Vec<Row>, u64), AppError> {
+    let filter = format!(
+        "{} AND (? = 0 OR EXISTS(SELECT 1 FROM student_in_groups f WHERE f.student_id = x.id AND f.group_id = ?))",
+        list::like("x.fio")
+    );
+    let group = group_id.unwrap_or(0);
+    let total: u64 = db
+        .exec_first(
+            format!("SELECT COUNT(*) FROM students x WHERE {filter}"),
+            (q.like(), group, group),
+        )?
+        .unwrap_or(0);
+    let (limit, offset) = q.limit();
+    let found: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT {}, x.filled, x.birth_date, CONCAT(sc.name, ' / ', x.grade, ' / ', x.shift),
+                {CONTACT_PHONE}, {USAGE}
+             FROM students x {} JOIN schools sc ON sc.id = x.school_id
+             WHERE {filter} ORDER BY x.filled, x.fio, x.id LIMIT ? OFFSET ?",
+            people::COLUMNS,
+            people::JOIN,
+        ),
+        (q.like(), group, group, limit, offset),
+    )?;
+    let mut rows = Vec::with_capacity(found.len());
+    for mut r in found {
+        let person = Person::from_row(&mut r, me.id, now);
+        let birth: NaiveDate = take(&mut r, 8);
+        let id = person.id;
+        rows.push(Row {
+            filled: take(&mut r, 7),
+            birth_date: birth.format("%Y-%m-%d").to_string(),
+            school: take(&mut r, 9),
+            contact_phone: take(&mut r, 10),
+            blocked: blocker(take(&mut r, 11), take(&mut r, 12)),
+            parents: parent_links(db, id)?,
+            groups: group_links(db, id, me, now)?,
+            person,
+        });
+    }
+    Ok((rows, total))
+}
+
+fn parent_links(db: &mut Conn, student_id: u32) -> Result<Vec<Link>, AppError> {
+    let names: Vec<String> = db.exec(
+        "SELECT p.fio FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+         WHERE ps.student_id = ? ORDER BY ps.is_mother DESC",
+        (student_id,),
+    )?;
+    Ok(names
+        .into_iter()
+        .map(|name| Link {
+            search: people::search_query(&name),
+            name,
+            mine: false,
+        })
+        .collect())
+}
+
+fn group_links(
+    db: &mut Conn,
+    student_id: u32,
+    me: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<Vec<Link>, AppError> {
+    Ok(memberships(db, student_id, me, now)?
+        .into_iter()
+        .map(|m| Link {
+            search: people::search_query(&m.group),
+            name: m.group,
+            mine: m.mine,
+        })
+        .collect())
+}
+
+/// One membership of a student, for the details page.
+#[derive(Debug, Serialize)]
+pub struct Membership {
+    pub group: String,
+    pub group_search: String,
+    /// The group of the current teacher.
+    pub mine: bool,
+    pub teacher: Person,
+    pub teacher_search: String,
+    /// Every membership the group ever had.
+    pub members: u64,
+    pub enter: String,
+    pub exit: String,
+}
+
+/// The student's memberships in the "for current user" order (§1.6): a teacher's own groups
+/// first, then the latest start, then the name.
+pub fn memberships(
+    db: &mut Conn,
+    student_id: u32,
+    me: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<Vec<Membership>, AppError> {
+    let found: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT {}, g.name, g.teacher_id, sig.enter_month, sig.exit_month,
+                (SELECT COUNT(*) FROM student_in_groups c WHERE c.group_id = g.id)
+             FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
+             JOIN teachers x ON x.id = g.teacher_id {}
+             WHERE sig.student_id = ?
+             ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name",
+            people::COLUMNS,
+            people::JOIN
+        ),
+        (student_id, me.teacher_id),
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|mut r| {
+            let teacher = Person::from_row(&mut r, me.id, now);
+            let group: String = take(&mut r, 7);
+            let teacher_id: u32 = take(&mut r, 8);
+            Membership {
+                group_search: people::search_query(&group),
+                group,
+                mine: me.is_teacher && teacher_id == me.teacher_id,
+                teacher_search: people::search_query(&teacher.fio),
+                teacher,
+                enter: crate::month::Month(take(&mut r, 9)).name(),
+                exit: crate::month::Month(take(&mut r, 10)).name(),
+                members: take(&mut r, 11),
+            }
+        })
+        .collect())
+}
+
+/// Every group in the "for current user" order, for the list's filter.
+pub fn all_groups(db: &mut Conn, me: &CurrentUser) -> Result<Vec<(u32, String)>, AppError> {
+    Ok(db.exec(
+        "SELECT id, name FROM `groups` ORDER BY teacher_id <> ?, start_month DESC, name",
+        (me.teacher_id,),
+    )?)
+}
+
+/// A student about to be deleted, locked, with the reason it must stay.
+pub struct Locked {
+    pub user_id: u32,
+    pub fio: String,
+    pub blocked: Option<&'static str>,
+}
+
+pub fn lock(db: &mut Conn, id: u32) -> Result<Option<Locked>, AppError> {
+    let row: Option<(u32, String, bool, bool)> = db.exec_first(
+        format!(
+            "SELECT x.system_user_id, x.fio, {USAGE} FROM students x WHERE x.id = ? FOR UPDATE"
+        ),
+        (id,),
+    )?;
+    Ok(row.map(|(user_id, fio, g, a)| Locked {
+        user_id,
+        fio,
+        blocked: blocker(g, a),
+    }))
+}
+
+/// The header of the details page.
+#[derive(Debug, Serialize)]
+pub struct Header {
+    #[serde(flatten)]
+    pub person: Person,
+    pub filled: bool,
+}
+
+pub fn header(
+    db: &mut Conn,
+    id: u32,
+    me: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<Option<Header>, AppError> {
+    let row: Option<mysql::Row> = db.exec_first(
+        format!(
+            "SELECT {}, x.filled FROM students x {} WHERE x.id = ?",
+            people::COLUMNS,
+            people::JOIN
+        ),
+        (id,),
+    )?;
+    Ok(row.map(|mut r| Header {
+        person: Person::from_row(&mut r, me.id, now),
+        filled: take(&mut r, 7),
+    }))
+}
+
+/// What the full student form edits, besides the account.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub fio: String,
+    pub birth_date: NaiveDate,
+    pub birth_place: String,
+    pub registration_place: String,
+    pub actual_address: String,
+    /// Empty texts are stored as NULL.
+    pub additional_info: Option<String>,
+    pub known_from: Option<String>,
+    pub school_id: u32,
+    pub citizenship_id: u32,
+    pub grade: String,
+    pub shift: String,
+    pub phone: Option<String>,
+    /// 1 the student's own phone, 2 the mother's, 3 the father's.
+    pub contact_phone: i32,
+    pub filled: bool,
+}
+
+/// The student `id` with its account id, locked for the rest of the request.
+pub fn load(db: &mut Conn, id: u32) -> Result<Option<(u32, Profile)>, AppError> {
+    let row: Option<mysql::Row> = db.exec_first(
+        "SELECT system_user_id, fio, birth_date, birth_place, registration_place, actual_address,
+            additional_info, known_from, school_id, citizenship_id, grade, shift, phone, contact_phone,
+            filled
+         FROM students WHERE id = ? FOR UPDATE",
+        (id,),
+    )?;
+    Ok(row.map(|mut r| {
+        (
+            take(&mut r, 0),
+            Profile {
+                fio: take(&mut r, 1),
+                birth_date: take(&mut r, 2),
+                birth_place: take(&mut r, 3),
+                registration_place: take(&mut r, 4),
+                actual_address: take(&mut r, 5),
+                additional_info: take(&mut r, 6),
+                known_from: take(&mut r, 7),
+                school_id: take(&mut r, 8),
+                citizenship_id: take(&mut r, 9),
+                grade: take(&mut r, 10),
+                shift: take(&mut r, 11),
+                phone: take(&mut r, 12),
+                contact_phone: take(&mut r, 13),
+                filled: take(&mut r, 14),
+            },
+        )
+    }))
+}
+
+/// The columns the forms write, in the order of [`values`].
+const PROFILE_COLUMNS: [&str; 14] = [
+    "fio",
+    "birth_date",
+    "birth_place",
+    "registration_place",
+    "actual_address",
+    "additional_info",
+    "known_from",
+    "school_id",
+    "citizenship_id",
+    "contact_phone",
+    "grade",
+    "phone",
+    "shift",
+    "filled",
+];
+
+fn values(p: &Profile) -> Vec<mysql::Value> {
+    vec![
+        p.fio.clone().into(),
+        p.birth_date.into(),
+        p.birth_place.clone().into(),
+        p.registration_place.clone().into(),
+        p.actual_address.clone().into(),
+        p.additional_info.clone().into(),
+        p.known_from.clone().into(),
+        p.school_id.into(),
+        p.citizenship_id.into(),
+        p.contact_phone.into(),
+        p.grade.clone().into(),
+        p.phone.clone().into(),
+        p.shift.clone().into(),
+        p.filled.into(),
+    ]
+}
+
+/// Inserts the student row of account `user_id`; its id.
+pub fn insert(db: &mut Conn, user_id: u32, p: &Profile) -> Result<u32, mysql::Error> {
+    let mut params = values(p);
+    params.push(user_id.into());
+    db.exec_drop(
+        format!(
+            "INSERT INTO students ({}, system_user_id) VALUES ({}?)",
+            PROFILE_COLUMNS.join(", "),
+            "?, ".repeat(PROFILE_COLUMNS.len())
+        ),
+        mysql::Params::Positional(params),
+    )?;
+    Ok(db.last_insert_id() as u32)
+}
+
+pub fn update(db: &mut Conn, id: u32, p: &Profile) -> Result<(), mysql::Error> {
+    let mut params = values(p);
+    params.push(id.into());
+    let set: Vec<String> = PROFILE_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+    db.exec_drop(
+        format!("UPDATE students SET {} WHERE id = ?", set.join(", ")),
+        mysql::Params::Positional(params),
+    )
+}
+
+/// Schools by name, for the form's select.
+pub fn schools(db: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
+    db.query("SELECT id, name FROM schools ORDER BY name, id")
+}
+
+/// Citizenships in id order (Россия first), for the form's select.
+pub fn citizenships(db: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
+    db.query("SELECT id, name FROM citizenships ORDER BY id")
+}
+
+/// The profile lines of the details page (web-ui.md §2.1 card, §3.7).
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub birth_date: String,
+    pub birth_place: String,
+    pub registration_place: String,
+    pub actual_address: String,
+    pub additional_info: Option<String>,
+    pub known_from: Option<String>,
+    pub school: String,
+    pub grade: String,
+    pub shift: String,
+    pub phone: Option<String>,
+    pub contact_phone: String,
+    pub citizenship: String,
+}
+
+/// A parent block (web-ui.md §1.7), mother first.
+#[derive(Debug, Serialize)]
+pub struct ParentBlock {
+    pub fio: String,
+    pub search: String,
+    pub phone: String,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub passport: Option<String>,
+    pub vk_link: Option<String>,
+    pub home_phone: Option<String>,
+    /// «email / ВКонтакте», or «нет».
+    pub notifications: String,
+}
+
+pub fn card(db: &mut Conn, id: u32) -> Result<Option<(Card, Vec<ParentBlock>)>, AppError> {
+    let row: Option<mysql::Row> = db.exec_first(
+        format!(
+            "SELECT x.birth_date, x.birth_place, x.registration_place, x.actual_address,
+                x.additional_info, x.known_from, sc.name, x.grade, x.shift, x.phone,
+                {CONTACT_PHONE}, c.name
+             FROM students x JOIN schools sc ON sc.id = x.school_id
+             JOIN citizenships c ON c.id = x.citizenship_id WHERE x.id = ?"
+        ),
+        (id,),
+    )?;
+    let Some(mut r) = row else { return Ok(None) };
+    let birth: NaiveDate = take(&mut r, 0);
+    let card = Card {
+        birth_date: birth.format("%Y-%m-%d").to_string(),
+        birth_place: take(&mut r, 1),
+        registration_place: take(&mut r, 2),
+        actual_address: take(&mut r, 3),
+        additional_info: take(&mut r, 4),
+        known_from: take(&mut r, 5),
+        school: take(&mut r, 6),
+        grade: take(&mut r, 7),
+        shift: take(&mut r, 8),
+        phone: take(&mut r, 9),
+        contact_phone: take(&mut r, 10),
+        citizenship: take(&mut r, 11),
+    };
+    let found: Vec<mysql::Row> = db.exec(
+        "SELECT p.fio, p.phone, p.address, p.email, p.passport, p.vk_link, p.home_phone,
+            COALESCE(NULLIF(CONCAT_WS(' / ',
+                IF(p.notification_types & 1, 'email', NULL),
+                IF(p.notification_types & 2, 'ВКонтакте', NULL),
+                IF(p.notification_types & 4, 'sms', NULL)), ''), 'нет')
+         FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+         WHERE ps.student_id = ? ORDER BY ps.is_mother DESC",
+        (id,),
+    )?;
+    let parents = found
+        .into_iter()
+        .map(|mut r| {
+            let fio: String = take(&mut r, 0);
+            ParentBlock {
+                search: people::search_query(&fio),
+                fio,
+                phone: take(&mut r, 1),
+                address: take(&mut r, 2),
+                email: take(&mut r, 3),
+                passport: take(&mut r, 4),
+                vk_link: take(&mut r, 5),
+                home_phone: take(&mut r, 6),
+                notifications: take(&mut r, 7),
+            }
+        })
+        .collect();
+    Ok(Some((card, parents)))
+}
