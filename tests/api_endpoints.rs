@@ -239,6 +239,14 @@ fn students_order_contacts_and_details() {
     let db = TestDb::seeded();
     add_student(&db, "sx", "Аааа", true, 2, "'1'");
     add_student(&db, "sy", "Яяяя", false, 1, "NULL");
+    let web = group_id(&db, "веб-61");
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
+             SELECT id, {web}, 0, 8, 9 FROM students WHERE fio = 'Ученик Алексей Алексеевич'"
+        ),
+    );
     let t = valid_token(&db, "te1");
     let list = ok_json(&get(&db, "/students_list?offset=0&count=100&search=", &t));
     assert_eq!(fios(&list), ["Яяяя", "Аааа", "Ученик Алексей Алексеевич"]);
@@ -255,7 +263,19 @@ fn students_order_contacts_and_details() {
     let st1 = &list[2];
     assert_eq!(st1["contactPhoneNumber"], "89023334455");
     assert_eq!(st1["schoolName"], "школа №42");
-    assert_eq!(st1["groups"][0]["name"], "робо-71");
+    let names: Vec<&str> = st1["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["веб-61", "робо-71"],
+        "each student's own groups, sorted"
+    );
+    assert_eq!(list[0]["groups"], json!([]));
+    assert_eq!(list[1]["groups"], json!([]));
     assert_eq!(st1["systemUser"]["accountType"], "STUDENT");
 
     // Full details with parents.

@@ -1,7 +1,7 @@
 //! People as the API shows them (rest-api.md §4.30): `SystemUser`, `Master`/`Developer`/`Bot`,
 //! `Teacher`, `StudentBrief`, `StudentFull` and `Parent`.
 
-use super::groups::groups_json;
+use super::groups::{groups_json, groups_where};
 use super::sql::{PAGE, at};
 use super::token::Caller;
 use crate::auth::Role;
@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value as Db};
 use serde_json::{Value, json};
+use std::collections::HashSet;
 
 /// The `SystemUser` columns, always aliased `su` (users) and `r` (roles); six columns.
 pub const SU_COLUMNS: &str = "su.id, su.login,
@@ -161,38 +162,50 @@ fn student_select() -> String {
 }
 
 struct ParentRow {
+    student_id: u32,
     is_mother: bool,
     json: Value,
     phone: String,
 }
 
-fn parents(conn: &mut Conn, student_id: u32) -> mysql::Result<Vec<ParentRow>> {
+/// `?, ?, …` for an `IN` list of `n` parameters.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// The parents of all these students in one query.
+fn parents(conn: &mut Conn, student_ids: &[u32]) -> mysql::Result<Vec<ParentRow>> {
     let rows: Vec<Row> = conn.exec(
-        "SELECT ps.is_mother, p.id, p.fio, p.phone, p.email, p.address, p.home_phone, p.vk_link,
-            p.notification_types
-         FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id = ?",
-        (student_id,),
+        format!(
+            "SELECT ps.student_id, ps.is_mother, p.id, p.fio, p.phone, p.email, p.address,
+                p.home_phone, p.vk_link, p.notification_types
+             FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+             WHERE ps.student_id IN ({})",
+            placeholders(student_ids.len())
+        ),
+        student_ids.to_vec(),
     )?;
     rows.iter()
         .map(|row| {
-            let bits: i64 = at(row, 8)?;
+            let bits: i64 = at(row, 9)?;
             let kinds: Vec<&str> = [(1, "email"), (2, "ВКонтакте"), (4, "sms")]
                 .into_iter()
                 .filter(|(bit, _)| bits & bit != 0)
                 .map(|(_, name)| name)
                 .collect();
-            let phone: String = at(row, 3)?;
+            let phone: String = at(row, 4)?;
             Ok(ParentRow {
-                is_mother: at(row, 0)?,
+                student_id: at(row, 0)?,
+                is_mother: at(row, 1)?,
                 json: json!({
-                    "address": at::<Option<String>>(row, 5)?,
-                    "email": at::<Option<String>>(row, 4)?,
-                    "fio": at::<String>(row, 2)?,
-                    "homePhone": at::<Option<String>>(row, 6)?,
-                    "id": at::<u32>(row, 1)?,
+                    "address": at::<Option<String>>(row, 6)?,
+                    "email": at::<Option<String>>(row, 5)?,
+                    "fio": at::<String>(row, 3)?,
+                    "homePhone": at::<Option<String>>(row, 7)?,
+                    "id": at::<u32>(row, 2)?,
                     "notificationTypesString": kinds,
                     "phone": phone,
-                    "vkLink": at::<Option<String>>(row, 7)?,
+                    "vkLink": at::<Option<String>>(row, 8)?,
                 }),
                 phone,
             })
@@ -201,6 +214,7 @@ fn parents(conn: &mut Conn, student_id: u32) -> mysql::Result<Vec<ParentRow>> {
 }
 
 /// Students matching a fixed condition on `d` (`StudentBrief`, or `StudentFull` when `full`).
+/// Parents and groups of the whole page are read with one query each.
 fn students_where(
     conn: &mut Conn,
     caller: &Caller,
@@ -212,11 +226,39 @@ fn students_where(
         format!("{} WHERE {filter}", student_select()),
         Params::Positional(params),
     )?;
+    let ids = rows
+        .iter()
+        .map(|row| at::<u32>(row, 0))
+        .collect::<mysql::Result<Vec<_>>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parents = parents(conn, &ids)?;
+    let in_ids = placeholders(ids.len());
+    let memberships: HashSet<(u32, u32)> = conn
+        .exec(
+            format!(
+                "SELECT student_id, group_id FROM student_in_groups WHERE student_id IN ({in_ids})"
+            ),
+            ids.clone(),
+        )?
+        .into_iter()
+        .collect();
+    let groups = groups_where(
+        conn,
+        caller,
+        &format!("g.id IN (SELECT group_id FROM student_in_groups WHERE student_id IN ({in_ids}))"),
+        ids.iter().map(|id| Db::from(*id)).collect(),
+        "",
+        vec![],
+    )?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let id: u32 = at(row, 0)?;
-        let parents = parents(conn, id)?;
-        let parent = |mother: bool| parents.iter().find(|p| p.is_mother == mother);
+    for (row, id) in rows.iter().zip(ids) {
+        let parent = |mother: bool| {
+            parents
+                .iter()
+                .find(|p| p.student_id == id && p.is_mother == mother)
+        };
         let (phone_number, phone_who): (Option<String>, Option<&str>) = match at::<i32>(row, 5)? {
             1 => (at(row, 6)?, Some("ученик")),
             2 => (
@@ -229,12 +271,12 @@ fn students_where(
             ),
             _ => (None, None),
         };
-        let groups = groups_json(
-            conn,
-            caller,
-            "g.id IN (SELECT group_id FROM student_in_groups WHERE student_id = ?)",
-            vec![id.into()],
-        )?;
+        // Already in the group sorting order.
+        let groups: Vec<Value> = groups
+            .iter()
+            .filter(|g| memberships.contains(&(id, g.id)))
+            .map(|g| g.json(caller))
+            .collect();
         let mut v = json!({
             "contactPhoneNumber": phone_number,
             "contactPhoneWho": phone_who,
