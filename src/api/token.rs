@@ -4,7 +4,7 @@
 //! New tokens are stored as `h1$<hex HMAC-SHA256(secret_key, token)>` and found by one indexed
 //! query. Rows written by the original hold `b'<hex PBKDF2-SHA256(token, access_token_salt,
 //! 100000)>'`; such a row still authenticates and is re-stored in the fast format on first use,
-//! so the slow hash is paid at most once per token.
+//! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use crate::app::{AppError, Ctx};
 use crate::auth::user::{SeenWhere, account_by_id};
@@ -30,7 +30,7 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// masters.id-style "is master": masters and developers.
+    /// Masters and developers (a developer is a kind of master, rest-api.md §1.7).
     pub fn is_master(&self) -> bool {
         self.role.is_master()
     }
