@@ -2,10 +2,12 @@
 
 pub mod cgi;
 mod check_integrity;
+mod demo;
 mod dump;
 mod init_config;
 mod install_static;
 mod migrate;
+mod seed_demo;
 mod seed_stub_models;
 mod serve;
 mod set_password;
@@ -37,6 +39,8 @@ enum Command {
     Migrate(migrate::Args),
     /// Create the original's stub entities on an empty database (roles, ma1, te1, st1, dev1, …)
     SeedStubModels(seed_stub_models::Args),
+    /// Load a deterministic demo data set into an empty database (stub accounts included)
+    SeedDemo(seed_demo::Args),
     /// Write a new crmit.toml with fresh random secrets
     InitConfig(init_config::Args),
     /// Set a user's password from the shell (prompt or --password-stdin)
@@ -85,6 +89,7 @@ pub fn run() -> ExitCode {
                 Command::Serve(args) => serve::run(config, args),
                 Command::Migrate(args) => migrate::run(&config, args),
                 Command::SeedStubModels(args) => seed_stub_models::run(&config, args),
+                Command::SeedDemo(args) => seed_demo::run(&config, args),
                 Command::SetPassword(args) => set_password::run(&config, args),
                 Command::CheckIntegrity(args) => check_integrity::run(&config, args),
                 Command::Dump(args) => dump::run(&config, args),

@@ -75,7 +75,11 @@ pub fn run(config: &Config, args: Args) -> CmdResult {
     Ok(())
 }
 
-fn seed(conn: &mut Conn, demo: bool) -> Result<Vec<(&'static str, String)>, mysql::Error> {
+/// The stub rows and each account's password; `seed-demo` builds on them.
+pub(super) fn seed(
+    conn: &mut Conn,
+    demo: bool,
+) -> Result<Vec<(&'static str, String)>, mysql::Error> {
     for role in Role::ALL {
         conn.exec_drop(
             "INSERT INTO system_roles (name, details_table_name) VALUES (?, ?)",
