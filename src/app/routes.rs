@@ -334,6 +334,90 @@ pub static ROUTES: &[Route] = &[
         catalog_delete::post::<Citizenships>,
     ),
     // end of structure: sections, schools, citizenships
+    // structure: parents, groups, students in group, group details, login table (web-ui.md §4.1–§4.4,
+    // §4.7, §4.8)
+    get(
+        "/structure/parents",
+        MDT,
+        crate::structure::parent_list::get,
+    ),
+    get(
+        "/structure/parent",
+        MDT,
+        crate::structure::parent_form::add_get,
+    ),
+    post(
+        "/structure/parent",
+        MDT,
+        crate::structure::parent_form::add_post,
+    ),
+    get(
+        "/structure/parent/{id}",
+        MDT,
+        crate::structure::parent_form::edit_get,
+    ),
+    post(
+        "/structure/parent/{id}",
+        MDT,
+        crate::structure::parent_form::edit_post,
+    ),
+    post(
+        "/structure/delete_parent/{id}",
+        MDT,
+        crate::structure::parent_delete::post,
+    ),
+    get("/structure/groups", MDT, crate::structure::group_list::get),
+    get(
+        "/structure/group",
+        MD,
+        crate::structure::group_form::add_get,
+    ),
+    post(
+        "/structure/group",
+        MD,
+        crate::structure::group_form::add_post,
+    ),
+    get(
+        "/structure/group/{id}",
+        MD,
+        crate::structure::group_form::edit_get,
+    ),
+    post(
+        "/structure/group/{id}",
+        MD,
+        crate::structure::group_form::edit_post,
+    ),
+    post(
+        "/structure/delete_group/{id}",
+        MD,
+        crate::structure::group_delete::post,
+    ),
+    get(
+        "/structure/students_in_group/{group_id}",
+        MDT,
+        crate::structure::students_in_group::get,
+    ),
+    post(
+        "/structure/students_in_group/{group_id}",
+        MDT,
+        crate::structure::students_in_group::post,
+    ),
+    get(
+        "/structure/group_details/{group_id}",
+        MDT,
+        crate::structure::group_details::get,
+    ),
+    post(
+        "/structure/group_details/{group_id}",
+        MDT,
+        crate::structure::group_details::post,
+    ),
+    get(
+        "/structure/login_table/{group_id}",
+        MDT,
+        crate::structure::login_table::get,
+    ),
+    // end of structure: parents, groups
     // lessons, the month grid and group statistics (web-ui.md §5, §6)
     get("/lessons/list", MDT, crate::lessons::list::get),
     get(

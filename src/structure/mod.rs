@@ -1,15 +1,28 @@
 //! Blueprint `structure` (web-ui.md §4): the centre's dictionaries and groups. So far: sections
-//! (§4.5), schools and citizenships (§4.6).
+//! (§4.5), schools and citizenships (§4.6), parents (§4.7), groups (§4.8) and
+//! their members (§4.2–§4.4).
 
 pub mod catalog;
 pub mod catalog_delete;
 pub mod catalog_form;
 pub mod catalog_list;
+pub mod group_delete;
+pub mod group_details;
+pub mod group_form;
+pub mod group_list;
+pub mod groups;
+pub mod login_table;
+pub mod members;
 pub mod names;
+pub mod parent_delete;
+pub mod parent_form;
+pub mod parent_list;
+pub mod parents;
 pub mod section_delete;
 pub mod section_form;
 pub mod section_list;
 pub mod sections;
+pub mod students_in_group;
 
 use crate::app::forms::FormView;
 use crate::app::{AppError, Ctx};
@@ -51,4 +64,23 @@ pub fn submit_label(editing: bool) -> &'static str {
     } else {
         "создать"
     }
+}
+
+/// A list's select filter `?<name>=<id>` among `choices`: 0, missing or not a number is «все»
+/// (the original's `type=int` with default 0) and gives (0, ""); an id that is not a choice is
+/// 404. Returns the id and the chosen label.
+pub fn list_filter(
+    query: &crate::http::Form,
+    name: &str,
+    choices: &[(u32, String)],
+) -> Result<(u32, String), AppError> {
+    let id: u32 = query.str(name).trim().parse().unwrap_or(0);
+    if id == 0 {
+        return Ok((0, String::new()));
+    }
+    let (_, label) = choices
+        .iter()
+        .find(|(choice, _)| *choice == id)
+        .ok_or(AppError::NotFound)?;
+    Ok((id, label.clone()))
 }

@@ -1,0 +1,20 @@
+//! `POST /structure/delete_group/<id>` (web-ui.md §4.8, §1.10): refused with 409 while the group
+//! has members or lessons; its notifications and timetable cells go with it.
+
+use crate::app::list;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::structure::{flash_done, groups};
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let id = ctx.params.id("id");
+    let (name, blocked) = groups::lock(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
+    if let Some(reason) = blocked {
+        return Err(AppError::Conflict(format!(
+            "группу «{name}» нельзя удалить: {reason}"
+        )));
+    }
+    groups::delete(&mut ctx.db, id)?;
+    flash_done(ctx, format!("группа {name} удалена"));
+    Ok(list::back_to_list(ctx, "/structure/groups"))
+}

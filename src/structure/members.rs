@@ -1,0 +1,160 @@
+//! A group's members as the students-in-group and group-details pages see them (web-ui.md §4.2,
+//! §4.3): who has been present or has a confirmed payment (and in which months), since such a
+//! member cannot leave the group and his months cannot be moved past that history.
+
+use crate::app::AppError;
+use crate::month::Month;
+use crate::payments::store;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Serialize)]
+pub struct Member {
+    #[serde(flatten)]
+    pub member: store::Member,
+    /// Present («был») at a lesson of the group at least once.
+    pub attended: bool,
+    /// Has a confirmed payment in the group.
+    pub paid: bool,
+    /// The first and last month with a presence or a confirmed payment.
+    pub used: Option<(Month, Month)>,
+}
+
+impl Member {
+    /// Marked «(f)» on the page: cannot be taken out of the group.
+    pub fn fixed(&self) -> bool {
+        self.attended || self.paid
+    }
+}
+
+/// Every member of the group by FIO, with the history that binds them.
+pub fn of_group(db: &mut Conn, group_id: u32) -> Result<Vec<Member>, AppError> {
+    type Used = (u32, i64, i64, bool, bool);
+    let used: Vec<Used> = db.exec(
+        "SELECT sig_id, MIN(m), MAX(m), MAX(kind = 1), MAX(kind = 2) FROM (
+            SELECT sig.id AS sig_id, (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 AS m, 1 AS kind
+                FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+                JOIN student_in_groups sig
+                    ON sig.student_id = a.student_id AND sig.group_id = l.group_id
+                WHERE l.group_id = ? AND a.state = 1
+            UNION ALL
+            SELECT sig.id, p.month, 2 FROM payments p
+                JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+                WHERE sig.group_id = ? AND p.confirmed = 1) used
+         GROUP BY sig_id",
+        (group_id, group_id),
+    )?;
+    let mut used: HashMap<u32, Used> = used.into_iter().map(|u| (u.0, u)).collect();
+    Ok(store::members(db, group_id)?
+        .into_iter()
+        .map(|member| match used.remove(&member.id) {
+            Some((_, first, last, attended, paid)) => Member {
+                member,
+                attended,
+                paid,
+                used: Some((Month(first as i32), Month(last as i32))),
+            },
+            None => Member {
+                member,
+                attended: false,
+                paid: false,
+                used: None,
+            },
+        })
+        .collect())
+}
+
+/// (id, FIO) of every student who is not in the group, by FIO.
+pub fn others(db: &mut Conn, group_id: u32) -> Result<Vec<(u32, String)>, AppError> {
+    Ok(db.exec(
+        "SELECT s.id, s.fio FROM students s WHERE NOT EXISTS (
+            SELECT 1 FROM student_in_groups sig WHERE sig.student_id = s.id AND sig.group_id = ?)
+         ORDER BY s.fio, s.id",
+        (group_id,),
+    )?)
+}
+
+/// A new member for the whole period of the group, without a discount.
+pub fn add(
+    db: &mut Conn,
+    group_id: u32,
+    student_id: u32,
+    start: Month,
+    end: Month,
+) -> Result<(), AppError> {
+    db.exec_drop(
+        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
+         VALUES (?, ?, 0, ?, ?)",
+        (student_id, group_id, start.0, end.0),
+    )?;
+    Ok(())
+}
+
+/// Takes a member without presences or confirmed payments out of the group, with his
+/// unconfirmed payments, his absences in the group's lessons and the notifications sent to him
+/// as a member.
+pub fn remove(db: &mut Conn, m: &store::Member, group_id: u32) -> Result<(), AppError> {
+    db.exec_drop(
+        "DELETE FROM payments WHERE student_in_group_id = ? AND confirmed = 0",
+        (m.id,),
+    )?;
+    db.exec_drop(
+        "DELETE a FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+         WHERE l.group_id = ? AND a.student_id = ? AND a.state <> 1",
+        (group_id, m.student_id),
+    )?;
+    db.exec_drop(
+        "DELETE FROM notifications WHERE receiver_type = 2 AND receiver_id = ?",
+        (m.id,),
+    )?;
+    db.exec_drop("DELETE FROM student_in_groups WHERE id = ?", (m.id,))?;
+    Ok(())
+}
+
+/// Saves a member's months and drops what now lies outside them: unconfirmed payments, and
+/// absences at the group's lessons before the first day of `enter` or after the last of `exit`.
+pub fn set_months(
+    db: &mut Conn,
+    m: &store::Member,
+    group_id: u32,
+    enter: Month,
+    exit: Month,
+) -> Result<(), AppError> {
+    db.exec_drop(
+        "UPDATE student_in_groups SET enter_month = ?, exit_month = ? WHERE id = ?",
+        (enter.0, exit.0, m.id),
+    )?;
+    db.exec_drop(
+        "DELETE FROM payments WHERE student_in_group_id = ? AND confirmed = 0
+         AND (month < ? OR month > ?)",
+        (m.id, enter.0, exit.0),
+    )?;
+    db.exec_drop(
+        "DELETE a FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+         WHERE l.group_id = ? AND a.student_id = ? AND a.state <> 1
+         AND (l.date < ? OR l.date > ?)",
+        (group_id, m.student_id, enter.first_day(), exit.last_day()),
+    )?;
+    Ok(())
+}
+
+pub fn set_discount(db: &mut Conn, sig_id: u32, discount: i32) -> Result<(), AppError> {
+    db.exec_drop(
+        "UPDATE student_in_groups SET discount = ? WHERE id = ?",
+        (discount, sig_id),
+    )?;
+    Ok(())
+}
+
+/// (FIO, login) of every member, by FIO: the login table.
+pub fn logins(db: &mut Conn, group_id: u32) -> Result<Vec<(String, String)>, AppError> {
+    Ok(db.exec(
+        "SELECT s.fio, su.login FROM student_in_groups sig
+         JOIN students s ON s.id = sig.student_id
+         JOIN system_users su ON su.id = s.system_user_id
+         WHERE sig.group_id = ? ORDER BY s.fio, sig.id",
+        (group_id,),
+    )?)
+}

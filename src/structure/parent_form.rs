@@ -1,0 +1,195 @@
+//! `GET, POST /structure/parent` (add) and `/structure/parent/<id>` (edit), web-ui.md §4.7: a
+//! parent's contacts and the notification channels, each channel needing its address.
+
+use crate::app::forms::{
+    Field, FormView, Kind, check_choice, check_email, check_length, check_phone, check_vk_link,
+};
+use crate::app::{AppError, Ctx};
+use crate::http::{Form, Response};
+use crate::structure::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
+use crate::structure::{flash_done, names, render_form, submit_label};
+
+const WHAT: &str = "родителя";
+const FIO: &str = "fio";
+const PHONE: &str = "phone";
+const EMAIL: &str = "email";
+const PASSPORT: &str = "passport";
+const ADDRESS: &str = "address";
+const HOME_PHONE: &str = "home_phone";
+const VK: &str = "vk_link";
+const TYPES: &str = "notification_types";
+/// The «нет» choice of the channels select: no bit.
+const NO_CHANNEL: &str = "-1";
+const VK_PREFIX: &str = "vk.com/";
+
+fn text(name: &'static str, label: &'static str, max: usize) -> Field {
+    Field::new(Kind::Text, name, label).max_length(max)
+}
+
+fn view(ctx: &Ctx, id: Option<u32>) -> FormView {
+    let action = match id {
+        Some(id) => format!("/structure/parent/{id}"),
+        None => "/structure/parent".to_string(),
+    };
+    let mut options = vec![(NO_CHANNEL.to_string(), "нет".to_string())];
+    options.extend(
+        CHANNELS
+            .iter()
+            .enumerate()
+            .map(|(shift, name)| (shift.to_string(), name.to_string())),
+    );
+    let fields = vec![
+        text(FIO, "фио", names::MAX)
+            .required()
+            .attr("required", "required"),
+        text(PHONE, "телефон", 11)
+            .required()
+            .attr("required", "required")
+            .attr("inputmode", "tel")
+            .attr("placeholder", "89012223344"),
+        text(EMAIL, "email", 128).attr("inputmode", "email"),
+        text(PASSPORT, "паспорт", 255),
+        text(ADDRESS, "адрес", 255),
+        text(HOME_PHONE, "домашний телефон", 32),
+        text(VK, "ВКонтакте", 64),
+        Field::new(Kind::Multiselect, TYPES, "уведомления").with_options(options),
+    ];
+    FormView::new(ctx.url(&action), submit_label(id.is_some()), fields).with_cancel()
+}
+
+pub fn add_get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let mut form = view(ctx, None);
+    // As in the original: the link's prefix is typed in already.
+    form.field_mut(VK).value = VK_PREFIX.to_string();
+    render_form(ctx, WHAT, false, form)
+}
+
+pub fn add_post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    save(ctx, None)
+}
+
+pub fn edit_get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let id = ctx.params.id("id");
+    let p = parents::find(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
+    let mut form = view(ctx, Some(id));
+    for (name, value) in [
+        (FIO, Some(&p.fio)),
+        (PHONE, Some(&p.phone)),
+        (EMAIL, p.email.as_ref()),
+        (PASSPORT, p.passport.as_ref()),
+        (ADDRESS, p.address.as_ref()),
+        (HOME_PHONE, p.home_phone.as_ref()),
+        (VK, p.vk_link.as_ref()),
+    ] {
+        form.field_mut(name).value = value.cloned().unwrap_or_default();
+    }
+    let shifts: Vec<String> = (0..CHANNELS.len())
+        .filter(|shift| p.notification_types & (1 << shift) != 0)
+        .map(|shift| shift.to_string())
+        .collect();
+    let shifts: Vec<&str> = shifts.iter().map(String::as_str).collect();
+    form.field_mut(TYPES).select_all(&shifts);
+    render_form(ctx, WHAT, true, form)
+}
+
+pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let id = ctx.params.id("id");
+    parents::find(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
+    save(ctx, Some(id))
+}
+
+/// A trimmed optional text: `None` when empty; an error on the field when longer than `max`.
+fn optional(form: &mut FormView, submitted: &Form, name: &str, max: usize) -> Option<String> {
+    let value = submitted.str(name).trim();
+    check_length(form, name, value, 0, max);
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Reads and checks every field; `None` when the form has errors (they are on the fields).
+fn check(
+    ctx: &mut Ctx,
+    form: &mut FormView,
+    submitted: &Form,
+    except: u32,
+) -> Result<Option<Parent>, AppError> {
+    let fio = submitted.str(FIO).trim().to_string();
+    check_length(form, FIO, &fio, 1, names::MAX);
+    let phone = submitted.str(PHONE).trim().to_string();
+    check_phone(form, PHONE, &phone, false);
+    let email = optional(form, submitted, EMAIL, 128);
+    if let Some(email) = &email {
+        check_email(form, EMAIL, email);
+    }
+    let passport = optional(form, submitted, PASSPORT, 255);
+    if let Some(passport) = &passport {
+        if parents::passport_taken(&mut ctx.db, passport, except)? {
+            form.error(PASSPORT, PASSPORT_TAKEN);
+        }
+    }
+    let address = optional(form, submitted, ADDRESS, 255);
+    let home_phone = optional(form, submitted, HOME_PHONE, 32);
+    let vk_link = optional(form, submitted, VK, 64);
+    if let Some(vk) = &vk_link {
+        check_vk_link(form, VK, vk);
+    }
+    let mut types = 0;
+    for raw in submitted.all(TYPES) {
+        if !check_choice(form, TYPES, raw) {
+            break;
+        }
+        if let Ok(shift @ 0..=2) = raw.parse::<i32>() {
+            types |= 1 << shift;
+        }
+    }
+    if types & EMAIL_BIT != 0 && email.is_none() {
+        form.error(TYPES, "укажите email!");
+    }
+    if types & VK_BIT != 0 && vk_link.is_none() {
+        form.error(TYPES, "укажите ВКонтакте!");
+    }
+    if form.has_errors() {
+        return Ok(None);
+    }
+    Ok(Some(Parent {
+        fio,
+        phone,
+        email,
+        passport,
+        address,
+        home_phone,
+        vk_link,
+        notification_types: types,
+    }))
+}
+
+const PASSPORT_TAKEN: &str = "этот паспорт уже зарегистрирован!";
+
+/// Validates and writes; on any error the form comes back with the visitor's input.
+fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
+    let submitted = ctx.form()?.clone();
+    let mut form = view(ctx, id);
+    form.fill(&submitted);
+    let Some(parent) = check(ctx, &mut form, &submitted, id.unwrap_or(0))? else {
+        return render_form(ctx, WHAT, id.is_some(), form);
+    };
+    let written = match id {
+        Some(id) => parents::update(&mut ctx.db, id, &parent),
+        None => parents::insert(&mut ctx.db, &parent),
+    };
+    match written {
+        Ok(()) => {}
+        // A parent saved with the same passport since the check above.
+        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {
+            form.error(PASSPORT, PASSPORT_TAKEN);
+            return render_form(ctx, WHAT, id.is_some(), form);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let verb = if id.is_some() {
+        "изменен"
+    } else {
+        "создан"
+    };
+    flash_done(ctx, format!("родитель {} {verb}", parent.fio));
+    Ok(ctx.redirect("/structure/parents"))
+}

@@ -1,0 +1,30 @@
+//! `GET /structure/parents` (web-ui.md §4.1; M, D, T): parents by FIO with their children and
+//! channels, filtered by a search and by a group (the parents of its members).
+
+use crate::app::list::ListQuery;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::structure::{list_filter, parents};
+use minijinja::context;
+use minijinja::value::Serde;
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let me = ctx.user()?.clone();
+    let query = ctx.query()?;
+    let q = ListQuery::parse(&query);
+    let groups = crate::structure::groups::for_user(&mut ctx.db, me.teacher_id)?;
+    let (group_id, group_name) = list_filter(&query, "group_id", &groups)?;
+    let (rows, total) = parents::page(&mut ctx.db, &q, group_id)?;
+    let pages = q.pages(&ctx.url("/structure/parents"), total);
+    ctx.render(
+        "structure/parents_list.html",
+        context! {
+            rows => Serde(rows),
+            search => q.search,
+            groups => Serde(groups),
+            group_id,
+            group_name,
+            pages => Serde(pages),
+        },
+    )
+}

@@ -1,0 +1,191 @@
+//! Parents (web-ui.md §4.7, §4.1): contacts of the students' mothers and fathers with the
+//! channels notifications reach them by. Optional texts are stored as NULL, never `''`, as the
+//! original stored them.
+
+use crate::app::AppError;
+use crate::app::list::{self, ListQuery};
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+/// The notification channels by bit shift of `notification_types` (schema.md §4).
+pub const CHANNELS: [&str; 3] = ["email", "ВКонтакте", "sms"];
+pub const EMAIL_BIT: i32 = 1;
+pub const VK_BIT: i32 = 2;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Parent {
+    pub fio: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub passport: Option<String>,
+    pub address: Option<String>,
+    pub home_phone: Option<String>,
+    pub vk_link: Option<String>,
+    /// Bitmask: 1 email, 2 VK, 4 sms.
+    pub notification_types: i32,
+}
+
+/// The names of the channels set in `types`, in bit order.
+pub fn channels(types: i32) -> Vec<&'static str> {
+    CHANNELS
+        .iter()
+        .enumerate()
+        .filter(|(shift, _)| types & (1 << shift) != 0)
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub id: u32,
+    pub parent: Parent,
+    pub channels: Vec<&'static str>,
+    pub children: Vec<Child>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Child {
+    pub id: u32,
+    pub fio: String,
+    pub enabled: bool,
+}
+
+const COLUMNS: &str = "p.id, p.fio, p.phone, p.email, p.passport, p.address, p.home_phone, p.vk_link, p.notification_types";
+
+type ParentRow = (
+    u32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i32,
+);
+
+fn parent(r: ParentRow) -> (u32, Parent) {
+    let (id, fio, phone, email, passport, address, home_phone, vk_link, notification_types) = r;
+    let parent = Parent {
+        fio,
+        phone,
+        email,
+        passport,
+        address,
+        home_phone,
+        vk_link,
+        notification_types,
+    };
+    (id, parent)
+}
+
+/// The search on FIO and, when `group_id` is not 0, only parents of the group's members.
+fn filter() -> String {
+    format!(
+        "{} AND (? = 0 OR EXISTS(SELECT 1 FROM parent_of_students ps
+            JOIN student_in_groups sig ON sig.student_id = ps.student_id
+            WHERE ps.parent_id = p.id AND sig.group_id = ?))",
+        list::like("p.fio")
+    )
+}
+
+/// One page of parents by FIO, each with the children linked to them, and the number matching.
+pub fn page(db: &mut Conn, q: &ListQuery, group_id: u32) -> Result<(Vec<Row>, u64), AppError> {
+    let cond = filter();
+    let total: u64 = db
+        .exec_first(
+            format!("SELECT COUNT(*) FROM parents p WHERE {cond}"),
+            (q.like(), group_id, group_id),
+        )?
+        .unwrap_or(0);
+    let (limit, offset) = q.limit();
+    let found: Vec<ParentRow> = db.exec(
+        format!(
+            "SELECT {COLUMNS} FROM parents p WHERE {cond} ORDER BY p.fio, p.id LIMIT ? OFFSET ?"
+        ),
+        (q.like(), group_id, group_id, limit, offset),
+    )?;
+    let mut rows = Vec::with_capacity(found.len());
+    for r in found {
+        let (id, parent) = parent(r);
+        let children = db.exec_map(
+            "SELECT s.id, s.fio, su.enabled FROM parent_of_students ps
+             JOIN students s ON s.id = ps.student_id
+             JOIN system_users su ON su.id = s.system_user_id
+             WHERE ps.parent_id = ? ORDER BY s.fio, s.id",
+            (id,),
+            |(id, fio, enabled)| Child { id, fio, enabled },
+        )?;
+        rows.push(Row {
+            id,
+            channels: channels(parent.notification_types),
+            parent,
+            children,
+        });
+    }
+    Ok((rows, total))
+}
+
+pub fn find(db: &mut Conn, id: u32) -> Result<Option<Parent>, AppError> {
+    let row: Option<ParentRow> = db.exec_first(
+        format!("SELECT {COLUMNS} FROM parents p WHERE p.id = ?"),
+        (id,),
+    )?;
+    Ok(row.map(|r| parent(r).1))
+}
+
+/// Another parent (not `except`) already has this passport.
+pub fn passport_taken(db: &mut Conn, passport: &str, except: u32) -> Result<bool, AppError> {
+    let found: Option<u32> = db.exec_first(
+        "SELECT id FROM parents WHERE passport = ? AND id <> ? LIMIT 1",
+        (passport, except),
+    )?;
+    Ok(found.is_some())
+}
+
+/// The stored columns in the order of [`insert`] and [`update`].
+fn values(p: &Parent) -> Vec<mysql::Value> {
+    vec![
+        p.fio.clone().into(),
+        p.phone.clone().into(),
+        p.email.clone().into(),
+        p.passport.clone().into(),
+        p.address.clone().into(),
+        p.home_phone.clone().into(),
+        p.vk_link.clone().into(),
+        p.notification_types.into(),
+    ]
+}
+
+pub fn insert(db: &mut Conn, p: &Parent) -> Result<(), mysql::Error> {
+    db.exec_drop(
+        "INSERT INTO parents (fio, phone, email, passport, address, home_phone, vk_link, notification_types)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        values(p),
+    )
+}
+
+pub fn update(db: &mut Conn, id: u32, p: &Parent) -> Result<(), mysql::Error> {
+    let mut params = values(p);
+    params.push(id.into());
+    db.exec_drop(
+        "UPDATE parents SET fio = ?, phone = ?, email = ?, passport = ?, address = ?,
+         home_phone = ?, vk_link = ?, notification_types = ? WHERE id = ?",
+        params,
+    )
+}
+
+/// The FIO of a parent about to be deleted and the number of students linked to it, the row
+/// locked so that a student linked meanwhile waits for this transaction.
+pub fn lock(db: &mut Conn, id: u32) -> Result<Option<(String, u64)>, AppError> {
+    Ok(db.exec_first(
+        "SELECT p.fio, (SELECT COUNT(*) FROM parent_of_students ps WHERE ps.parent_id = p.id)
+         FROM parents p WHERE p.id = ? FOR UPDATE",
+        (id,),
+    )?)
+}
+
+pub fn delete(db: &mut Conn, id: u32) -> Result<(), AppError> {
+    Ok(db.exec_drop("DELETE FROM parents WHERE id = ?", (id,))?)
+}

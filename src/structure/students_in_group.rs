@@ -1,0 +1,92 @@
+//! `GET, POST /structure/students_in_group/<group_id>` (web-ui.md §4.2; group writers): who is
+//! in the group. Works without JavaScript: members get a «убрать» checkbox, the other students
+//! are a multi-select to add from. A member who has been present or has a confirmed payment
+//! («(f)») stays, whatever the form says.
+
+use crate::app::access::group_for_write;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use crate::structure::{flash_done, groups, members};
+use minijinja::context;
+use minijinja::value::Serde;
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group_id = ctx.params.id("group_id");
+    let group = group_for_write(ctx, group_id)?;
+    let in_group = members::of_group(&mut ctx.db, group.id)?;
+    let others = members::others(&mut ctx.db, group.id)?;
+    let fixed: Vec<bool> = in_group.iter().map(members::Member::fixed).collect();
+    ctx.render(
+        "structure/students_in_group.html",
+        context! {
+            group => Serde(&group),
+            group_search => groups::search_query(&group.name),
+            members => Serde(&in_group),
+            fixed,
+            others => Serde(others),
+        },
+    )
+}
+
+/// Student ids of a multi-valued field; anything but an id is a bad request.
+fn ids(values: Vec<&str>) -> Result<Vec<u32>, AppError> {
+    values
+        .into_iter()
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| AppError::BadRequest(format!("неверный номер ученика: «{v}»")))
+        })
+        .collect()
+}
+
+pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let group_id = ctx.params.id("group_id");
+    let group = group_for_write(ctx, group_id)?;
+    let form = ctx.form()?.clone();
+    let add = ids(form.all("add"))?;
+    let remove = ids(form.all("remove"))?;
+    let current = members::of_group(&mut ctx.db, group.id)?;
+    let others = members::others(&mut ctx.db, group.id)?;
+    for student_id in add {
+        if current.iter().any(|m| m.member.student_id == student_id) {
+            continue;
+        }
+        if !others.iter().any(|(id, _)| *id == student_id) {
+            return Err(AppError::BadRequest(format!(
+                "нет ученика с номером {student_id}"
+            )));
+        }
+        members::add(
+            &mut ctx.db,
+            group.id,
+            student_id,
+            group.start_month,
+            group.end_month,
+        )?;
+    }
+    for m in current
+        .iter()
+        .filter(|m| remove.contains(&m.member.student_id))
+    {
+        let fio = &m.member.fio;
+        if m.attended {
+            ctx.flash(format!(
+                "нельзя удалить {fio} из группы {}, так как он посещал занятия!",
+                group.name
+            ));
+        } else if m.paid {
+            ctx.flash(format!(
+                "нельзя удалить {fio} из группы {}, так как он вносил подтвержденную оплату!",
+                group.name
+            ));
+        } else {
+            members::remove(&mut ctx.db, &m.member, group.id)?;
+        }
+    }
+    flash_done(
+        ctx,
+        format!("список учеников в группе {} изменен.", group.name),
+    );
+    Ok(ctx.redirect("/structure/groups"))
+}
