@@ -558,6 +558,31 @@ pub static ROUTES: &[Route] = &[
     ),
     post("/users/delete_student/{id}", MDT, delete::student),
     // end of users
+    // messages and notifications (web-ui.md §8, §11; decisions.md §17)
+    get(
+        "/messages/dialogs_list",
+        Access::Roles(&[M, T, S]),
+        crate::messages::dialogs_list::get,
+    ),
+    get(
+        "/messages/messages_list/forward",
+        MDTS,
+        crate::messages::messages_list::forward,
+    ),
+    get(
+        "/messages/messages_list/{receiver_id}",
+        Access::Roles(&[M, T, S]),
+        crate::messages::messages_list::get,
+    ),
+    post(
+        "/messages/messages_list/{receiver_id}",
+        Access::Roles(&[M, T, S]),
+        crate::messages::messages_list::post,
+    ),
+    get("/notifications/list", MDT, crate::notifications::list::get),
+    get("/notifications/send", MDT, crate::notifications::send::get),
+    post("/notifications/send", MDT, crate::notifications::send::post),
+    // end of messages and notifications
 ];
 
 /// Path parameters of the matched route, in pattern order.

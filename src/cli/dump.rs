@@ -1,12 +1,14 @@
 //! `crmit dump` (decisions.md §18), for cron: reads the database directly and writes
 //! `<dir>/<YYYY-MM-DD HH:MM:SS>.json` (local time of the configured zone) in the dump format, then
 //! keeps only the newest `keep` dumps (`keep = 0` keeps all). `dir` is relative to the config
-//! file's directory. Mailing the dump is not implemented yet: `mail_to` only earns a warning.
+//! file's directory. With `[dump] mail_to` set, the dump is also mailed as an attachment over the
+//! `[mail]` SMTP server; a failed mailing is a failed run.
 
 use super::CmdResult;
 use crate::config::Config;
 use crate::db;
 use crate::dev::dump::document;
+use crate::mail;
 use chrono::TimeZone;
 use std::path::{Path, PathBuf};
 
@@ -40,9 +42,38 @@ pub fn run(config: &Config, _args: Args) -> CmdResult {
         println!("удалено старых дампов: {removed}");
     }
     if !config.dump.mail_to.is_empty() {
-        eprintln!("crmit: отправка дампа по почте не поддерживается, mail_to не используется");
+        mail_dump(config, name, body)?;
+        println!("дамп отправлен на {}", config.dump.mail_to);
     }
     Ok(())
+}
+
+/// Mails the dump as a JSON attachment to `[dump] mail_to` (addresses separated by commas).
+fn mail_dump(config: &Config, file_name: String, bytes: Vec<u8>) -> Result<(), String> {
+    let mail_config = config.mail.as_ref().ok_or(
+        "в файле настроек задан [dump] mail_to, но нет раздела [mail]: дамп записан, но не отправлен",
+    )?;
+    let to: Vec<String> = config
+        .dump
+        .mail_to
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(String::from)
+        .collect();
+    let subject = format!("дамп crmit {}", file_name.trim_end_matches(".json"));
+    let letter = mail::Letter {
+        to: &to,
+        subject: &subject,
+        body: "Дамп базы данных crmit во вложении.",
+        attachment: Some(mail::Attachment {
+            file_name,
+            content_type: "application/json",
+            bytes,
+        }),
+    };
+    mail::send(mail_config, letter)
+        .map_err(|e| format!("дамп записан, но не отправлен по почте: {e}"))
 }
 
 fn dump_dir(config: &Config) -> PathBuf {

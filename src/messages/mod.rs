@@ -1,5 +1,12 @@
-//! Internal messages between masters, teachers and students.
+//! Blueprint `messages` (web-ui.md §11): internal messages between masters, teachers and
+//! students. A message is one `message_details` row (body, time, the shared unread flag) and two
+//! `messages` rows, one in each participant's mailbox (schema.md §4), so the original reads them too.
 
+pub mod dialogs_list;
+pub mod messages_list;
+pub mod store;
+
+use crate::auth::Role;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
@@ -13,4 +20,50 @@ pub fn unread_dialogs(conn: &mut Conn, system_user_id: u32) -> mysql::Result<u64
             (system_user_id,),
         )?
         .unwrap_or(0))
+}
+
+/// Who may write to whom (web-ui.md §11.1): masters and teachers to any master, teacher or
+/// student; students to masters and teachers; never bots or developers, never oneself (checked
+/// by the caller, who knows the ids).
+pub fn may_write(sender: Role, receiver: Role) -> bool {
+    let person = |r: Role| matches!(r, Role::Master | Role::Teacher | Role::Student);
+    person(sender) && person(receiver) && !(sender == Role::Student && receiver == Role::Student)
+}
+
+/// «<fio> (<role>)» for masters and teachers, the bare FIO for students.
+pub fn display_name(fio: &str, role: Option<Role>) -> String {
+    match role {
+        Some(r @ (Role::Master | Role::Teacher)) => format!("{fio} ({})", r.db_name()),
+        _ => fio.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Role::{Bot, Developer, Master, Student, Teacher};
+
+    #[test]
+    fn who_may_write_to_whom() {
+        for (from, to) in [
+            (Master, Teacher),
+            (Master, Student),
+            (Teacher, Master),
+            (Teacher, Teacher),
+            (Student, Master),
+            (Student, Teacher),
+            (Master, Master),
+        ] {
+            assert!(may_write(from, to), "{from:?} → {to:?}");
+        }
+        for (from, to) in [
+            (Student, Student),
+            (Developer, Master),
+            (Master, Developer),
+            (Bot, Teacher),
+            (Teacher, Bot),
+        ] {
+            assert!(!may_write(from, to), "{from:?} → {to:?}");
+        }
+    }
 }

@@ -1,0 +1,85 @@
+//! `GET /messages/dialogs_list` (web-ui.md §11.2): the user's dialogs, newest first, with unread
+//! counts, and the picker that opens a new dialog.
+
+use super::store;
+use crate::app::forms::{Field, Kind};
+use crate::app::list::ListQuery;
+use crate::app::{AppError, Ctx};
+use crate::http::Response;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+/// The list shows this many characters of the last message.
+const PREVIEW_CHARS: usize = 84;
+
+#[derive(Debug, Serialize)]
+struct DialogRow {
+    with: u32,
+    name: String,
+    unread: u64,
+    time: String,
+    preview: String,
+    last_forward: bool,
+    last_unread: bool,
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let me = ctx.user()?.clone();
+    let list = ListQuery::parse(&ctx.query()?);
+    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let total = store::dialogs_count(&mut ctx.db, me.id)?;
+    let rows: Vec<DialogRow> = store::dialogs(&mut ctx.db, me.id, list.limit())?
+        .into_iter()
+        .map(|d| DialogRow {
+            with: d.with,
+            name: d.name,
+            unread: d.unread,
+            time: crate::time::format_datetime(d.last_time, tz),
+            preview: preview(&d.last_body),
+            last_forward: d.last_forward,
+            last_unread: d.last_unread,
+        })
+        .collect();
+    let mut picker = Field::new(Kind::Select, "receiver_id", "получатель").with_options(
+        store::receivers(&mut ctx.db, me.id, me.is_student)?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+    );
+    if !me.is_student {
+        picker = picker.filterable();
+    }
+    let pages = list.pages(&ctx.url("/messages/dialogs_list"), total);
+    ctx.render(
+        "messages/dialogs_list.html",
+        context! {
+            dialogs => Serde(rows),
+            picker => Serde(picker),
+            total,
+            pages => Serde(pages),
+        },
+    )
+}
+
+fn preview(body: &str) -> String {
+    if body.chars().count() > PREVIEW_CHARS {
+        let cut: String = body.chars().take(PREVIEW_CHARS).collect();
+        format!("{cut}...")
+    } else {
+        body.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bodies_are_cut() {
+        assert_eq!(preview("привет"), "привет");
+        let long = "я".repeat(85);
+        assert_eq!(preview(&long), format!("{}...", "я".repeat(84)));
+        assert_eq!(preview(&"я".repeat(84)), "я".repeat(84));
+    }
+}
