@@ -132,21 +132,13 @@ fn check(
     if let Some(vk) = &vk_link {
         check_vk_link(form, VK, vk);
     }
-    let mut types = 0;
-    for raw in submitted.all(TYPES) {
-        if !check_choice(form, TYPES, raw) {
-            break;
-        }
-        if let Ok(shift @ 0..=2) = raw.parse::<i32>() {
-            types |= 1 << shift;
-        }
-    }
-    if types & EMAIL_BIT != 0 && email.is_none() {
-        form.error(TYPES, "укажите email!");
-    }
-    if types & VK_BIT != 0 && vk_link.is_none() {
-        form.error(TYPES, "укажите ВКонтакте!");
-    }
+    let types = check_channels(
+        form,
+        TYPES,
+        &submitted.all(TYPES),
+        email.is_some(),
+        vk_link.is_some(),
+    );
     if form.has_errors() {
         return Ok(None);
     }
@@ -160,6 +152,34 @@ fn check(
         vk_link,
         notification_types: types,
     }))
+}
+
+/// The channels chosen in the multi-select `field` (bit shifts 0…2; «нет» is −1 and sets no
+/// bit) as a `notification_types` bitmask. Each value must be one of the field's options, and
+/// the e-mail and VK channels need their address («укажите email!», «укажите ВКонтакте!»).
+pub fn check_channels(
+    form: &mut FormView,
+    field: &str,
+    chosen: &[&str],
+    has_email: bool,
+    has_vk: bool,
+) -> i32 {
+    let mut types = 0;
+    for raw in chosen {
+        if !check_choice(form, field, raw) {
+            break;
+        }
+        if let Ok(shift @ 0..=2) = raw.parse::<i32>() {
+            types |= 1 << shift;
+        }
+    }
+    if types & EMAIL_BIT != 0 && !has_email {
+        form.error(field, "укажите email!");
+    }
+    if types & VK_BIT != 0 && !has_vk {
+        form.error(field, "укажите ВКонтакте!");
+    }
+    types
 }
 
 const PASSPORT_TAKEN: &str = "этот паспорт уже зарегистрирован!";
