@@ -20,35 +20,44 @@ struct Account {
     role: Role,
     fio: &'static str,
     demo_password: &'static str,
+    /// The Werkzeug hash of `demo_password` (260000 rounds, its own salt: `password_hash` is
+    /// UNIQUE). Precomputed because the demo seed runs for every test database and in
+    /// `scripts/run`, where five fresh hashes cost seconds; the unit test below re-verifies them.
+    demo_hash: &'static str,
 }
 
 const ACCOUNTS: [Account; 5] = [
     Account {
         login: "dev1",
+        demo_hash: "pbkdf2:sha256:260000$2uzWGcV9yJ5uRN9y$2b8ec4908ee160d6bbc97da06252e8553b9e5b1b568d3bbe41e710cd70be306a",
         role: Role::Developer,
         fio: "аккаунт разработчика",
         demo_password: "12",
     },
     Account {
         login: "dump_creator",
+        demo_hash: "pbkdf2:sha256:260000$vFBS4gm8mQ6HOrDa$9e1f724208cf4d0b3a43f8f68ec4af0c6c9ab6c6be4b458561b5ef683224afaa",
         role: Role::Bot,
         fio: "создатель дампов",
         demo_password: "12",
     },
     Account {
         login: "ma1",
+        demo_hash: "pbkdf2:sha256:260000$pKgSOdu8c0v2pfNr$a76fac87a118552a0983ca65069733aad0ec098481927a2f658e556da9586be2",
         role: Role::Master,
         fio: "Руководитель Иван Иванович",
         demo_password: "12",
     },
     Account {
         login: "te1",
+        demo_hash: "pbkdf2:sha256:260000$MEOf55qB0NUn2pvN$71621ee73c50e2023ac63905d5ba28dd6dc2ad76fda8a016459c8608da5c0926",
         role: Role::Teacher,
         fio: "Учитель Петр Петрович",
         demo_password: "12",
     },
     Account {
         login: "st1",
+        demo_hash: "pbkdf2:sha256:260000$KcueruxBkIb8vrOw$ab54774b568bcd7d2692bc0cff73099d5dd3361844dfefd65e7ea8356a9faea6",
         role: Role::Student,
         fio: "Ученик Алексей Алексеевич",
         demo_password: "31082002",
@@ -93,15 +102,17 @@ pub(super) fn seed(
     let mut passwords = Vec::new();
     let mut details = std::collections::HashMap::new();
     for a in &ACCOUNTS {
-        let pass = if demo {
-            a.demo_password.to_string()
+        let (pass, hash) = if demo {
+            (a.demo_password.to_string(), a.demo_hash.to_string())
         } else {
-            random_token(9)
+            let pass = random_token(9);
+            let hash = password::hash(&pass);
+            (pass, hash)
         };
         conn.exec_drop(
             "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
              SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = ?",
-            (a.login, password::hash(&pass), a.role.db_name()),
+            (a.login, hash, a.role.db_name()),
         )?;
         let user_id = conn.last_insert_id();
         let details_id = match a.role {
@@ -174,4 +185,23 @@ fn insert(
 ) -> Result<u64, mysql::Error> {
     conn.exec_drop(sql, params)?;
     Ok(conn.last_insert_id())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_hashes_match_the_demo_passwords() {
+        for a in &super::ACCOUNTS {
+            assert!(
+                a.demo_hash.starts_with("pbkdf2:sha256:260000$"),
+                "{}",
+                a.login
+            );
+            assert!(
+                super::password::verify(a.demo_hash, a.demo_password),
+                "{}",
+                a.login
+            );
+        }
+    }
 }
