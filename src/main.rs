@@ -28,5 +28,9 @@ fn main() -> std::process::ExitCode {
         cli::cgi::run();
         return std::process::ExitCode::SUCCESS;
     }
+    if std::env::args().len() == 1 && http::fastcgi::stdin_is_listening_socket() {
+        cli::fastcgi::run_detected();
+        return std::process::ExitCode::SUCCESS;
+    }
     cli::run()
 }

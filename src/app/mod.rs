@@ -128,6 +128,14 @@ impl<'a> Ctx<'a> {
 
 /// Answers one request. Never panics on bad input and never returns a half-done write.
 pub fn handle(config: &Config, req: Request) -> Response {
+    handle_with(config, req, &mut None)
+}
+
+/// `handle` for a long-lived process (FastCGI) that keeps one connection across requests in
+/// `kept`: a kept connection is reused only while it answers a ping (the server may have closed
+/// it), else a new one is opened. It is put back only after an answer below 500: a database error
+/// may leave it mid-transaction, and the next `START TRANSACTION` would commit that.
+pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Response {
     let is_head = req.method == Method::Head;
     if let Some(name) = req.path.strip_prefix("/static/") {
         if matches!(req.method, Method::Get | Method::Head) {
@@ -142,7 +150,8 @@ pub fn handle(config: &Config, req: Request) -> Response {
         Match::WrongMethod => return bare_error(config, &req, AppError::MethodNotAllowed),
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
-    let conn = match db::connect(config) {
+    let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
+    let conn = match alive.map_or_else(|| db::connect(config), Ok) {
         Ok(c) => c,
         Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
     };
@@ -177,6 +186,9 @@ pub fn handle(config: &Config, req: Request) -> Response {
     }
     if is_head {
         resp.body.clear();
+    }
+    if resp.status < 500 {
+        *kept = Some(ctx.db);
     }
     resp
 }

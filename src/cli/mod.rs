@@ -4,6 +4,7 @@ pub mod cgi;
 mod check_integrity;
 mod demo;
 mod dump;
+pub mod fastcgi;
 mod init_config;
 mod install_static;
 mod migrate;
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// Serve the site over HTTP for development (the same handler as CGI)
     Serve(serve::Args),
+    /// Serve as a FastCGI application (mod_fcgid starts it by itself; --listen for testing)
+    Fastcgi(fastcgi::Args),
     /// Create or upgrade the database schema (adopts an existing crmit database in place)
     Migrate(migrate::Args),
     /// Create the original's stub entities on an empty database (roles, ma1, te1, st1, dev1, …)
@@ -87,6 +90,7 @@ pub fn run() -> ExitCode {
             Err(e) => Err(CliError(e.to_string())),
             Ok(config) => match command {
                 Command::Serve(args) => serve::run(config, args),
+                Command::Fastcgi(args) => fastcgi::run(config, args),
                 Command::Migrate(args) => migrate::run(&config, args),
                 Command::SeedStubModels(args) => seed_stub_models::run(&config, args),
                 Command::SeedDemo(args) => seed_demo::run(&config, args),

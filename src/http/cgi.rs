@@ -9,13 +9,22 @@ pub fn is_cgi() -> bool {
     std::env::var_os("GATEWAY_INTERFACE").is_some()
 }
 
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_default()
+/// Reads the request from the environment and stdin. `url_prefix` is the site's mount point: links
+/// and routing never depend on `SCRIPT_NAME`, which after the htaccess rewrite names the binary, not
+/// the site.
+pub fn read_request(url_prefix: &str, max_body: usize) -> Result<Request, ReadError> {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    build_request(var, std::io::stdin().lock(), url_prefix, max_body)
 }
 
-/// Reads the request. `url_prefix` is the site's mount point: links and routing never depend on
-/// `SCRIPT_NAME`, which after the htaccess rewrite names the binary, not the site.
-pub fn read_request(url_prefix: &str, max_body: usize) -> Result<Request, ReadError> {
+/// Builds a request from the RFC 3875 meta-variables (`var` answers "" for a missing one) and the
+/// body: the CGI adapter reads them from its environment, the FastCGI one from a PARAMS stream.
+pub fn build_request(
+    var: impl Fn(&str) -> String,
+    mut body_source: impl Read,
+    url_prefix: &str,
+    max_body: usize,
+) -> Result<Request, ReadError> {
     let mut req = Request::new(Method::parse(&var("REQUEST_METHOD")), "/");
     req.query = var("QUERY_STRING");
     req.path = request_path(&var("REQUEST_URI"), &var("PATH_INFO"), url_prefix)?;
@@ -38,7 +47,7 @@ pub fn read_request(url_prefix: &str, max_body: usize) -> Result<Request, ReadEr
         return Err(ReadError::TooLarge);
     }
     let mut body = vec![0; length];
-    std::io::stdin().lock().read_exact(&mut body)?;
+    body_source.read_exact(&mut body)?;
     req.body = body;
     Ok(req)
 }
@@ -61,23 +70,24 @@ fn request_path(request_uri: &str, path_info: &str, prefix: &str) -> Result<Stri
 
 /// Writes `Status:`, the headers, `Content-Length` and the body.
 pub fn write_response(resp: &Response, head_only: bool) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&response_bytes(resp, head_only))?;
+    stdout.flush()
+}
+
+/// The answer as a CGI program prints it (FastCGI sends the same bytes in STDOUT records).
+pub fn response_bytes(resp: &Response, head_only: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(resp.body.len() + 256);
-    write!(
-        out,
-        "Status: {} {}\r\n",
-        resp.status,
-        reason_phrase(resp.status)
-    )?;
+    let mut head = format!("Status: {} {}\r\n", resp.status, reason_phrase(resp.status));
     for (name, value) in &resp.headers {
-        write!(out, "{name}: {value}\r\n")?;
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
-    write!(out, "Content-Length: {}\r\n\r\n", resp.body.len())?;
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", resp.body.len()));
+    out.extend_from_slice(head.as_bytes());
     if !head_only {
         out.extend_from_slice(&resp.body);
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()
+    out
 }
 
 #[cfg(test)]

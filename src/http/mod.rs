@@ -3,6 +3,7 @@
 
 pub mod cgi;
 pub mod dev_server;
+pub mod fastcgi;
 pub mod form;
 
 pub use form::Form;

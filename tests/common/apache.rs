@@ -1,4 +1,5 @@
-//! A private Apache httpd serving the real binary as CGI, laid out the way a shared host would:
+//! A private Apache httpd serving the real binary as CGI (or, with `Mode::Fcgid`, as a mod_fcgid
+//! application), laid out the way a shared host would:
 //!
 //! ```text
 //! <docroot>/.htaccess            htaccess/.htaccess from this repository
@@ -36,6 +37,14 @@ pub fn repo_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// How Apache runs the binary: a process per request (mod_cgi), or kept workers (mod_fcgid with
+/// `htaccess/fcgid.htaccess` as `cgi-bin/.htaccess`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Cgi,
+    Fcgid,
+}
+
 pub struct ApacheSite {
     child: Option<Child>,
     pub port: u16,
@@ -52,6 +61,15 @@ impl ApacheSite {
 
     /// Serves `db` through Apache with another build of the binary (the benchmark uses the release one).
     pub fn start_with_binary(db: &TestDb, binary: &Path) -> ApacheSite {
+        ApacheSite::start_with(db, binary, Mode::Cgi)
+    }
+
+    /// Serves `db` with the binary under test as a mod_fcgid application.
+    pub fn start_fcgid(db: &TestDb) -> ApacheSite {
+        ApacheSite::start_with(db, &super::crmit_bin(), Mode::Fcgid)
+    }
+
+    pub fn start_with(db: &TestDb, binary: &Path, mode: Mode) -> ApacheSite {
         assert!(
             Path::new(APACHE_BIN).exists(),
             "{APACHE_BIN} is missing: install apache2 (scripts/test does)"
@@ -69,8 +87,12 @@ impl ApacheSite {
         let htaccess = repo_dir().join("htaccess");
         std::fs::copy(htaccess.join(".htaccess"), docroot.join(".htaccess"))
             .expect("copy htaccess/.htaccess");
-        std::fs::copy(htaccess.join("cgi-bin.htaccess"), cgi_bin.join(".htaccess"))
-            .expect("copy htaccess/cgi-bin.htaccess");
+        let cgi_htaccess = match mode {
+            Mode::Cgi => "cgi-bin.htaccess",
+            Mode::Fcgid => "fcgid.htaccess",
+        };
+        std::fs::copy(htaccess.join(cgi_htaccess), cgi_bin.join(".htaccess"))
+            .expect("copy the cgi-bin .htaccess");
         std::fs::copy(binary, cgi_bin.join("crmit")).expect("copy the binary");
         std::fs::copy(&db.config_path, cgi_bin.join("crmit.toml")).expect("copy the config");
 
@@ -94,7 +116,7 @@ impl ApacheSite {
         for _attempt in 0..5 {
             let port = free_port();
             let conf = root.path().join("httpd.conf");
-            std::fs::write(&conf, httpd_conf(root.path(), &docroot, port)).unwrap();
+            std::fs::write(&conf, httpd_conf(root.path(), &docroot, port, mode)).unwrap();
             // Its own process group: prefork signals its whole group (killpg) on shutdown and restart.
             let mut child = Command::new(APACHE_BIN)
                 .process_group(0)
@@ -200,8 +222,20 @@ fn wait_ready(child: &mut Child, port: u16, root: &Path) -> Result<(), String> {
     }
 }
 
-fn httpd_conf(root: &Path, docroot: &Path, port: u16) -> String {
+fn httpd_conf(root: &Path, docroot: &Path, port: u16, mode: Mode) -> String {
     let m = APACHE_MODULES;
+    // mod_fcgid's sockets and process table live in the private root; it creates the socket
+    // directory itself (owned by the child's user).
+    let fcgid = match mode {
+        Mode::Cgi => String::new(),
+        Mode::Fcgid => format!(
+            "LoadModule fcgid_module {m}/mod_fcgid.so\n\
+             FcgidIPCDir \"{root}/run/fcgid\"\n\
+             FcgidProcessTableFile \"{root}/run/fcgid_shm\"\n\
+             FcgidMaxProcessesPerClass 2\n",
+            root = root.display()
+        ),
+    };
     let mime = if Path::new("/etc/mime.types").exists() {
         "TypesConfig /etc/mime.types"
     } else {
@@ -229,7 +263,7 @@ LoadModule alias_module {m}/mod_alias.so
 LoadModule env_module {m}/mod_env.so
 LoadModule setenvif_module {m}/mod_setenvif.so
 LoadModule headers_module {m}/mod_headers.so
-
+{fcgid}
 User www-data
 Group www-data
 StartServers 2
