@@ -1,6 +1,7 @@
 //! Latency of requests through Apache CGI (run by `scripts/bench`; ignored by the normal test run):
 //! sequential requests, a new TCP connection each, after a warm-up. Each request starts the binary,
-//! so this is the cost a user of the hosted site pays per page.
+//! so this is the cost a user of the hosted site pays per page. Then the same binary under
+//! mod_fcgid (a kept worker), side by side with CGI for two pages.
 //!
 //! `CRMIT_BENCH_BIN` names the binary to serve (default: the one cargo built for the tests);
 //! `CRMIT_BENCH_N` the number of measured requests per route (default 200).
@@ -8,7 +9,7 @@
 mod common;
 
 use common::TestDb;
-use common::apache::{ApacheSite, HttpClient, agent};
+use common::apache::{ApacheSite, HttpClient, Mode, agent};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -66,16 +67,7 @@ fn bench_through_apache_cgi() {
 
     let db = TestDb::seeded();
     let site = ApacheSite::start_with_binary(&db, &bin);
-
-    let mut ma1 = HttpClient::new(&site.base_url());
-    ma1.login("ma1", "12");
-    let cookie = ma1
-        .jar
-        .0
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = login_cookie(&site);
     let css = common::apache::files_under(&site.docroot.join("static"))
         .into_iter()
         .find(|p| p.extension().is_some_and(|e| e == "css"))
@@ -98,7 +90,7 @@ fn bench_through_apache_cgi() {
         Route {
             name: "/ (ma1, DB-backed)",
             path: "/",
-            cookie: Some(cookie),
+            cookie: Some(cookie.clone()),
             must_contain: "добро пожаловать, ma1",
         },
         Route {
@@ -137,4 +129,48 @@ fn bench_through_apache_cgi() {
         );
     }
     println!();
+
+    // The same two pages as CGI and as FastCGI (one kept mod_fcgid worker, its connection kept).
+    let fcgi = ApacheSite::start_with(&db, &bin, Mode::Fcgid);
+    let fcgi_cookie = login_cookie(&fcgi);
+    let pair = |cookie: Option<String>, path, name, must_contain| Route {
+        name,
+        path,
+        cookie,
+        must_contain,
+    };
+    println!("p50 ms, CGI vs FastCGI (mod_fcgid), {n} requests each after 10 warm-up");
+    println!();
+    println!("{:<26} | {:>8} | {:>8}", "route", "CGI", "FastCGI");
+    println!("{:-<26}-|-{:->8}-|-{:->8}", "", "", "");
+    for (path, name, must_contain, logged_in) in [
+        ("/users/login", "/users/login", "csrf_token", false),
+        ("/", "/ (ma1, DB-backed)", "добро пожаловать, ma1", true),
+    ] {
+        let p50 = |site: &ApacheSite, cookie: &String| {
+            let route = pair(logged_in.then(|| cookie.clone()), path, name, must_contain);
+            let mut times = measure(site, &route, 10, n);
+            times.sort();
+            percentile(&times, 0.50)
+        };
+        println!(
+            "{:<26} | {:>8.2} | {:>8.2}",
+            name,
+            p50(&site, &cookie),
+            p50(&fcgi, &fcgi_cookie)
+        );
+    }
+    println!();
+}
+
+/// The `Cookie` header of ma1 logged in on `site`.
+fn login_cookie(site: &ApacheSite) -> String {
+    let mut ma1 = HttpClient::new(&site.base_url());
+    ma1.login("ma1", "12");
+    ma1.jar
+        .0
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
