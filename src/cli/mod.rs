@@ -8,6 +8,7 @@ pub mod fastcgi;
 mod init_config;
 mod install_static;
 mod migrate;
+mod routes;
 mod seed_demo;
 mod seed_stub_models;
 mod serve;
@@ -54,6 +55,9 @@ enum Command {
     CheckIntegrity(check_integrity::Args),
     /// Write the JSON dump into [dump] dir and keep the newest [dump] keep files (for cron)
     Dump(dump::Args),
+    /// Print the route table (METHOD PATTERN ACCESS persists|-) for the robustness tests
+    #[command(hide = true)]
+    Routes(routes::Args),
 }
 
 /// A command's failure: one line for the administrator, and a non-zero exit.
@@ -86,6 +90,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::InitConfig(args) => init_config::run(&path, args),
         Command::InstallStatic(args) => install_static::run(args),
+        Command::Routes(args) => routes::run(args),
         command => match Config::load(&path) {
             Err(e) => Err(CliError(e.to_string())),
             Ok(config) => match command {
@@ -97,7 +102,9 @@ pub fn run() -> ExitCode {
                 Command::SetPassword(args) => set_password::run(&config, args),
                 Command::CheckIntegrity(args) => check_integrity::run(&config, args),
                 Command::Dump(args) => dump::run(&config, args),
-                Command::InitConfig(_) | Command::InstallStatic(_) => unreachable!("handled above"),
+                Command::InitConfig(_) | Command::InstallStatic(_) | Command::Routes(_) => {
+                    unreachable!("handled above")
+                }
             },
         },
     };

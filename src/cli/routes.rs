@@ -1,0 +1,47 @@
+//! `crmit routes` (hidden): the route table as text, one `METHOD PATTERN ACCESS persists|-` line
+//! per route, so that the robustness tests enumerate every route without parsing Rust.
+
+use super::CmdResult;
+use crate::app::routes::{Access, ROUTES};
+use crate::auth::Role;
+use crate::http::Method;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> CmdResult {
+    for route in ROUTES {
+        let method = match route.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Head | Method::Other => "OTHER",
+        };
+        let access = match route.access {
+            Access::Anyone => "anyone".to_string(),
+            Access::Api => "api".to_string(),
+            Access::Roles(roles) => roles
+                .iter()
+                .map(|r| letter(*r))
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        let persists = if route.persists_for_developer {
+            "persists"
+        } else {
+            "-"
+        };
+        println!("{method} {} {access} {persists}", route.pattern);
+    }
+    Ok(())
+}
+
+/// The role letters of web-ui.md §15.
+fn letter(role: Role) -> &'static str {
+    match role {
+        Role::Master => "M",
+        Role::Developer => "D",
+        Role::Teacher => "T",
+        Role::Student => "S",
+        Role::Bot => "B",
+    }
+}
