@@ -141,13 +141,6 @@ impl Response {
         self
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
     pub fn is_success(&self) -> bool {
         self.status < 400
     }
