@@ -493,3 +493,27 @@ fn visits_are_counted_per_route() {
     .unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn student_sees_own_card_on_the_index() {
+    let db = TestDb::seeded();
+    let mut web = WebClient::login(&db, "st1", "31082002");
+    let page = web.get("/").text();
+    for expected in [
+        "добро пожаловать, st1",
+        "2002-08-31",
+        "школа №42",
+        "89023334455 (ученик)",
+        "Россия",
+        "нет родитей",
+        "робо-71",
+        "Учитель Петр Петрович",
+        "сентябрь 2017 — май 2018",
+    ] {
+        assert!(page.contains(expected), "{expected} missing in:\n{page}");
+    }
+    assert!(
+        !page.contains("вы действуете как"),
+        "hidden on the home page"
+    );
+}
