@@ -12,10 +12,23 @@ const IDS: &[&str] = &[
     "0002_page_visits",
     "0003_access_token_hash_index",
     "0004_login_throttle",
+    "0005_payments_unconfirmed_index",
 ];
 const OUR_TABLES: &[&str] = &["crmit_migrations", "login_throttle", "page_visits"];
-/// The one line 0003 adds to the original `access_tokens`.
-const TOKEN_HASH_KEY: &str = "  KEY `ix_access_tokens_token_hash` (`token_hash`),\n";
+/// The indexes our migrations add to original tables: (table, the line the new key follows in
+/// `SHOW CREATE TABLE`, the new key's line).
+const ADDED_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "access_tokens",
+        "  KEY `ix_access_tokens_last_use` (`last_use`),\n",
+        "  KEY `ix_access_tokens_token_hash` (`token_hash`),\n",
+    ),
+    (
+        "payments",
+        "  KEY `ix_payments_student_in_group_id` (`student_in_group_id`),\n",
+        "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n",
+    ),
+];
 
 /// Loads the spec's reference DDL the way `mysql < schema_final.sql` would.
 fn load_reference_schema(db: &TestDb) {
@@ -140,14 +153,11 @@ fn fresh_database_gets_the_original_schema_and_ours() {
     let mut conn = db.conn();
     let mut actual = schema(&mut conn);
 
-    let access_tokens = actual
-        .get_mut("access_tokens")
-        .expect("access_tokens created");
-    assert!(
-        access_tokens.contains(TOKEN_HASH_KEY),
-        "0003 index missing:\n{access_tokens}"
-    );
-    *access_tokens = access_tokens.replace(TOKEN_HASH_KEY, "");
+    for (table, _, key) in ADDED_KEYS {
+        let ddl = actual.get_mut(*table).expect("table created");
+        assert!(ddl.contains(key), "index {key} missing:\n{ddl}");
+        *ddl = ddl.replace(key, "");
+    }
     assert_eq!(
         expected.len(),
         27,
@@ -224,13 +234,9 @@ fn live_original_database_is_adopted_without_changing_a_row() {
     // database gets: the adopted database is indistinguishable from a new one.
     let schema_after = schema(&mut conn);
     for (table, ddl) in &schema_before {
-        let ddl = if table == "access_tokens" {
-            ddl.replace(
-                "  KEY `ix_access_tokens_last_use` (`last_use`),\n",
-                &format!("  KEY `ix_access_tokens_last_use` (`last_use`),\n{TOKEN_HASH_KEY}"),
-            )
-        } else {
-            ddl.clone()
+        let ddl = match ADDED_KEYS.iter().find(|(t, _, _)| t == table) {
+            Some((_, after, key)) => ddl.replace(after, &format!("{after}{key}")),
+            None => ddl.clone(),
         };
         assert_eq!(schema_after[table], ddl, "definition of {table} changed");
     }
@@ -263,8 +269,8 @@ fn interrupted_runs_are_finished_by_the_next_one() {
     let mut conn = db.conn();
     let schema_before = schema(&mut conn);
 
-    // Statements of 0003 and 0004 ran but were not recorded: they must be tolerated, not fail.
-    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle')")
+    // Statements of 0003–0005 ran but were not recorded: they must be tolerated, not fail.
+    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle', '0005_payments_unconfirmed_index')")
         .unwrap();
     db.crmit_ok(&["migrate"]);
     assert_eq!(recorded(&mut conn).len(), IDS.len());

@@ -144,21 +144,29 @@ pub fn staff_by_id(
 }
 
 /// Students, with the contact phone resolved: the student's own (may be NULL), the mother's or
-/// the father's; a missing parent gives "" (decisions.md §3).
-const STUDENT_SELECT: &str = "SELECT d.id, d.fio, d.filled, d.grade, d.shift, d.contact_phone, d.phone,
+/// the father's; a missing parent gives "" (decisions.md §3). `PAGE_FILTER` picks the students
+/// (condition, order and limit) in a derived table first, so that the per-student attendance count
+/// is computed for the rows of the page only, not for every student matching a search;
+/// `STRAIGHT_JOIN` keeps that order (the optimizer otherwise starts from all system users).
+const STUDENT_SELECT: &str =
+    "SELECT STRAIGHT_JOIN d.id, d.fio, d.filled, d.grade, d.shift, d.contact_phone, d.phone,
     sc.id, sc.name,
     (SELECT COUNT(*) FROM attendings a WHERE a.student_id = d.id AND a.state = 1),
     d.birth_date, d.birth_place, d.registration_place, d.actual_address, d.additional_info,
     d.known_from, c.name,
     SU_COLUMNS
-    FROM students d JOIN schools sc ON sc.id = d.school_id JOIN citizenships c ON c.id = d.citizenship_id
-    SU_JOIN";
+    FROM (SELECT d.id FROM students d WHERE PAGE_FILTER) page
+    JOIN students d ON d.id = page.id
+    JOIN schools sc ON sc.id = d.school_id JOIN citizenships c ON c.id = d.citizenship_id
+    SU_JOIN
+    ORDER BY d.filled, d.fio, d.id";
 const STUDENT_SU_AT: usize = 17;
 
-fn student_select() -> String {
+fn student_select(page_filter: &str) -> String {
     STUDENT_SELECT
         .replace("SU_COLUMNS", SU_COLUMNS)
         .replace("SU_JOIN", SU_JOIN)
+        .replace("PAGE_FILTER", page_filter)
 }
 
 struct ParentRow {
@@ -213,7 +221,8 @@ fn parents(conn: &mut Conn, student_ids: &[u32]) -> mysql::Result<Vec<ParentRow>
         .collect()
 }
 
-/// Students matching a fixed condition on `d` (`StudentBrief`, or `StudentFull` when `full`).
+/// Students matching a fixed condition on `d` (`StudentBrief`, or `StudentFull` when `full`), in
+/// the list order; the condition may end with the list order and a `LIMIT`.
 /// Parents and groups of the whole page are read with one query each.
 fn students_where(
     conn: &mut Conn,
@@ -222,10 +231,7 @@ fn students_where(
     filter: &str,
     params: Vec<Db>,
 ) -> mysql::Result<Vec<Value>> {
-    let rows: Vec<Row> = conn.exec(
-        format!("{} WHERE {filter}", student_select()),
-        Params::Positional(params),
-    )?;
+    let rows: Vec<Row> = conn.exec(student_select(filter), Params::Positional(params))?;
     let ids = rows
         .iter()
         .map(|row| at::<u32>(row, 0))

@@ -59,6 +59,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "таблица login_throttle: ограничение неудачных входов",
         sql: include_str!("../../sql/0004_login_throttle.sql"),
     },
+    Migration {
+        id: "0005_payments_unconfirmed_index",
+        description: "индекс неподтверждённых платежей",
+        sql: include_str!("../../sql/0005_payments_unconfirmed_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

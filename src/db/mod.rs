@@ -8,13 +8,19 @@ use mysql::{Conn, Opts, OptsBuilder};
 
 pub use mysql::Error as DbError;
 
+/// The largest packet the driver accepts. Given here, so that connecting does not ask the server
+/// for its `max_allowed_packet` (one round trip per CGI request); our rows are far smaller.
+const MAX_PACKET_BYTES: usize = 64 << 20;
+
 /// Opens the connection described by the config. With a socket configured the server is reached
-/// through it directly (a TCP URL to localhost would make the driver connect twice).
+/// through it directly (a TCP URL to localhost would make the driver connect twice). The session
+/// settings are one statement: every round trip counts when each request connects anew.
 pub fn connect(config: &Config) -> Result<Conn, DbError> {
     let opts = Opts::from_url(&config.database.url)?;
     let mut builder = OptsBuilder::from_opts(opts)
         .prefer_socket(false)
-        .init(vec!["SET NAMES utf8mb4", "SET time_zone = '+00:00'"]);
+        .max_allowed_packet(Some(MAX_PACKET_BYTES))
+        .init(vec!["SET NAMES utf8mb4, time_zone = '+00:00'"]);
     if let Some(socket) = config.database.socket.as_deref().filter(|s| !s.is_empty()) {
         builder = builder.socket(Some(socket));
     }

@@ -68,26 +68,35 @@ fn request_path(request_uri: &str, path_info: &str, prefix: &str) -> Result<Stri
     Ok(if path.is_empty() { "/".into() } else { path })
 }
 
-/// Writes `Status:`, the headers, `Content-Length` and the body.
+/// Writes `Status:`, the headers, `Content-Length` and the body — the body as it is, not copied
+/// (a dump is megabytes).
 pub fn write_response(resp: &Response, head_only: bool) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&response_bytes(resp, head_only))?;
+    stdout.write_all(response_head(resp).as_bytes())?;
+    if !head_only {
+        stdout.write_all(&resp.body)?;
+    }
     stdout.flush()
 }
 
 /// The answer as a CGI program prints it (FastCGI sends the same bytes in STDOUT records).
 pub fn response_bytes(resp: &Response, head_only: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(resp.body.len() + 256);
-    let mut head = format!("Status: {} {}\r\n", resp.status, reason_phrase(resp.status));
-    for (name, value) in &resp.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", resp.body.len()));
+    let head = response_head(resp);
+    let mut out = Vec::with_capacity(head.len() + resp.body.len());
     out.extend_from_slice(head.as_bytes());
     if !head_only {
         out.extend_from_slice(&resp.body);
     }
     out
+}
+
+fn response_head(resp: &Response) -> String {
+    let mut head = format!("Status: {} {}\r\n", resp.status, reason_phrase(resp.status));
+    for (name, value) in &resp.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", resp.body.len()));
+    head
 }
 
 #[cfg(test)]
