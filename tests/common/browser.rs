@@ -203,10 +203,24 @@ impl Browser {
             .to_string()
     }
 
-    /// The visible text of the whole page.
+    /// The visible text of the whole page. A page being replaced (a navigation under way, e.g.
+    /// while `wait_until` polls after a click) has no body or a stale one for a moment: read again.
     pub fn page_text(&self) -> String {
-        let body = self.find("body");
-        self.text(&body)
+        let mut error = String::from("no body");
+        for _attempt in 0..50 {
+            if let Some(body) = self.try_find("body") {
+                let path = self.session_path(&format!("/element/{}/text", body.0));
+                match self.try_command("GET", &path, None) {
+                    Ok(text) => return text.as_str().unwrap_or_default().to_string(),
+                    Err(e) => error = e,
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "the text of {} could not be read: {error}",
+            self.current_url()
+        );
     }
 
     pub fn try_find(&self, css: &str) -> Option<Element> {
