@@ -7,7 +7,7 @@
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use crate::app::{AppError, Ctx};
-use crate::auth::user::{SeenWhere, account_by_id};
+use crate::auth::user::{SeenWhere, account_by_id, drop_expired_tokens};
 use crate::auth::{Role, hmac_sha256};
 use crate::db;
 use chrono::{Duration, NaiveDateTime};
@@ -253,10 +253,7 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
             (now, SeenWhere::Android as i32, user_id),
         )?;
     }
-    ctx.db.exec_drop(
-        "DELETE FROM access_tokens WHERE system_user_id = ? AND expires < ?",
-        (user_id, now),
-    )?;
+    drop_expired_tokens(&mut ctx.db, user_id, now)?;
     Ok(Caller {
         token_id,
         role,

@@ -278,8 +278,10 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
         return ctx.redirect(&target);
     }
     let page = context! { status => err.status(), message => err.title(), detail => err.detail() };
+    // The layout reads the database; when that is what failed (the connection lost), the page
+    // is rendered as before a connection exists.
     ctx.render_status(err.status(), "error.html", page)
-        .unwrap_or_else(|e| Response::text(err.status(), &format!("{}\n{e}", err.title())))
+        .unwrap_or_else(|_| bare_error(ctx.config, ctx.req, err))
 }
 
 /// An error before a database connection exists (or without a route): the page is rendered

@@ -132,8 +132,27 @@ pub fn note_visit(
             (now, SeenWhere::Web as i32, user.id),
         )?;
     }
-    conn.exec_drop(
-        "DELETE FROM access_tokens WHERE system_user_id = ? AND expires < ?",
-        (user.id, now),
-    )
+    drop_expired_tokens(conn, user.id, now)
+}
+
+/// Deletes a user's expired app tokens. They are found by a plain read and deleted by id: a
+/// `DELETE … WHERE system_user_id = ?` locks every token of the user on its way, also the one a
+/// concurrent app request of the same user has just updated, and the two requests deadlock.
+pub fn drop_expired_tokens(
+    conn: &mut Conn,
+    user_id: u32,
+    now: chrono::NaiveDateTime,
+) -> mysql::Result<()> {
+    let expired: Vec<u32> = conn.exec(
+        "SELECT id FROM access_tokens WHERE system_user_id = ? AND expires < ?",
+        (user_id, now),
+    )?;
+    for id in expired {
+        // Still expired when locked: a concurrent request may have just prolonged it.
+        conn.exec_drop(
+            "DELETE FROM access_tokens WHERE id = ? AND expires < ?",
+            (id, now),
+        )?;
+    }
+    Ok(())
 }

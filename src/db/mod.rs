@@ -5,12 +5,22 @@ pub mod migrate;
 use crate::config::Config;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder};
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
 
 pub use mysql::Error as DbError;
 
 /// The largest packet the driver accepts. Given here, so that connecting does not ask the server
 /// for its `max_allowed_packet` (one round trip per CGI request); our rows are far smaller.
 const MAX_PACKET_BYTES: usize = 64 << 20;
+
+/// How long connecting and each read or write of the handshake and session setup may take
+/// (a healthy server answers in milliseconds). A server that is down or hangs (accepts but never
+/// answers) must give the visitor the 503 page within 2 seconds, Apache and process start
+/// included.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Opens the connection described by the config. With a socket configured the server is reached
 /// through it directly (a TCP URL to localhost would make the driver connect twice). The session
@@ -20,11 +30,28 @@ pub fn connect(config: &Config) -> Result<Conn, DbError> {
     let mut builder = OptsBuilder::from_opts(opts)
         .prefer_socket(false)
         .max_allowed_packet(Some(MAX_PACKET_BYTES))
+        .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
+        .read_timeout(Some(CONNECT_TIMEOUT))
+        .write_timeout(Some(CONNECT_TIMEOUT))
         .init(vec!["SET NAMES utf8mb4, time_zone = '+00:00'"]);
     if let Some(socket) = config.database.socket.as_deref().filter(|s| !s.is_empty()) {
         builder = builder.socket(Some(socket));
     }
-    Conn::new(builder)
+    let conn = Conn::new(builder)?;
+    lift_timeouts(&conn)?;
+    Ok(conn)
+}
+
+/// Once connected, a statement may rightly wait longer than the handshake (a row lock held by
+/// another request, a large report), so the socket's timeouts are removed. The driver has no
+/// setter for them: the socket option is set on its descriptor directly (the same call for a Unix
+/// and a TCP socket).
+fn lift_timeouts(conn: &Conn) -> std::io::Result<()> {
+    // SAFETY: the descriptor is the driver's open socket, borrowed for these two calls only;
+    // ManuallyDrop keeps it from being closed here.
+    let socket = ManuallyDrop::new(unsafe { UnixStream::from_raw_fd(conn.as_raw_fd()) });
+    socket.set_read_timeout(None)?;
+    socket.set_write_timeout(None)
 }
 
 pub fn begin(conn: &mut Conn) -> Result<(), DbError> {

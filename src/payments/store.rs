@@ -253,6 +253,9 @@ pub fn save_cell(
     if stored.confirmed && !wanted.same_payment(&stored) {
         return Ok(Saved::Frozen);
     }
+    // The checks above read the page's snapshot; a save running at the same moment may have
+    // changed the cell since. So the write itself requires the stored state: an update only
+    // while the row is still as read, an insert only while there is no row.
     let Cell {
         value,
         cash,
@@ -260,25 +263,54 @@ pub fn save_cell(
         comment,
     } = wanted;
     match current {
-        Some(p) => conn.exec_drop(
-            "UPDATE payments SET value = ?, cash = ?, confirmed = ?, comment = ? WHERE id = ?",
-            (value, cash, confirmed, comment, p.id),
-        )?,
-        None => conn.exec_drop(
-            "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-             VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                submitted.student_in_group_id,
-                submitted.month.0,
-                value,
-                cash,
-                confirmed,
-                comment,
-            ),
-        )?,
+        Some(p) => {
+            conn.exec_drop(
+                "UPDATE payments SET value = ?, cash = ?, confirmed = ?, comment = ?
+                 WHERE id = ? AND value = ? AND cash = ? AND confirmed = ? AND BINARY comment = ?",
+                (
+                    value,
+                    cash,
+                    confirmed,
+                    comment,
+                    p.id,
+                    stored.value,
+                    stored.cash,
+                    stored.confirmed,
+                    &stored.comment,
+                ),
+            )?;
+            if conn.affected_rows() == 0 {
+                return Ok(Saved::Stale);
+            }
+        }
+        None => {
+            let inserted = conn.exec_drop(
+                "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    submitted.student_in_group_id,
+                    submitted.month.0,
+                    value,
+                    cash,
+                    confirmed,
+                    comment,
+                ),
+            );
+            match inserted {
+                // The row came from a concurrent save: only this statement failed, the
+                // transaction goes on.
+                Err(mysql::Error::MySqlError(e)) if e.code == DUPLICATE_KEY => {
+                    return Ok(Saved::Stale);
+                }
+                other => other?,
+            }
+        }
     }
     Ok(Saved::Written)
 }
+
+/// MariaDB's ER_DUP_ENTRY.
+const DUPLICATE_KEY: u16 = 1062;
 
 #[cfg(test)]
 mod tests {

@@ -430,16 +430,18 @@ impl HttpClient {
 
     /// POST url-encoded `fields` to `path`.
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> HttpResponse {
-        let url = format!("{}{path}", self.base);
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let mut req = self
-            .agent
-            .post(&url)
-            .header("Content-Type", "application/x-www-form-urlencoded");
+        self.post_raw(path, "application/x-www-form-urlencoded", body.as_bytes())
+    }
+
+    /// POST `body` as `content_type` to `path` (the API's JSON).
+    pub fn post_raw(&mut self, path: &str, content_type: &str, body: &[u8]) -> HttpResponse {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.agent.post(&url).header("Content-Type", content_type);
         if let Some(c) = self.cookie_header() {
             req = req.header("Cookie", c);
         }
-        let result = req.send(body.as_bytes());
+        let result = req.send(body);
         self.finish(result, &format!("POST {url}"))
     }
 

@@ -274,6 +274,18 @@ impl CookieJar {
 
 /// Runs the binary with a CGI environment and parses `Status:` + headers + body from its output.
 pub fn run_cgi(config_path: &Path, req: &CgiRequest) -> CgiResponse {
+    let out = spawn_cgi(config_path, req)
+        .wait_with_output()
+        .expect("wait CGI");
+    parse_cgi_output(
+        &out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Starts the binary as a CGI program with the request's body already written to it; the fault
+/// tests kill it mid-way, the others wait for it through `run_cgi`.
+pub fn spawn_cgi(config_path: &Path, req: &CgiRequest) -> std::process::Child {
     let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
     let mut cmd = Command::new(crmit_bin());
     cmd.env_clear()
@@ -318,14 +330,10 @@ pub fn run_cgi(config_path: &Path, req: &CgiRequest) -> CgiResponse {
     let mut stdin = child.stdin.take().unwrap();
     let _ = stdin.write_all(&req.body); // the binary may refuse a body before reading it
     drop(stdin);
-    let out = child.wait_with_output().expect("wait CGI");
-    parse_cgi_output(
-        &out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    child
 }
 
-fn parse_cgi_output(raw: &[u8], stderr: String) -> CgiResponse {
+pub fn parse_cgi_output(raw: &[u8], stderr: String) -> CgiResponse {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -50,6 +50,16 @@ pub fn add_teacher(db: &TestDb, login: &str, fio: &str) -> u32 {
     )
 }
 
+/// A master who logs in with `12`; returns masters.id.
+pub fn add_master(db: &TestDb, login: &str, fio: &str) -> u32 {
+    let user = add_user(db, login, "руководитель", "12");
+    exec(
+        db,
+        "INSERT INTO masters (fio, system_user_id) VALUES (?, ?)",
+        (fio, user),
+    )
+}
+
 /// A student who logs in with `12`; returns students.id.
 pub fn add_student(db: &TestDb, login: &str, fio: &str) -> u32 {
     let user = add_user(db, login, "ученик", "12");
@@ -135,7 +145,8 @@ fn has_flag(tag: &str, name: &str) -> bool {
 }
 
 /// What a browser posts for the form that contains `marker` (e.g. its action): inputs with their
-/// values (ticked, enabled checkboxes only) and selects with their selected option.
+/// values (ticked, enabled checkboxes only) and selects with their selected option, inside the
+/// form and, when it has an id, anywhere on the page with `form="<id>"` (the month grid's cells).
 pub fn form_fields(html: &str, marker: &str) -> Vec<(String, String)> {
     let start = html
         .find(marker)
@@ -144,47 +155,68 @@ pub fn form_fields(html: &str, marker: &str) -> Vec<(String, String)> {
     let form_end = html[start..].find("</form>").unwrap() + start;
     let form = &html[form_start..form_end];
     let mut fields = Vec::new();
-    let mut rest = form;
+    if let Some(id) = attr(&form[..=form.find('>').unwrap()], "id") {
+        let outside = format!("{}{}", &html[..form_start], &html[form_end..]);
+        let marker = format!(" form=\"{id}\"");
+        collect_fields(&outside, |tag| tag.contains(&marker), &mut fields);
+    }
+    collect_fields(form, |_| true, &mut fields);
+    fields
+}
+
+/// The fields of the tags in `fragment` that `belongs` accepts.
+fn collect_fields(
+    fragment: &str,
+    belongs: impl Fn(&str) -> bool,
+    fields: &mut Vec<(String, String)>,
+) {
+    let mut rest = fragment;
     while let Some(i) = rest.find('<') {
         rest = &rest[i..];
         let end = rest.find('>').unwrap();
         let tag = &rest[..=end];
-        if tag.starts_with("<input") && !has_flag(tag, "disabled") {
-            let name = attr(tag, "name");
-            let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
-            if let Some(name) = name {
-                let value = attr(tag, "value").unwrap_or_default();
-                if kind != "checkbox" || has_flag(tag, "checked") {
-                    fields.push((
-                        name,
-                        if kind == "checkbox" && value.is_empty() {
-                            "on".into()
-                        } else {
-                            value
-                        },
-                    ));
-                }
-            }
-        } else if tag.starts_with("<select") && !has_flag(tag, "disabled") {
-            let name = attr(tag, "name").unwrap();
-            let close = rest.find("</select>").unwrap();
-            let body = &rest[..close];
-            let selected = body
-                .split("<option")
-                .skip(1)
-                .find(|o| has_flag(&format!(" {o}"), "selected"))
-                .or_else(|| body.split("<option").nth(1))
-                .and_then(|o| attr(&format!(" {o}"), "value"))
-                .unwrap_or_default();
-            fields.push((name, selected));
-        } else if tag.starts_with("<button") {
-            if let (Some(name), Some(value)) = (attr(tag, "name"), attr(tag, "value")) {
-                fields.push((name, value));
-            }
+        if belongs(tag) {
+            push_field(tag, rest, fields);
         }
         rest = &rest[end + 1..];
     }
-    fields
+}
+
+/// The field of one tag (`rest` starts with it: a select's options follow), if it posts one.
+fn push_field(tag: &str, rest: &str, fields: &mut Vec<(String, String)>) {
+    if tag.starts_with("<input") && !has_flag(tag, "disabled") {
+        let name = attr(tag, "name");
+        let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+        if let Some(name) = name {
+            let value = attr(tag, "value").unwrap_or_default();
+            if kind != "checkbox" || has_flag(tag, "checked") {
+                fields.push((
+                    name,
+                    if kind == "checkbox" && value.is_empty() {
+                        "on".into()
+                    } else {
+                        value
+                    },
+                ));
+            }
+        }
+    } else if tag.starts_with("<select") && !has_flag(tag, "disabled") {
+        let name = attr(tag, "name").unwrap();
+        let close = rest.find("</select>").unwrap();
+        let body = &rest[..close];
+        let selected = body
+            .split("<option")
+            .skip(1)
+            .find(|o| has_flag(&format!(" {o}"), "selected"))
+            .or_else(|| body.split("<option").nth(1))
+            .and_then(|o| attr(&format!(" {o}"), "value"))
+            .unwrap_or_default();
+        fields.push((name, selected));
+    } else if tag.starts_with("<button") {
+        if let (Some(name), Some(value)) = (attr(tag, "name"), attr(tag, "value")) {
+            fields.push((name, value));
+        }
+    }
 }
 
 /// Replaces (or adds, or with `None` removes) one field of a collected form.
