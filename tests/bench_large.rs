@@ -390,7 +390,7 @@ fn routes(site: &ApacheSite, t: &Target) -> Vec<Route> {
         api(
             "group_details",
             format!("/group_details/{g}"),
-            "\"students\"",
+            "\"studentsCount\"",
         ),
         api(
             "teacher_details",

@@ -5,6 +5,7 @@ use super::groups::{groups_json, groups_where};
 use super::sql::{PAGE, at};
 use super::token::Caller;
 use crate::auth::Role;
+use crate::db::placeholders;
 use chrono::NaiveDate;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value as Db};
@@ -174,11 +175,6 @@ struct ParentRow {
     is_mother: bool,
     json: Value,
     phone: String,
-}
-
-/// `?, ?, …` for an `IN` list of `n` parameters.
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
 }
 
 /// The parents of all these students in one query.

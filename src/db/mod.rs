@@ -54,6 +54,11 @@ fn lift_timeouts(conn: &Conn) -> std::io::Result<()> {
     socket.set_write_timeout(None)
 }
 
+/// `?, ?, …` for an `IN` list of `n` parameters (the values are bound, never spliced in).
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
 pub fn begin(conn: &mut Conn) -> Result<(), DbError> {
     conn.query_drop("START TRANSACTION")
 }

@@ -113,7 +113,7 @@ fn write_groups(
         return Ok(());
     }
     let ids: Vec<Value> = groups.iter().map(|g| g.id.into()).collect();
-    let in_list = vec!["?"; ids.len()].join(", ");
+    let in_list = crate::db::placeholders(ids.len());
     let members = MEMBERS.replace("GROUP_IDS", &in_list);
     let mut students = members_by_group(conn, &members, &ids, fio)?;
 

@@ -152,7 +152,7 @@ pub fn delete_lessons(conn: &mut Conn, ids: &[u32]) -> mysql::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
+    let marks = crate::db::placeholders(ids.len());
     conn.exec_drop(
         format!("DELETE FROM attendings WHERE lesson_id IN ({marks})"),
         ids.to_vec(),
@@ -200,7 +200,7 @@ pub fn still_empty_past(conn: &mut Conn, ids: &[u32], today: NaiveDate) -> mysql
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
+    let marks = crate::db::placeholders(ids.len());
     let mut params: Vec<mysql::Value> = ids.iter().map(|&id| id.into()).collect();
     params.push(today.into());
     conn.exec(
@@ -281,7 +281,9 @@ pub fn count_listed(conn: &mut Conn, f: &ListFilter) -> mysql::Result<u64> {
         .unwrap_or(0))
 }
 
-/// One page of the lessons list, newest first.
+/// One page of the lessons list, newest first. The page's lessons are picked in a derived table
+/// first, so that the two counts run for its 20 rows only, not for every lesson before the sort
+/// (400,000 rows read on the large demo data otherwise); `STRAIGHT_JOIN` keeps that order.
 pub fn list_page(
     conn: &mut Conn,
     f: &ListFilter,
@@ -293,12 +295,15 @@ pub fn list_page(
     type Row = (u32, NaiveDate, i32, u32, String, u32, u32, String, u32, u32);
     let rows: Vec<Row> = conn.exec(
         format!(
-            "SELECT l.id, l.date, {LESSON_MONTH}, g.id, g.name, g.teacher_id, t.id, t.fio,
+            "SELECT STRAIGHT_JOIN l.id, l.date, {LESSON_MONTH}, g.id, g.name, g.teacher_id, t.id, t.fio,
                 (SELECT COUNT(*) FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1),
                 (SELECT COUNT(*) FROM student_in_groups sig WHERE sig.group_id = g.id
                    AND sig.enter_month <= {LESSON_MONTH} AND sig.exit_month >= {LESSON_MONTH})
-             FROM lessons l JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id
-             WHERE {LIST_WHERE} ORDER BY l.date DESC, l.id DESC LIMIT ? OFFSET ?"
+             FROM (SELECT l.id FROM lessons l WHERE {LIST_WHERE}
+                   ORDER BY l.date DESC, l.id DESC LIMIT ? OFFSET ?) page
+             JOIN lessons l ON l.id = page.id
+             JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id
+             ORDER BY l.date DESC, l.id DESC"
         ),
         params,
     )?;

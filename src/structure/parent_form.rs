@@ -194,7 +194,7 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     };
     let written = match id {
         Some(id) => parents::update(&mut ctx.db, id, &parent),
-        None => parents::insert(&mut ctx.db, &parent),
+        None => parents::insert(&mut ctx.db, &parent).map(drop),
     };
     match written {
         Ok(()) => {}

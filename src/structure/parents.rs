@@ -13,6 +13,7 @@ pub const CHANNELS: [&str; 3] = ["email", "ВКонтакте", "sms"];
 pub const EMAIL_BIT: i32 = 1;
 pub const VK_BIT: i32 = 2;
 
+/// A parent as stored, already normalised: the optional texts trimmed, empty ones `None`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Parent {
     pub fio: String,
@@ -158,12 +159,14 @@ fn values(p: &Parent) -> Vec<mysql::Value> {
     ]
 }
 
-pub fn insert(db: &mut Conn, p: &Parent) -> Result<(), mysql::Error> {
+/// Inserts the parent; its id.
+pub fn insert(db: &mut Conn, p: &Parent) -> Result<u32, mysql::Error> {
     db.exec_drop(
         "INSERT INTO parents (fio, phone, email, passport, address, home_phone, vk_link, notification_types)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         values(p),
-    )
+    )?;
+    Ok(db.last_insert_id() as u32)
 }
 
 pub fn update(db: &mut Conn, id: u32, p: &Parent) -> Result<(), mysql::Error> {

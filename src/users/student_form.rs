@@ -11,8 +11,10 @@ use crate::app::{AppError, Ctx};
 use crate::auth::{Role, password};
 use crate::http::{Form, Response};
 use crate::structure::flash_done;
+use crate::structure::parent_form::check_channels;
+use crate::structure::parents::{self as parent_store, Parent};
 use crate::users::account_form::{self, ENABLED};
-use crate::users::parents::{self, NewParent};
+use crate::users::parents;
 use crate::users::students::{self, Profile};
 use crate::users::{render_form, store, translit};
 use chrono::NaiveDate;
@@ -398,7 +400,7 @@ pub fn default_password(birth_date: NaiveDate) -> String {
 enum Choice {
     None,
     Existing(u32),
-    New(NewParent),
+    New(Parent),
 }
 
 /// Validates the select of `side` and, for «создать нового», its new-parent block.
@@ -431,7 +433,7 @@ fn check_side(
     }
     let passport = optional(form, submitted, n[P_PASSPORT], 255);
     if let Some(passport) = &passport {
-        if parents::passport_taken(db, passport)? {
+        if parent_store::passport_taken(db, passport, 0)? {
             form.error(side.select, side.passport_taken);
         }
     }
@@ -441,22 +443,14 @@ fn check_side(
     if let Some(vk) = &vk_link {
         check_vk_link(form, n[P_VK], vk);
     }
-    let mut types = 0;
-    for raw in submitted.all(n[P_TYPES]) {
-        if !check_choice(form, n[P_TYPES], raw) {
-            break;
-        }
-        if let Ok(shift @ 0..=2) = raw.parse::<i32>() {
-            types |= 1 << shift;
-        }
-    }
-    if types & 1 != 0 && email.is_none() {
-        form.error(n[P_TYPES], "укажите email!");
-    }
-    if types & 2 != 0 && vk_link.is_none() {
-        form.error(n[P_TYPES], "укажите ВКонтакте!");
-    }
-    Ok(Some(Choice::New(NewParent {
+    let types = check_channels(
+        form,
+        n[P_TYPES],
+        &submitted.all(n[P_TYPES]),
+        email.is_some(),
+        vk_link.is_some(),
+    );
+    Ok(Some(Choice::New(Parent {
         fio,
         phone,
         email,
@@ -617,7 +611,7 @@ fn save(ctx: &mut Ctx, old: Option<(u32, u32, Profile)>) -> Result<Response, App
             Choice::None => None,
             Choice::Existing(id) => Some(id),
             Choice::New(p) => {
-                let id = parents::insert(&mut ctx.db, &p)?;
+                let id = parent_store::insert(&mut ctx.db, &p)?;
                 created.push(p.fio);
                 Some(id)
             }
