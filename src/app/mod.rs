@@ -203,13 +203,33 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     if ctx.req.method == Method::Post && ctx.route.access != Access::Api {
         check_csrf(ctx)?;
     }
+    let session = ctx.session.clone();
+    let mut attempts = 1;
     db::begin(&mut ctx.db)?;
-    let outcome = (ctx.route.handler)(ctx);
+    let mut outcome = (ctx.route.handler)(ctx);
+    // A deadlock is the server's choice of a victim among concurrent saves (say, a month grid and
+    // the app marking the same lesson): the victim's transaction is already rolled back, so it is
+    // run again, with the session as it was (no flashes of the failed run), like a user would.
+    while is_deadlock(&outcome) && ctx.route.rerun_after_deadlock && attempts < DEADLOCK_RUNS {
+        db::rollback(&mut ctx.db)?;
+        ctx.session = session.clone();
+        attempts += 1;
+        db::begin(&mut ctx.db)?;
+        outcome = (ctx.route.handler)(ctx);
+    }
     match &outcome {
         Ok(resp) if resp.is_success() && !ctx.read_only() => db::commit(&mut ctx.db)?,
         _ => db::rollback(&mut ctx.db)?,
     }
     outcome
+}
+
+/// How many times a handler runs at most when deadlocks keep choosing it.
+const DEADLOCK_RUNS: u32 = 3;
+
+/// MySQL's ER_LOCK_DEADLOCK.
+fn is_deadlock(outcome: &Result<Response, AppError>) -> bool {
+    matches!(outcome, Err(AppError::Db(mysql::Error::MySqlError(e))) if e.code == 1213)
 }
 
 /// Turns the session's claim into a user, dropping it when the account no longer qualifies.

@@ -36,6 +36,9 @@ pub struct Route {
     pub handler: Handler,
     /// Changes survive a developer's read-only mode (login, logout, own password and app sessions).
     pub persists_for_developer: bool,
+    /// The handler may run again after a deadlock rolled its transaction back: true unless it
+    /// reaches outside the database (a second run would mail the parents twice).
+    pub rerun_after_deadlock: bool,
 }
 
 const fn get(pattern: &'static str, access: Access, handler: Handler) -> Route {
@@ -45,6 +48,7 @@ const fn get(pattern: &'static str, access: Access, handler: Handler) -> Route {
         access,
         handler,
         persists_for_developer: false,
+        rerun_after_deadlock: true,
     }
 }
 
@@ -55,6 +59,15 @@ const fn post(pattern: &'static str, access: Access, handler: Handler) -> Route 
         access,
         handler,
         persists_for_developer: false,
+        rerun_after_deadlock: true,
+    }
+}
+
+/// Marks a route whose handler must not run twice: it delivers mail or VK messages.
+const fn delivers(route: Route) -> Route {
+    Route {
+        rerun_after_deadlock: false,
+        ..route
     }
 }
 
@@ -581,7 +594,11 @@ pub static ROUTES: &[Route] = &[
     ),
     get("/notifications/list", MDT, crate::notifications::list::get),
     get("/notifications/send", MDT, crate::notifications::send::get),
-    post("/notifications/send", MDT, crate::notifications::send::post),
+    delivers(post(
+        "/notifications/send",
+        MDT,
+        crate::notifications::send::post,
+    )),
     // end of messages and notifications
 ];
 
