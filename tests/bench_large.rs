@@ -409,7 +409,6 @@ fn routes(site: &ApacheSite, t: &Target) -> Vec<Route> {
         ),
         api("payments", format!("/payments/{g}"), "\"payments\""),
         api("schedule", "/schedule".into(), "\"dayOfWeek\""),
-        api("last_seens", "/last_seens".into(), "\"fio\""),
         Route {
             kind: Kind::Dump,
             name: "api dump (bot)".into(),

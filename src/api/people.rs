@@ -1,7 +1,7 @@
 //! People as the API shows them (rest-api.md §4.30): `SystemUser`, `Master`/`Developer`/`Bot`,
 //! `Teacher`, `StudentBrief`, `StudentFull` and `Parent`.
 
-use super::groups::{groups_json, groups_where};
+use super::groups::groups_where;
 use super::sql::{PAGE, at};
 use super::token::Caller;
 use crate::auth::Role;
@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value as Db};
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The `SystemUser` columns, always aliased `su` (users) and `r` (roles); six columns.
 pub const SU_COLUMNS: &str = "su.id, su.login,
@@ -84,32 +84,65 @@ fn staff_where(
         kind.table()
     );
     let rows: Vec<Row> = conn.exec(sql, Params::Positional(params))?;
+    let ids = rows
+        .iter()
+        .map(|row| at::<u32>(row, 0))
+        .collect::<mysql::Result<Vec<_>>>()?;
+    let mut teaching = match kind {
+        Staff::Teacher => teaching(conn, caller, today, &ids)?,
+        _ => HashMap::new(),
+    };
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let id: u32 = at(row, 0)?;
+    for (row, id) in rows.iter().zip(ids) {
         let mut v = json!({
             "fio": at::<String>(row, 1)?,
             "id": id,
             "systemUser": system_user_json(row, 3)?,
         });
         if kind == Staff::Teacher {
-            let done: u64 = conn
-                .exec_first(
-                    "SELECT COUNT(*) FROM lessons WHERE teacher_id = ? AND date <= ?",
-                    (id, today),
-                )?
-                .unwrap_or(0);
+            let (done, groups) = teaching.remove(&id).unwrap_or_default();
             let obj = v.as_object_mut().expect("an object");
             obj.insert("phone".into(), at::<String>(row, 2)?.into());
             obj.insert("lessonsDoneCount".into(), done.into());
-            obj.insert(
-                "groups".into(),
-                groups_json(conn, caller, "g.teacher_id = ?", vec![id.into()])?,
-            );
+            obj.insert("groups".into(), Value::Array(groups));
         }
         out.push(v);
     }
     Ok(out)
+}
+
+/// Per teacher: lessons done by `today` and their groups (in the group order), with two queries
+/// for all of `ids`.
+fn teaching(
+    conn: &mut Conn,
+    caller: &Caller,
+    today: NaiveDate,
+    ids: &[u32],
+) -> mysql::Result<HashMap<u32, (u64, Vec<Value>)>> {
+    let mut by_teacher: HashMap<u32, (u64, Vec<Value>)> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_teacher);
+    }
+    let in_list = placeholders(ids.len());
+    let mut params: Vec<Db> = ids.iter().map(|id| Db::from(*id)).collect();
+    params.push(today.into());
+    let done: Vec<(u32, u64)> = conn.exec(
+        format!(
+            "SELECT teacher_id, COUNT(*) FROM lessons
+             WHERE teacher_id IN ({in_list}) AND date <= ? GROUP BY teacher_id"
+        ),
+        params,
+    )?;
+    for (teacher, count) in done {
+        by_teacher.entry(teacher).or_default().0 = count;
+    }
+    let filter = format!("g.teacher_id IN ({in_list})");
+    let params = ids.iter().map(|id| Db::from(*id)).collect();
+    for group in groups_where(conn, caller, &filter, params, "", vec![])? {
+        let json = group.json(caller);
+        by_teacher.entry(group.teacher_id).or_default().1.push(json);
+    }
+    Ok(by_teacher)
 }
 
 /// One page of a staff list, searched by fio.

@@ -4,9 +4,11 @@
 
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
+use crate::db::placeholders;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The notification channels by bit shift of `notification_types` (schema.md §4).
 pub const CHANNELS: [&str; 3] = ["email", "ВКонтакте", "sms"];
@@ -107,25 +109,44 @@ pub fn page(db: &mut Conn, q: &ListQuery, group_id: u32) -> Result<(Vec<Row>, u6
         ),
         (q.like(), group_id, group_id, limit, offset),
     )?;
-    let mut rows = Vec::with_capacity(found.len());
-    for r in found {
-        let (id, parent) = parent(r);
-        let children = db.exec_map(
-            "SELECT s.id, s.fio, su.enabled FROM parent_of_students ps
-             JOIN students s ON s.id = ps.student_id
-             JOIN system_users su ON su.id = s.system_user_id
-             WHERE ps.parent_id = ? ORDER BY s.fio, s.id",
-            (id,),
-            |(id, fio, enabled)| Child { id, fio, enabled },
-        )?;
-        rows.push(Row {
+    let parents: Vec<(u32, Parent)> = found.into_iter().map(parent).collect();
+    let ids: Vec<u32> = parents.iter().map(|(id, _)| *id).collect();
+    let mut children = children_of(db, &ids)?;
+    let rows = parents
+        .into_iter()
+        .map(|(id, parent)| Row {
             id,
             channels: channels(parent.notification_types),
             parent,
-            children,
-        });
-    }
+            children: children.remove(&id).unwrap_or_default(),
+        })
+        .collect();
     Ok((rows, total))
+}
+
+/// The children of each of these parents by FIO, in one query.
+fn children_of(db: &mut Conn, ids: &[u32]) -> Result<HashMap<u32, Vec<Child>>, AppError> {
+    let mut children: HashMap<u32, Vec<Child>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(children);
+    }
+    let found: Vec<(u32, u32, String, bool)> = db.exec(
+        format!(
+            "SELECT ps.parent_id, s.id, s.fio, su.enabled FROM parent_of_students ps
+             JOIN students s ON s.id = ps.student_id
+             JOIN system_users su ON su.id = s.system_user_id
+             WHERE ps.parent_id IN ({}) ORDER BY s.fio, s.id",
+            placeholders(ids.len())
+        ),
+        ids.to_vec(),
+    )?;
+    for (parent, id, fio, enabled) in found {
+        children
+            .entry(parent)
+            .or_default()
+            .push(Child { id, fio, enabled });
+    }
+    Ok(children)
 }
 
 pub fn find(db: &mut Conn, id: u32) -> Result<Option<Parent>, AppError> {

@@ -3,9 +3,11 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
+use crate::db::placeholders;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub const TABLE: &str = "sections";
 pub const TAKEN: &str = "секция с Таким названием уже существует!";
@@ -61,45 +63,58 @@ pub fn page(db: &mut Conn, q: &ListQuery, me: &CurrentUser) -> Result<(Vec<Row>,
         ),
         (q.like(), limit, offset),
     )?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, name, price, has_groups, has_preferences) in found {
-        rows.push(Row {
+    let ids: Vec<u32> = found.iter().map(|f| f.0).collect();
+    let mut groups = groups(db, &ids, me)?;
+    let rows = found
+        .into_iter()
+        .map(|(id, name, price, has_groups, has_preferences)| Row {
             id,
             name,
             price,
-            groups: groups(db, id, me)?,
+            groups: groups.remove(&id).unwrap_or_default(),
             blocked: blocker(has_groups, has_preferences),
-        });
-    }
+        })
+        .collect();
     Ok((rows, total))
 }
 
-/// The section's groups in the "for current user" order (§1.6): a teacher's own first, then the
-/// latest start, then the name.
-fn groups(db: &mut Conn, section_id: u32, me: &CurrentUser) -> Result<Vec<GroupRef>, AppError> {
-    let rows: Vec<(String, u32, String, bool, u32)> = db.exec(
-        "SELECT g.name, g.teacher_id, t.fio, su.enabled, su.id
-         FROM `groups` g
-         JOIN teachers t ON t.id = g.teacher_id
-         JOIN system_users su ON su.id = t.system_user_id
-         WHERE g.section_id = ?
-         ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name",
-        (section_id, me.teacher_id),
+/// The groups of each of these sections in the "for current user" order (§1.6): a teacher's own
+/// first, then the latest start, then the name; one query for the page.
+fn groups(
+    db: &mut Conn,
+    section_ids: &[u32],
+    me: &CurrentUser,
+) -> Result<HashMap<u32, Vec<GroupRef>>, AppError> {
+    let mut by_section: HashMap<u32, Vec<GroupRef>> = HashMap::new();
+    if section_ids.is_empty() {
+        return Ok(by_section);
+    }
+    let mut params: Vec<mysql::Value> = section_ids.iter().map(|id| (*id).into()).collect();
+    params.push(me.teacher_id.into());
+    let rows: Vec<(u32, String, u32, String, bool, u32)> = db.exec(
+        format!(
+            "SELECT g.section_id, g.name, g.teacher_id, t.fio, su.enabled, su.id
+             FROM `groups` g
+             JOIN teachers t ON t.id = g.teacher_id
+             JOIN system_users su ON su.id = t.system_user_id
+             WHERE g.section_id IN ({})
+             ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name",
+            placeholders(section_ids.len())
+        ),
+        params,
     )?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(name, teacher_id, teacher_fio, teacher_enabled, user_id)| GroupRef {
-                search_group: search_query(&name),
-                name,
-                mine: me.is_teacher && teacher_id == me.teacher_id,
-                search_teacher: search_query(&teacher_fio),
-                teacher_fio,
-                teacher_enabled,
-                teacher_is_me: user_id == me.id,
-            },
-        )
-        .collect())
+    for (section, name, teacher_id, teacher_fio, teacher_enabled, user_id) in rows {
+        by_section.entry(section).or_default().push(GroupRef {
+            search_group: search_query(&name),
+            name,
+            mine: me.is_teacher && teacher_id == me.teacher_id,
+            search_teacher: search_query(&teacher_fio),
+            teacher_fio,
+            teacher_enabled,
+            teacher_is_me: user_id == me.id,
+        });
+    }
+    Ok(by_section)
 }
 
 fn search_query(text: &str) -> String {

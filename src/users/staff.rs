@@ -4,11 +4,13 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::{CurrentUser, Role};
+use crate::db::placeholders;
 use crate::users::people::{self, Person};
 use chrono::NaiveDateTime;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct Staff {
@@ -147,43 +149,75 @@ pub fn page(
         ),
         (q.like(), limit, offset),
     )?;
-    let mut rows = Vec::with_capacity(found.len());
-    for mut row in found {
-        let person = Person::from_row(&mut row, me.id, now);
-        let row = match staff.is_teacher() {
-            true => teacher_row(db, person)?,
-            false => Row {
+    let persons: Vec<Person> = found
+        .into_iter()
+        .map(|mut row| Person::from_row(&mut row, me.id, now))
+        .collect();
+    let mut teachers = match staff.is_teacher() {
+        true => teacher_parts(db, &persons)?,
+        false => HashMap::new(),
+    };
+    let rows = persons
+        .into_iter()
+        .map(|person| {
+            let (phone, groups, blocked) = teachers.remove(&person.id).unwrap_or_default();
+            Row {
                 person,
-                phone: String::new(),
-                groups: Vec::new(),
-                blocked: None,
-            },
-        };
-        rows.push(row);
-    }
+                phone,
+                groups,
+                blocked,
+            }
+        })
+        .collect();
     Ok((rows, total))
 }
 
-fn teacher_row(db: &mut Conn, person: Person) -> Result<Row, AppError> {
-    let phone: Option<String> =
-        db.exec_first("SELECT phone FROM teachers WHERE id = ?", (person.id,))?;
-    let names: Vec<String> = db.exec(
-        "SELECT name FROM `groups` WHERE teacher_id = ? ORDER BY start_month DESC, name",
-        (person.id,),
+/// The teacher columns of a page — phone, groups (newest start first), removability — by
+/// teacher id, with two queries for the whole page.
+fn teacher_parts(
+    db: &mut Conn,
+    persons: &[Person],
+) -> Result<HashMap<u32, (String, Vec<GroupLink>, Option<&'static str>)>, AppError> {
+    let mut parts = HashMap::new();
+    if persons.is_empty() {
+        return Ok(parts);
+    }
+    let ids: Vec<u32> = persons.iter().map(|p| p.id).collect();
+    let in_list = placeholders(ids.len());
+    let found: Vec<(u32, Option<String>, bool, bool)> = db.exec(
+        format!(
+            "SELECT t.id, t.phone, EXISTS(SELECT 1 FROM `groups` g WHERE g.teacher_id = t.id),
+                EXISTS(SELECT 1 FROM lessons l WHERE l.teacher_id = t.id)
+             FROM teachers t WHERE t.id IN ({in_list})"
+        ),
+        ids.clone(),
     )?;
-    let blocked = teacher_blocker(db, person.id)?;
-    Ok(Row {
-        phone: phone.unwrap_or_default(),
-        groups: names
-            .into_iter()
-            .map(|name| GroupLink {
+    for (id, phone, groups, lessons) in found {
+        parts.insert(
+            id,
+            (
+                phone.unwrap_or_default(),
+                Vec::new(),
+                blocker(groups, lessons),
+            ),
+        );
+    }
+    let names: Vec<(u32, String)> = db.exec(
+        format!(
+            "SELECT teacher_id, name FROM `groups` WHERE teacher_id IN ({in_list})
+             ORDER BY teacher_id, start_month DESC, name"
+        ),
+        ids,
+    )?;
+    for (teacher, name) in names {
+        if let Some((_, groups, _)) = parts.get_mut(&teacher) {
+            groups.push(GroupLink {
                 search: people::search_query(&name),
                 name,
-            })
-            .collect(),
-        blocked,
-        person,
-    })
+            });
+        }
+    }
+    Ok(parts)
 }
 
 /// The removability rule for teachers (web-ui.md §1.10): no groups and no lessons taught.
@@ -195,13 +229,17 @@ pub fn teacher_blocker(db: &mut Conn, teacher_id: u32) -> Result<Option<&'static
             (teacher_id, teacher_id),
         )?
         .unwrap_or((false, false));
-    Ok(if groups {
+    Ok(blocker(groups, lessons))
+}
+
+fn blocker(has_groups: bool, taught: bool) -> Option<&'static str> {
+    if has_groups {
         Some("у преподавателя есть группы")
-    } else if lessons {
+    } else if taught {
         Some("преподаватель вёл занятия")
     } else {
         None
-    })
+    }
 }
 
 /// The account behind a details row, as the edit and delete pages need it.
