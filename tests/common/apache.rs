@@ -96,13 +96,13 @@ impl ApacheSite {
         std::fs::copy(binary, cgi_bin.join("crmit")).expect("copy the binary");
         std::fs::copy(&db.config_path, cgi_bin.join("crmit.toml")).expect("copy the config");
 
-        let out = Command::new(cgi_bin.join("crmit"))
-            .arg("--config")
-            .arg(cgi_bin.join("crmit.toml"))
-            .arg("install-static")
-            .arg(&docroot)
-            .output()
-            .expect("run crmit install-static");
+        let out = output_of_fresh_binary(
+            Command::new(cgi_bin.join("crmit"))
+                .arg("--config")
+                .arg(cgi_bin.join("crmit.toml"))
+                .arg("install-static")
+                .arg(&docroot),
+        );
         assert!(
             out.status.success(),
             "crmit install-static failed: {}{}",
@@ -309,6 +309,21 @@ fn make_world_readable(dir: &Path) {
 }
 
 /// Every file under `dir`, as paths relative to it, sorted.
+/// Runs a binary this process has just written. Another test thread that forks meanwhile holds
+/// the copy's write descriptor until its child execs, and exec then fails with ETXTBSY for a
+/// moment: that is retried, anything else is a failure.
+fn output_of_fresh_binary(command: &mut Command) -> std::process::Output {
+    for _ in 0..100 {
+        match command.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            result => return result.expect("run crmit install-static"),
+        }
+    }
+    panic!("the copied binary stayed busy (ETXTBSY) for 2 s");
+}
+
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
