@@ -13,6 +13,7 @@ const IDS: &[&str] = &[
     "0003_access_token_hash_index",
     "0004_login_throttle",
     "0005_payments_unconfirmed_index",
+    "0006_students_list_index",
 ];
 const OUR_TABLES: &[&str] = &["crmit_migrations", "login_throttle", "page_visits"];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
@@ -27,6 +28,11 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
         "payments",
         "  KEY `ix_payments_student_in_group_id` (`student_in_group_id`),\n",
         "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n",
+    ),
+    (
+        "students",
+        "  KEY `school_id` (`school_id`),\n",
+        "  KEY `ix_students_list_order` (`filled`,`fio`),\n",
     ),
 ];
 
@@ -269,8 +275,8 @@ fn interrupted_runs_are_finished_by_the_next_one() {
     let mut conn = db.conn();
     let schema_before = schema(&mut conn);
 
-    // Statements of 0003–0005 ran but were not recorded: they must be tolerated, not fail.
-    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle', '0005_payments_unconfirmed_index')")
+    // Statements of 0003–0006 ran but were not recorded: they must be tolerated, not fail.
+    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle', '0005_payments_unconfirmed_index', '0006_students_list_index')")
         .unwrap();
     db.crmit_ok(&["migrate"]);
     assert_eq!(recorded(&mut conn).len(), IDS.len());

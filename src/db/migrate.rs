@@ -64,6 +64,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс неподтверждённых платежей",
         sql: include_str!("../../sql/0005_payments_unconfirmed_index.sql"),
     },
+    Migration {
+        id: "0006_students_list_index",
+        description: "индекс порядка списка учеников",
+        sql: include_str!("../../sql/0006_students_list_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
