@@ -1,8 +1,9 @@
 //! Faults (issue 7, item 7): the database down or hung gives the Russian 503 page (the API: the
 //! contract's 500 body) within 2 seconds, directly and through Apache; a request killed in the
 //! middle of its transaction, or whose connection the server drops there, leaves no partial
-//! write; two masters saving the same payments grid at the same moment lose neither's change,
-//! and when both change one cell, one wins and the other is told.
+//! write; a save that a deadlock makes the victim runs again and saves; two masters saving the
+//! same payments grid at the same moment lose neither's change, and when both change one cell,
+//! one wins and the other is told.
 
 mod api_support;
 mod common;
@@ -342,6 +343,75 @@ fn a_connection_dropped_by_the_server_mid_transaction_gives_a_500_page_and_no_pa
     );
     save.release_and_settle();
     save.assert_nothing_written();
+}
+
+fn innodb_deadlocks(conn: &mut mysql::Conn) -> u64 {
+    let (_, count): (String, u64) = conn
+        .query_first("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'")
+        .unwrap()
+        .unwrap();
+    count
+}
+
+#[test]
+fn a_save_chosen_as_a_deadlock_victim_runs_again_and_succeeds() {
+    let mut save = save_blocked_on_the_last_cell();
+    let sig: u32 = query_one(
+        &save.db,
+        "SELECT id FROM student_in_groups WHERE group_id = ?",
+        (group_id(&save.db, "робо-71"),),
+    );
+    let deadlocks_before = innodb_deadlocks(&mut save.db.conn());
+    // InnoDB rolls back the transaction that changed less: make the test's the heavier one.
+    save.locker
+        .exec_drop(
+            "INSERT INTO login_throttle (scope, subject, failures, window_start)
+             SELECT 'deadlock', CONCAT('weight-', seq), 0, NOW() FROM seq_1_to_200",
+            (),
+        )
+        .unwrap();
+    // The save holds its first cell (inserted, uncommitted) and waits for the last one, which the
+    // test holds: asking for the first closes the cycle. The save is the victim; this statement
+    // then gets its lock (a gap lock: the save's row is gone), which stops the rerun there.
+    let first: Option<u32> = save
+        .locker
+        .exec_first(
+            "SELECT id FROM payments WHERE student_in_group_id = ? AND month = ? FOR UPDATE",
+            (sig, FIRST_MONTH),
+        )
+        .unwrap();
+    assert_eq!(first, None, "the victim's insert is rolled back");
+    assert_eq!(
+        innodb_deadlocks(&mut save.db.conn()),
+        deadlocks_before + 1,
+        "no deadlock happened"
+    );
+    save.locker.query_drop("ROLLBACK").unwrap();
+
+    let resp = answer_of(save.child.take().unwrap());
+    assert_eq!(
+        resp.status,
+        302,
+        "the rerun did not save: {}",
+        describe(&resp)
+    );
+    let values: Vec<(i32, i64)> = save
+        .db
+        .conn()
+        .exec(
+            "SELECT month, value FROM payments WHERE student_in_group_id = ? ORDER BY month",
+            (sig,),
+        )
+        .unwrap();
+    let expected: Vec<(i32, i64)> = (FIRST_MONTH..=LAST_MONTH)
+        .map(|m| (m, NEW_VALUE.parse().unwrap()))
+        .collect();
+    assert_eq!(values, expected, "every cell saved exactly once");
+    assert_eq!(
+        save.db.count("login_throttle"),
+        0,
+        "the test's own rows rolled back"
+    );
 }
 
 /// The seeded group робо-71 with two more members (27 payment cells) and a second master:
