@@ -13,8 +13,8 @@ mod robust_support;
 
 use common::{CgiRequest, CgiResponse, WebClient};
 use robust_support::{
-    EVERYONE, Fixture, RouteLine, Who, default_path, describe, post_json, routes, session_csrf,
-    with_token,
+    EVERYONE, Fixture, RouteLine, Who, changed, default_path, describe, post_json, routes,
+    session_csrf, snapshot, with_token,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -161,6 +161,50 @@ fn every_route_answers_every_role_as_the_spec_says() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// `OPTIONS` on every route's path answers 200 with an `Allow` header naming the route's methods
+/// and an empty body, without a session and without touching the database (Flask answers it
+/// itself, rest-api.md §1.1); the API's paths keep the JSON content type; an unknown path is 404.
+#[test]
+fn options_answer_200_with_allow_for_everyone() {
+    let fx = Fixture::new();
+    let table = routes(&fx.db);
+    let matrix = parse_matrix();
+    let before = snapshot(&fx.db);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for r in &table {
+        let Some(entry) = matrix.get(&format!("{} {}", r.method, r.pattern)) else {
+            continue;
+        };
+        checked += 1;
+        let path = fx.fill(&entry.path);
+        let mut req = CgiRequest::get(&path);
+        req.method = "OPTIONS".into();
+        let resp = fx.db.cgi(&req);
+        let allow = resp.header("allow").unwrap_or_default().to_string();
+        let json = resp
+            .header("content-type")
+            .is_some_and(|t| t == "application/json; charset=utf-8");
+        if resp.status != 200
+            || !allow.split(", ").any(|m| m == r.method)
+            || !allow.contains("OPTIONS")
+            || !resp.body.is_empty()
+            || json != path.starts_with("/api/")
+        {
+            wrong.push(format!(
+                "OPTIONS {path} (Allow: {allow}): {}",
+                describe(&resp)
+            ));
+        }
+    }
+    let mut unknown = CgiRequest::get("/no/such/page");
+    unknown.method = "OPTIONS".into();
+    assert_eq!(fx.db.cgi(&unknown).status, 404);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(checked, table.len(), "routes without a matrix entry");
+    assert_eq!(changed(&before, &snapshot(&fx.db)), Vec::<String>::new());
 }
 
 /// A path that exists only with other methods answers 405 with an `Allow` header (as a master,

@@ -145,6 +145,9 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
             }
         }
     }
+    if req.method == Method::Options {
+        return options_answer(config, &req);
+    }
     let (route, params) = match routes::find(req.method, &req.path) {
         Match::Found(route, params) => (route, params),
         Match::WrongMethod => return bare_error(config, &req, AppError::MethodNotAllowed),
@@ -306,6 +309,23 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
 
 /// An error before a database connection exists (or without a route): the page is rendered
 /// without a user.
+/// `OPTIONS` on an existing path: 200, the `Allow` header and an empty body, before any
+/// authentication or database work, as Flask answers it (rest-api.md §1.1; the API's paths keep
+/// their JSON content type). An unknown path is the 404 page.
+fn options_answer(config: &Config, req: &Request) -> Response {
+    if !routes::path_exists(&req.path) {
+        return bare_error(config, req, AppError::NotFound);
+    }
+    let content_type = match req.path.starts_with("/api/") {
+        true => crate::api::json::CONTENT_TYPE,
+        false => "text/html; charset=utf-8",
+    };
+    let mut resp = Response::new(200, content_type, Vec::new());
+    resp.headers
+        .push(("Allow".into(), routes::allowed_methods(&req.path)));
+    resp
+}
+
 pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
     if let AppError::Unavailable(reason) = &err {
         eprintln!("crmit: {reason}");

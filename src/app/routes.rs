@@ -648,7 +648,14 @@ pub fn find(method: Method, path: &str) -> Match {
     }
 }
 
-/// The `Allow` header for a path that exists with other methods.
+/// Whether any route has this path, whatever its method.
+pub fn path_exists(path: &str) -> bool {
+    ROUTES
+        .iter()
+        .any(|r| match_pattern(r.pattern, path).is_some())
+}
+
+/// The `Allow` header for a path that exists (with other methods, or asked with `OPTIONS`).
 pub fn allowed_methods(path: &str) -> String {
     let mut allowed: Vec<&str> = Vec::new();
     for route in ROUTES
@@ -661,6 +668,7 @@ pub fn allowed_methods(path: &str) -> String {
             _ => {}
         }
     }
+    allowed.push("OPTIONS");
     allowed.join(", ")
 }
 

@@ -14,7 +14,7 @@ pub fn run(_args: Args) -> CmdResult {
         let method = match route.method {
             Method::Get => "GET",
             Method::Post => "POST",
-            Method::Head | Method::Other => "OTHER",
+            Method::Head | Method::Options | Method::Other => "OTHER",
         };
         let access = match route.access {
             Access::Anyone => "anyone".to_string(),

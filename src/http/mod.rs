@@ -13,6 +13,7 @@ pub enum Method {
     Get,
     Head,
     Post,
+    Options,
     Other,
 }
 
@@ -22,6 +23,7 @@ impl Method {
             "GET" => Method::Get,
             "HEAD" => Method::Head,
             "POST" => Method::Post,
+            "OPTIONS" => Method::Options,
             _ => Method::Other,
         }
     }
