@@ -729,6 +729,16 @@ mod tests {
     }
 
     #[test]
+    fn only_sending_notifications_is_never_rerun_after_a_deadlock() {
+        let once: Vec<_> = ROUTES
+            .iter()
+            .filter(|r| !r.rerun_after_deadlock)
+            .map(|r| (r.method, r.pattern))
+            .collect();
+        assert_eq!(once, [(Method::Post, "/notifications/send")]);
+    }
+
+    #[test]
     fn head_uses_get_and_wrong_method_is_reported() {
         assert!(matches!(find(Method::Head, "/"), Match::Found(..)));
         assert!(matches!(find(Method::Post, "/"), Match::WrongMethod));
