@@ -10,6 +10,8 @@ mod cli;
 mod config;
 mod db;
 mod dev;
+#[doc(hidden)]
+pub mod fuzzing;
 mod home;
 mod http;
 mod lessons;
