@@ -53,7 +53,8 @@ pub fn build_request(
 }
 
 /// The path below the prefix: from the raw `REQUEST_URI` when it carries the prefix (decoded once,
-/// here), else from `PATH_INFO` (which the server has already decoded).
+/// here), else from `PATH_INFO` (which the server has already decoded). Always starts with `/`,
+/// whatever a server puts into `PATH_INFO`: links are built by prepending the prefix.
 fn request_path(request_uri: &str, path_info: &str, prefix: &str) -> Result<String, ReadError> {
     let raw_path = request_uri.split('?').next().unwrap_or("");
     let below = if prefix.is_empty() {
@@ -65,7 +66,11 @@ fn request_path(request_uri: &str, path_info: &str, prefix: &str) -> Result<Stri
         Some(p) if p.is_empty() || p.starts_with('/') => decode_path(p)?,
         _ => path_info.to_string(),
     };
-    Ok(if path.is_empty() { "/".into() } else { path })
+    Ok(if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    })
 }
 
 /// Writes `Status:`, the headers, `Content-Length` and the body — the body as it is, not copied
@@ -120,6 +125,13 @@ mod tests {
             "/x"
         );
         assert_eq!(request_path("", "", "").unwrap(), "/");
+    }
+
+    #[test]
+    fn path_starts_with_a_slash_whatever_path_info_says() {
+        // Found by the cgi_request fuzz target: PATH_INFO ",,," became the path ",,,".
+        assert_eq!(request_path("", ",,,", "/crm").unwrap(), "/,,,");
+        assert_eq!(request_path("/crmx", "x", "/crm").unwrap(), "/x");
     }
 
     #[test]
