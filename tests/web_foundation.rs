@@ -517,3 +517,32 @@ fn student_sees_own_card_on_the_index() {
         "hidden on the home page"
     );
 }
+
+#[test]
+fn a_page_visit_deletes_only_the_visitors_expired_app_tokens() {
+    let db = TestDb::seeded();
+    let mut web = WebClient::login(&db, "te1", "12");
+    let mut c = db.conn();
+    mysql::prelude::Queryable::query_drop(
+        &mut c,
+        "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version)
+         SELECT su.id, UTC_TIMESTAMP() + INTERVAL t.days DAY, CONCAT('h1$', su.login, t.days), 'Pixel',
+                UTC_TIMESTAMP(), '1.0'
+         FROM system_users su JOIN (SELECT -1 days UNION ALL SELECT 1) t
+         WHERE su.login IN ('te1', 'ma1')",
+    )
+    .unwrap();
+    assert_eq!(db.count("access_tokens"), 4);
+
+    assert_eq!(web.get("/").status, 200);
+    let left: Vec<String> = mysql::prelude::Queryable::query(
+        &mut c,
+        "SELECT token_hash FROM access_tokens ORDER BY token_hash",
+    )
+    .unwrap();
+    assert_eq!(left, ["h1$ma1-1", "h1$ma11", "h1$te11"]);
+
+    // Nothing more to delete: the next visit changes no token.
+    assert_eq!(web.get("/").status, 200);
+    assert_eq!(db.count("access_tokens"), 3);
+}

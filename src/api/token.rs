@@ -7,7 +7,7 @@
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use crate::app::{AppError, Ctx};
-use crate::auth::user::{SeenWhere, account_by_id, drop_expired_tokens};
+use crate::auth::user::{SeenWhere, drop_expired_tokens, signed_in_account};
 use crate::auth::{Role, hmac_sha256};
 use crate::db;
 use chrono::{Duration, NaiveDateTime};
@@ -233,10 +233,10 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
         delete(&mut ctx.db, token_id)?;
         return Err(AppError::LoginRequired);
     }
-    let account = account_by_id(&mut ctx.db, user_id)?;
-    let Some((account, role)) = account
-        .filter(|a| a.enabled)
-        .and_then(|a| a.role.map(|r| (a, r)))
+    let account = signed_in_account(&mut ctx.db, user_id, ctx.now)?;
+    let Some((account, role, expired_tokens)) = account
+        .filter(|(a, _)| a.enabled)
+        .and_then(|(a, expired)| a.role.map(|r| (a, r, expired)))
     else {
         delete(&mut ctx.db, token_id)?;
         return Err(AppError::LoginRequired);
@@ -253,7 +253,9 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
             (now, SeenWhere::Android as i32, user_id),
         )?;
     }
-    drop_expired_tokens(&mut ctx.db, user_id, now)?;
+    if expired_tokens {
+        drop_expired_tokens(&mut ctx.db, user_id, now)?;
+    }
     Ok(Caller {
         token_id,
         role,

@@ -245,13 +245,15 @@ fn load_web_user(ctx: &mut Ctx) -> Result<(), AppError> {
         || claim.binding
             == session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
     let tag = claim.password_tag.to_string();
-    let user = match binding_ok {
-        true => auth::user::account_by_id(&mut ctx.db, user_id)?.and_then(CurrentUser::for_web),
+    let found = match binding_ok {
+        true => auth::user::signed_in_account(&mut ctx.db, user_id, ctx.now)?,
         false => None,
     };
-    match user.filter(|u| session::password_tag(ctx.key(), &u.password_hash) == tag) {
-        Some(user) => {
-            auth::user::note_visit(&mut ctx.db, &user, ctx.now)?;
+    let user =
+        found.and_then(|(a, expired_tokens)| Some((CurrentUser::for_web(a)?, expired_tokens)));
+    match user.filter(|(u, _)| session::password_tag(ctx.key(), &u.password_hash) == tag) {
+        Some((user, expired_tokens)) => {
+            auth::user::note_visit(&mut ctx.db, &user, expired_tokens, ctx.now)?;
             ctx.session.touch(ctx.now.and_utc().timestamp());
             ctx.acting_developer = user.is_developer;
             ctx.user = Some(user);

@@ -69,6 +69,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс порядка списка учеников",
         sql: include_str!("../../sql/0006_students_list_index.sql"),
     },
+    Migration {
+        id: "0007_unread_messages_index",
+        description: "индекс непрочитанных сообщений",
+        sql: include_str!("../../sql/0007_unread_messages_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
