@@ -7,7 +7,9 @@
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use crate::app::{AppError, Ctx};
-use crate::auth::user::{SeenWhere, drop_expired_tokens, signed_in_account};
+use crate::auth::user::{
+    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, SeenWhere, account, drop_expired_tokens,
+};
 use crate::auth::{Role, hmac_sha256};
 use crate::db;
 use chrono::{Duration, NaiveDateTime};
@@ -156,14 +158,60 @@ pub fn set_device(
     )
 }
 
-/// The row of a presented token: (id, owner, already expired).
-type Found = (u32, u32, bool);
+/// A presented token's row and its owner, read by one statement.
+struct Found {
+    token_id: u32,
+    expired: bool,
+    account: Account,
+    /// The owner has expired tokens to delete (this one or others).
+    expired_tokens: bool,
+}
 
 fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option<Found>> {
-    conn.exec_first(
-        "SELECT id, system_user_id, expires < ? FROM access_tokens WHERE token_hash = ?",
-        (now, hash),
-    )
+    type FoundRow = (
+        u32,
+        bool,
+        u32,
+        String,
+        String,
+        bool,
+        bool,
+        String,
+        u32,
+        String,
+        bool,
+    );
+    let row: Option<FoundRow> = conn.exec_first(
+        format!(
+            "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS},
+                EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)
+            FROM access_tokens tok JOIN system_users su ON su.id = tok.system_user_id {ACCOUNT_JOINS}
+            WHERE tok.token_hash = ?"
+        ),
+        (now, now, hash),
+    )?;
+    Ok(row.map(
+        |(
+            token_id,
+            expired,
+            id,
+            login,
+            hash,
+            enabled,
+            force,
+            role,
+            details,
+            fio,
+            expired_tokens,
+        )| {
+            Found {
+                token_id,
+                expired,
+                account: account((id, login, hash, enabled, force, role, details, fio)),
+                expired_tokens,
+            }
+        },
+    ))
 }
 
 /// Finds the token by its fast hash, else by the legacy hash (re-storing it in the fast form).
@@ -185,10 +233,10 @@ fn lookup(ctx: &mut Ctx, token: &str) -> Result<Option<Found>, AppError> {
     }
     let legacy = legacy_hash(ctx.config.security.access_token_salt.as_bytes(), token);
     let found = find(&mut ctx.db, &legacy, ctx.now)?;
-    if let Some((id, _, _)) = found {
+    if let Some(found) = &found {
         ctx.db.exec_drop(
             "UPDATE access_tokens SET token_hash = ? WHERE id = ?",
-            (fast, id),
+            (fast, found.token_id),
         )?;
     }
     Ok(found)
@@ -226,34 +274,37 @@ pub fn authenticate(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppError>
 }
 
 fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
-    let Some((token_id, user_id, expired)) = lookup(ctx, token)? else {
+    let Some(found) = lookup(ctx, token)? else {
         return Err(AppError::LoginRequired);
     };
-    if expired {
+    let token_id = found.token_id;
+    if found.expired {
         delete(&mut ctx.db, token_id)?;
         return Err(AppError::LoginRequired);
     }
-    let account = signed_in_account(&mut ctx.db, user_id, ctx.now)?;
-    let Some((account, role, expired_tokens)) = account
-        .filter(|(a, _)| a.enabled)
-        .and_then(|(a, expired)| a.role.map(|r| (a, r, expired)))
-    else {
+    let (user_id, account) = (found.account.id, found.account);
+    let Some(role) = account.role.filter(|_| account.enabled) else {
         delete(&mut ctx.db, token_id)?;
         return Err(AppError::LoginRequired);
     };
     let now = ctx.now;
     if role != Role::Developer {
         // Developers' tokens never slide and their visits are not tracked (rest-api.md §1.5 step 6).
+        // One statement for both rows; it locks the token, then its owner, as two would.
         ctx.db.exec_drop(
-            "UPDATE access_tokens SET last_use = ?, expires = ? WHERE id = ?",
-            (now, now + Duration::days(LIFETIME_DAYS), token_id),
-        )?;
-        ctx.db.exec_drop(
-            "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
-            (now, SeenWhere::Android as i32, user_id),
+            "UPDATE access_tokens t JOIN system_users su ON su.id = t.system_user_id
+             SET t.last_use = ?, t.expires = ?, su.last_seen = ?, su.last_seen_where = ?
+             WHERE t.id = ?",
+            (
+                now,
+                now + Duration::days(LIFETIME_DAYS),
+                now,
+                SeenWhere::Android as i32,
+                token_id,
+            ),
         )?;
     }
-    if expired_tokens {
+    if found.expired_tokens {
         drop_expired_tokens(&mut ctx.db, user_id, now)?;
     }
     Ok(Caller {

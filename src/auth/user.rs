@@ -27,20 +27,20 @@ pub struct Account {
     pub fio: String,
 }
 
-const ACCOUNT_COLUMNS: &str = "su.id, su.login, su.password_hash, su.enabled, su.force_ask_to_login,
+/// The columns `account` reads, over `system_users su` and `ACCOUNT_JOINS`.
+pub(crate) const ACCOUNT_COLUMNS: &str = "su.id, su.login, su.password_hash, su.enabled, su.force_ask_to_login,
     r.name, COALESCE(m.id, t.id, s.id, b.id, d.id, 0), COALESCE(m.fio, t.fio, s.fio, b.fio, d.fio, '')";
 
-const ACCOUNT_FROM: &str = "FROM system_users su
-    JOIN system_roles r ON r.id = su.system_role_id
+pub(crate) const ACCOUNT_JOINS: &str = "JOIN system_roles r ON r.id = su.system_role_id
     LEFT JOIN masters m ON m.system_user_id = su.id
     LEFT JOIN teachers t ON t.system_user_id = su.id
     LEFT JOIN students s ON s.system_user_id = su.id
     LEFT JOIN bots b ON b.system_user_id = su.id
     LEFT JOIN developers d ON d.system_user_id = su.id";
 
-type AccountRow = (u32, String, String, bool, bool, String, u32, String);
+pub(crate) type AccountRow = (u32, String, String, bool, bool, String, u32, String);
 
-fn account(row: AccountRow) -> Account {
+pub(crate) fn account(row: AccountRow) -> Account {
     let (id, login, password_hash, enabled, force_ask_to_login, role, details_id, fio) = row;
     Account {
         id,
@@ -57,14 +57,16 @@ fn account(row: AccountRow) -> Account {
 pub fn account_by_id(conn: &mut Conn, id: u32) -> mysql::Result<Option<Account>> {
     Ok(conn
         .exec_first(
-            format!("SELECT {ACCOUNT_COLUMNS} {ACCOUNT_FROM} WHERE su.id = ?"),
+            format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
+            ),
             (id,),
         )?
         .map(account))
 }
 
-/// The account behind a session or an app token, and whether its owner has expired app tokens
-/// to delete: one statement instead of two on every authenticated request.
+/// The account behind a web session, and whether its owner has expired app tokens to delete: one
+/// statement instead of two on every page.
 pub fn signed_in_account(
     conn: &mut Conn,
     id: u32,
@@ -75,7 +77,7 @@ pub fn signed_in_account(
         format!(
             "SELECT {ACCOUNT_COLUMNS},
                 EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)
-            {ACCOUNT_FROM} WHERE su.id = ?"
+            FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
         ),
         (now, id),
     )?;
@@ -92,7 +94,9 @@ pub fn signed_in_account(
 pub fn account_by_login(conn: &mut Conn, login: &str) -> mysql::Result<Option<Account>> {
     Ok(conn
         .exec_first(
-            format!("SELECT {ACCOUNT_COLUMNS} {ACCOUNT_FROM} WHERE su.login = ?"),
+            format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.login = ?"
+            ),
             (login,),
         )?
         .map(account))
