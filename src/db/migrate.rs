@@ -74,6 +74,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс непрочитанных сообщений",
         sql: include_str!("../../sql/0007_unread_messages_index.sql"),
     },
+    Migration {
+        id: "0008_lessons_teacher_date_index",
+        description: "индекс занятий по преподавателю и дате",
+        sql: include_str!("../../sql/0008_lessons_teacher_date_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
