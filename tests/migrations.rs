@@ -16,6 +16,7 @@ const IDS: &[&str] = &[
     "0006_students_list_index",
     "0007_unread_messages_index",
     "0008_lessons_teacher_date_index",
+    "0009_parents_list_index",
 ];
 const OUR_TABLES: &[&str] = &["crmit_migrations", "login_throttle", "page_visits"];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
@@ -35,6 +36,12 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
         "message_details",
         "  KEY `ix_message_details_send_time` (`send_time`),\n",
         "  KEY `ix_message_details_unread` (`unread`),\n",
+    ),
+    (
+        // The last key of the table: the comma goes before it.
+        "parents",
+        "  UNIQUE KEY `passport` (`passport`)",
+        ",\n  KEY `ix_parents_list_order` (`fio`)",
     ),
     (
         "payments",
@@ -287,8 +294,9 @@ fn interrupted_runs_are_finished_by_the_next_one() {
     let mut conn = db.conn();
     let schema_before = schema(&mut conn);
 
-    // Statements of 0003–0008 ran but were not recorded: they must be tolerated, not fail.
-    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle', '0005_payments_unconfirmed_index', '0006_students_list_index', '0007_unread_messages_index', '0008_lessons_teacher_date_index')")
+    // Statements of 0003–0009 ran but were not recorded: they must be tolerated, not fail.
+    conn.query_drop("DELETE FROM crmit_migrations WHERE id IN ('0003_access_token_hash_index', '0004_login_throttle', '0005_payments_unconfirmed_index', '0006_students_list_index', '0007_unread_messages_index', '0008_lessons_teacher_date_index',
+         '0009_parents_list_index')")
         .unwrap();
     db.crmit_ok(&["migrate"]);
     assert_eq!(recorded(&mut conn).len(), IDS.len());

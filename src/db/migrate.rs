@@ -79,6 +79,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс занятий по преподавателю и дате",
         sql: include_str!("../../sql/0008_lessons_teacher_date_index.sql"),
     },
+    Migration {
+        id: "0009_parents_list_index",
+        description: "индекс порядка списка родителей",
+        sql: include_str!("../../sql/0009_parents_list_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
