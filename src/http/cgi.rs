@@ -53,11 +53,14 @@ pub fn build_request(
 }
 
 /// The path below the prefix: from the raw `REQUEST_URI` when it carries the prefix (decoded once,
-/// here), else from `PATH_INFO` (which the server has already decoded). Always starts with `/`,
-/// whatever a server puts into `PATH_INFO`: links are built by prepending the prefix.
+/// here), else from `PATH_INFO` (which the server has already decoded; RFC 3875 does not define
+/// `REQUEST_URI`, so a server may leave it out). Always starts with `/`, whatever a server puts
+/// into `PATH_INFO`: links are built by prepending the prefix.
 fn request_path(request_uri: &str, path_info: &str, prefix: &str) -> Result<String, ReadError> {
     let raw_path = request_uri.split('?').next().unwrap_or("");
-    let below = if prefix.is_empty() {
+    let below = if raw_path.is_empty() {
+        None
+    } else if prefix.is_empty() {
         Some(raw_path)
     } else {
         raw_path.strip_prefix(prefix)
@@ -125,6 +128,11 @@ mod tests {
             "/x"
         );
         assert_eq!(request_path("", "", "").unwrap(), "/");
+        // A server that sets no REQUEST_URI (it is not in RFC 3875).
+        assert_eq!(
+            request_path("", "/api/v1.1.0/login", "").unwrap(),
+            "/api/v1.1.0/login"
+        );
     }
 
     #[test]
