@@ -7,6 +7,7 @@ pub mod assets;
 pub mod error;
 pub mod forms;
 pub mod list;
+pub mod options;
 pub mod render;
 pub mod routes;
 

@@ -2,10 +2,11 @@
 //! see it read-only with their own groups marked.
 
 use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
+use crate::app::options::OptionList;
 use crate::app::{AppError, Ctx};
 use crate::http::{Form, Response};
 use minijinja::context;
-use minijinja::value::Serde;
+use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -85,7 +86,9 @@ fn render(
         editable => user.is_master,
         days => DAYS,
         rows => Serde(rows),
-        groups => Serde(groups),
+        group_options => Value::from_object(OptionList::new(
+            groups.iter().map(|g| (g.id.to_string(), g.name.as_str())),
+        )),
         errors,
         time_chars => TIME_CHARS,
         action => ctx.url("/schedule/"),
