@@ -212,6 +212,18 @@ pub fn check_length(form: &mut FormView, field: &str, value: &str, min: usize, m
     }
 }
 
+/// An optional text field: trimmed and length-checked, `None` when empty.
+pub fn optional_text(
+    form: &mut FormView,
+    submitted: &crate::http::Form,
+    name: &str,
+    max: usize,
+) -> Option<String> {
+    let value = submitted.str(name).trim();
+    check_length(form, name, value, 0, max);
+    (!value.is_empty()).then(|| value.to_string())
+}
+
 /// The submitted value is one of the field's options (a select cannot be trusted to send one).
 pub fn check_choice(form: &mut FormView, field: &str, value: &str) -> bool {
     let known = form

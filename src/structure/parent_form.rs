@@ -3,6 +3,7 @@
 
 use crate::app::forms::{
     Field, FormView, Kind, check_choice, check_email, check_length, check_phone, check_vk_link,
+    optional_text,
 };
 use crate::app::{AppError, Ctx};
 use crate::http::{Form, Response};
@@ -99,10 +100,64 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 /// A trimmed optional text: `None` when empty; an error on the field when longer than `max`.
-fn optional(form: &mut FormView, submitted: &Form, name: &str, max: usize) -> Option<String> {
-    let value = submitted.str(name).trim();
-    check_length(form, name, value, 0, max);
-    (!value.is_empty()).then(|| value.to_string())
+/// The names of a parent's fields after FIO and phone: the parent form has one set, the student
+/// form one for each new parent.
+pub struct ContactFields {
+    pub email: &'static str,
+    pub passport: &'static str,
+    pub address: &'static str,
+    pub home_phone: &'static str,
+    pub vk: &'static str,
+    pub types: &'static str,
+}
+
+const CONTACTS: ContactFields = ContactFields {
+    email: EMAIL,
+    passport: PASSPORT,
+    address: ADDRESS,
+    home_phone: HOME_PHONE,
+    vk: VK,
+    types: TYPES,
+};
+
+/// A parent with `fio`, `phone` and the contacts read from `fields`, each checked: lengths, the
+/// e-mail and VK formats, the channels and their addresses. Whether the passport is taken is the
+/// caller's to check: the two forms report it on different fields.
+pub fn with_contacts(
+    form: &mut FormView,
+    submitted: &Form,
+    fields: &ContactFields,
+    fio: String,
+    phone: String,
+) -> Parent {
+    let email = optional_text(form, submitted, fields.email, 128);
+    if let Some(email) = &email {
+        check_email(form, fields.email, email);
+    }
+    let passport = optional_text(form, submitted, fields.passport, 255);
+    let address = optional_text(form, submitted, fields.address, 255);
+    let home_phone = optional_text(form, submitted, fields.home_phone, 32);
+    let vk_link = optional_text(form, submitted, fields.vk, 64);
+    if let Some(vk) = &vk_link {
+        check_vk_link(form, fields.vk, vk);
+    }
+    let notification_types = check_channels(
+        form,
+        fields.types,
+        &submitted.all(fields.types),
+        email.is_some(),
+        vk_link.is_some(),
+    );
+    Parent {
+        fio,
+        phone,
+        email,
+        passport,
+        address,
+        home_phone,
+        vk_link,
+        notification_types,
+    }
 }
 
 /// Reads and checks every field; `None` when the form has errors (they are on the fields).
@@ -116,48 +171,19 @@ fn check(
     check_length(form, FIO, &fio, 1, names::MAX);
     let phone = submitted.str(PHONE).trim().to_string();
     check_phone(form, PHONE, &phone, false);
-    let email = optional(form, submitted, EMAIL, 128);
-    if let Some(email) = &email {
-        check_email(form, EMAIL, email);
-    }
-    let passport = optional(form, submitted, PASSPORT, 255);
-    if let Some(passport) = &passport {
+    let parent = with_contacts(form, submitted, &CONTACTS, fio, phone);
+    if let Some(passport) = &parent.passport {
         if parents::passport_taken(&mut ctx.db, passport, except)? {
             form.error(PASSPORT, PASSPORT_TAKEN);
         }
     }
-    let address = optional(form, submitted, ADDRESS, 255);
-    let home_phone = optional(form, submitted, HOME_PHONE, 32);
-    let vk_link = optional(form, submitted, VK, 64);
-    if let Some(vk) = &vk_link {
-        check_vk_link(form, VK, vk);
-    }
-    let types = check_channels(
-        form,
-        TYPES,
-        &submitted.all(TYPES),
-        email.is_some(),
-        vk_link.is_some(),
-    );
-    if form.has_errors() {
-        return Ok(None);
-    }
-    Ok(Some(Parent {
-        fio,
-        phone,
-        email,
-        passport,
-        address,
-        home_phone,
-        vk_link,
-        notification_types: types,
-    }))
+    Ok((!form.has_errors()).then_some(parent))
 }
 
 /// The channels chosen in the multi-select `field` (bit shifts 0…2; «нет» is −1 and sets no
 /// bit) as a `notification_types` bitmask. Each value must be one of the field's options, and
 /// the e-mail and VK channels need their address («укажите email!», «укажите ВКонтакте!»).
-pub fn check_channels(
+fn check_channels(
     form: &mut FormView,
     field: &str,
     chosen: &[&str],

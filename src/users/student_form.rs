@@ -4,14 +4,13 @@
 //! parents or typed in as new ones.
 
 use crate::app::forms::{
-    Field, FormView, Kind, check_choice, check_email, check_length, check_phone, check_required,
-    check_vk_link,
+    Field, FormView, Kind, check_choice, check_length, check_phone, check_required, optional_text,
 };
 use crate::app::{AppError, Ctx};
 use crate::auth::{Role, password};
 use crate::http::{Form, Response};
 use crate::structure::flash_done;
-use crate::structure::parent_form::check_channels;
+use crate::structure::parent_form::{ContactFields, with_contacts};
 use crate::structure::parents::{self as parent_store, Parent};
 use crate::users::account_form::{self, ENABLED};
 use crate::users::parents;
@@ -325,11 +324,6 @@ pub fn check_text(
     value.to_string()
 }
 
-/// An optional text: trimmed, `None` when empty.
-fn optional(form: &mut FormView, submitted: &Form, name: &str, max: usize) -> Option<String> {
-    Some(check_text(form, submitted, name, 0, max)).filter(|v| !v.is_empty())
-}
-
 /// «фамилия имя отчество» and the login generated from them (§1.11), or `None` after errors.
 pub fn check_names(
     db: &mut mysql::Conn,
@@ -427,39 +421,21 @@ fn check_side(
     if fio.is_empty() || phone.is_empty() {
         form.error(side.select, side.fill_in);
     }
-    let email = optional(form, submitted, n[P_EMAIL], 128);
-    if let Some(email) = &email {
-        check_email(form, n[P_EMAIL], email);
-    }
-    let passport = optional(form, submitted, n[P_PASSPORT], 255);
-    if let Some(passport) = &passport {
+    let fields = ContactFields {
+        email: n[P_EMAIL],
+        passport: n[P_PASSPORT],
+        address: n[P_ADDRESS],
+        home_phone: n[P_HOME_PHONE],
+        vk: n[P_VK],
+        types: n[P_TYPES],
+    };
+    let parent = with_contacts(form, submitted, &fields, fio, phone);
+    if let Some(passport) = &parent.passport {
         if parent_store::passport_taken(db, passport, 0)? {
             form.error(side.select, side.passport_taken);
         }
     }
-    let address = optional(form, submitted, n[P_ADDRESS], 255);
-    let home_phone = optional(form, submitted, n[P_HOME_PHONE], 32);
-    let vk_link = optional(form, submitted, n[P_VK], 64);
-    if let Some(vk) = &vk_link {
-        check_vk_link(form, n[P_VK], vk);
-    }
-    let types = check_channels(
-        form,
-        n[P_TYPES],
-        &submitted.all(n[P_TYPES]),
-        email.is_some(),
-        vk_link.is_some(),
-    );
-    Ok(Some(Choice::New(Parent {
-        fio,
-        phone,
-        email,
-        passport,
-        address,
-        home_phone,
-        vk_link,
-        notification_types: types,
-    })))
+    Ok(Some(Choice::New(parent)))
 }
 
 /// The cross-field rules on the parents and the contact phone.
@@ -515,8 +491,8 @@ fn save(ctx: &mut Ctx, old: Option<(u32, u32, Profile)>) -> Result<Response, App
     let birth_place = check_text(&mut form, &submitted, BIRTH_PLACE, 1, 255);
     let registration_place = check_text(&mut form, &submitted, REGISTRATION_PLACE, 1, 255);
     let actual_address = check_text(&mut form, &submitted, ACTUAL_ADDRESS, 1, 255);
-    let additional_info = optional(&mut form, &submitted, ADDITIONAL_INFO, 255);
-    let known_from = optional(&mut form, &submitted, KNOWN_FROM, 255);
+    let additional_info = optional_text(&mut form, &submitted, ADDITIONAL_INFO, 255);
+    let known_from = optional_text(&mut form, &submitted, KNOWN_FROM, 255);
     let citizenship = submitted.str(CITIZENSHIP).trim();
     let citizenship_id = check_choice(&mut form, CITIZENSHIP, citizenship)
         .then(|| citizenship.parse::<u32>().ok())
