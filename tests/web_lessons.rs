@@ -697,15 +697,39 @@ fn list_filters_and_months_page() {
 
 /// Statements the binary sends for one request, counted by MariaDB's user statistics under an
 /// account only this test uses.
+/// The statements `user` has sent so far. The server adds a connection's last statements to
+/// USER_STATISTICS while it closes the connection, after the CGI process has already exited: so
+/// wait until `user` has no connection left and the figure stays the same.
 fn statements(db: &TestDb, user: &str) -> u64 {
-    db.conn()
-        .exec_first(
-            "SELECT SELECT_COMMANDS + UPDATE_COMMANDS + OTHER_COMMANDS
-             FROM information_schema.USER_STATISTICS WHERE USER = ?",
-            (user,),
-        )
-        .unwrap()
-        .unwrap_or(0)
+    let mut c = db.conn();
+    let mut read = || -> (u64, u64) {
+        let open: u64 = c
+            .exec_first(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ?",
+                (user,),
+            )
+            .unwrap()
+            .unwrap_or(0);
+        let sent: u64 = c
+            .exec_first(
+                "SELECT SELECT_COMMANDS + UPDATE_COMMANDS + OTHER_COMMANDS
+                 FROM information_schema.USER_STATISTICS WHERE USER = ?",
+                (user,),
+            )
+            .unwrap()
+            .unwrap_or(0);
+        (open, sent)
+    };
+    let mut last = read();
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let now = read();
+        if now == last && now.0 == 0 {
+            return now.1;
+        }
+        last = now;
+    }
+    panic!("the statement count of {user} did not settle: {last:?}");
 }
 
 #[test]
