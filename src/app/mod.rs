@@ -310,8 +310,6 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
         .unwrap_or_else(|_| bare_error(ctx.config, ctx.req, err))
 }
 
-/// An error before a database connection exists (or without a route): the page is rendered
-/// without a user.
 /// `OPTIONS` on an existing path: 200, the `Allow` header and an empty body, before any
 /// authentication or database work, as Flask answers it (rest-api.md §1.1; the API's paths keep
 /// their JSON content type). An unknown path is the 404 page.
@@ -329,6 +327,8 @@ fn options_answer(config: &Config, req: &Request) -> Response {
     resp
 }
 
+/// An error before a database connection exists (or without a route): the page is rendered
+/// without a user.
 pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
     if let AppError::Unavailable(reason) = &err {
         eprintln!("crmit: {reason}");

@@ -99,7 +99,6 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
     save(ctx, Some(id))
 }
 
-/// A trimmed optional text: `None` when empty; an error on the field when longer than `max`.
 /// The names of a parent's fields after FIO and phone: the parent form has one set, the student
 /// form one for each new parent.
 pub struct ContactFields {
