@@ -212,16 +212,27 @@ pub fn check_length(form: &mut FormView, field: &str, value: &str, min: usize, m
     }
 }
 
-/// An optional text field: trimmed and length-checked, `None` when empty.
+/// A trimmed text of `min..=max` characters.
+pub fn check_text(
+    form: &mut FormView,
+    submitted: &crate::http::Form,
+    name: &str,
+    min: usize,
+    max: usize,
+) -> String {
+    let value = submitted.str(name).trim();
+    check_length(form, name, value, min, max);
+    value.to_string()
+}
+
+/// An optional text of at most `max` characters: trimmed, `None` when empty.
 pub fn optional_text(
     form: &mut FormView,
     submitted: &crate::http::Form,
     name: &str,
     max: usize,
 ) -> Option<String> {
-    let value = submitted.str(name).trim();
-    check_length(form, name, value, 0, max);
-    (!value.is_empty()).then(|| value.to_string())
+    Some(check_text(form, submitted, name, 0, max)).filter(|v| !v.is_empty())
 }
 
 /// The submitted value is one of the field's options (a select cannot be trusted to send one).

@@ -2,7 +2,7 @@
 //! parent's contacts and the notification channels, each channel needing its address.
 
 use crate::app::forms::{
-    Field, FormView, Kind, check_choice, check_email, check_length, check_phone, check_vk_link,
+    Field, FormView, Kind, check_choice, check_email, check_phone, check_text, check_vk_link,
     optional_text,
 };
 use crate::app::{AppError, Ctx};
@@ -166,8 +166,7 @@ fn check(
     submitted: &Form,
     except: u32,
 ) -> Result<Option<Parent>, AppError> {
-    let fio = submitted.str(FIO).trim().to_string();
-    check_length(form, FIO, &fio, 1, names::MAX);
+    let fio = check_text(form, submitted, FIO, 1, names::MAX);
     let phone = submitted.str(PHONE).trim().to_string();
     check_phone(form, PHONE, &phone, false);
     let parent = with_contacts(form, submitted, &CONTACTS, fio, phone);

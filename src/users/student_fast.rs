@@ -4,13 +4,13 @@
 //! anything is written (404, nothing created).
 
 use crate::app::access::group_for_read;
-use crate::app::forms::{Field, FormView, Kind};
+use crate::app::forms::{Field, FormView, Kind, check_text};
 use crate::app::{AppError, Ctx};
 use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::structure::flash_done;
 use crate::users::store;
-use crate::users::student_form::{self, check_text};
+use crate::users::student_form;
 use crate::users::students::{self, Profile};
 use minijinja::context;
 use minijinja::value::Serde;

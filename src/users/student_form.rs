@@ -4,7 +4,7 @@
 //! parents or typed in as new ones.
 
 use crate::app::forms::{
-    Field, FormView, Kind, check_choice, check_length, check_phone, check_required, optional_text,
+    Field, FormView, Kind, check_choice, check_phone, check_required, check_text, optional_text,
 };
 use crate::app::{AppError, Ctx};
 use crate::auth::{Role, password};
@@ -309,19 +309,6 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");
     let (user_id, old) = students::load(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
     save(ctx, Some((id, user_id, old)))
-}
-
-/// A trimmed text of `min..=max` characters.
-pub fn check_text(
-    form: &mut FormView,
-    submitted: &Form,
-    name: &str,
-    min: usize,
-    max: usize,
-) -> String {
-    let value = submitted.str(name).trim();
-    check_length(form, name, value, min, max);
-    value.to_string()
 }
 
 /// «фамилия имя отчество» and the login generated from them (§1.11), or `None` after errors.
