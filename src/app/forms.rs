@@ -2,10 +2,9 @@
 //! Russian messages. A handler builds a `FormView`, fills values from the request, validates, and
 //! either writes or renders the same view again with the errors and the visitor's input.
 
-use minijinja::HtmlEscape;
+use super::options::option_parts;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SelectOption {
@@ -121,14 +120,12 @@ impl Field {
 fn options_html<S: serde::Serializer>(options: &[SelectOption], s: S) -> Result<S::Ok, S::Error> {
     let mut html = String::new();
     for o in options {
-        // Writing into a String cannot fail.
-        let _ = write!(
-            html,
-            "\n<option value=\"{}\"{}>{}</option>",
-            HtmlEscape(&o.value),
-            if o.selected { " selected" } else { "" },
-            HtmlEscape(&o.label)
-        );
+        let (open, close) = option_parts(&o.value, &o.label);
+        html.push_str(&open);
+        if o.selected {
+            html.push_str(" selected");
+        }
+        html.push_str(&close);
     }
     minijinja::Value::from_safe_string(html).serialize(s)
 }

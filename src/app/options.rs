@@ -25,17 +25,25 @@ struct Escaped {
     close: String,
 }
 
+/// One `<option>` on its own line, escaped and cut where ` selected` goes: the opening
+/// `\n<option value="…"` and the rest, `>label</option>`. Every select of the site is drawn from
+/// these two parts.
+pub fn option_parts(value: &str, label: &str) -> (String, String) {
+    let mut open = String::new();
+    let mut close = String::new();
+    // Writing into a String cannot fail.
+    let _ = write!(open, "\n<option value=\"{}\"", HtmlEscape(value));
+    let _ = write!(close, ">{}</option>", HtmlEscape(label));
+    (open, close)
+}
+
 impl OptionList {
     pub fn new<'a>(items: impl IntoIterator<Item = (String, &'a str)>) -> OptionList {
         let mut len = 0;
         let options: Vec<Escaped> = items
             .into_iter()
             .map(|(value, label)| {
-                let mut open = String::new();
-                let mut close = String::new();
-                // Writing into a String cannot fail.
-                let _ = write!(open, "\n<option value=\"{}\"", HtmlEscape(&value));
-                let _ = write!(close, ">{}</option>", HtmlEscape(label));
+                let (open, close) = option_parts(&value, label);
                 len += open.len() + close.len();
                 Escaped { value, open, close }
             })
