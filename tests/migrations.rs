@@ -55,16 +55,9 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Loads the spec's reference DDL the way `mysql < schema_final.sql` would.
+/// Loads the original's schema (`tests/fixtures/original_schema.sql`) the way `mariadb < file` would.
 fn load_reference_schema(db: &TestDb) {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/schema_final.sql");
-    let sql = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the reference schema {} is needed by this test: {e}",
-            path.display()
-        )
-    });
+    let sql = include_str!("fixtures/original_schema.sql");
     // The file has no `--` or `;` inside string literals, so dropping comments and splitting is exact.
     let without_comments: String = sql
         .lines()
@@ -78,7 +71,7 @@ fn load_reference_schema(db: &TestDb) {
         .filter(|s| !s.is_empty())
     {
         conn.query_drop(statement)
-            .unwrap_or_else(|e| panic!("loading schema_final.sql: {e}\n{statement}"));
+            .unwrap_or_else(|e| panic!("loading original_schema.sql: {e}\n{statement}"));
     }
 }
 
@@ -186,13 +179,13 @@ fn fresh_database_gets_the_original_schema_and_ours() {
     assert_eq!(
         expected.len(),
         27,
-        "schema_final.sql has 26 tables + alembic_version"
+        "original_schema.sql has 26 tables + alembic_version"
     );
     for (table, ddl) in &expected {
         assert_eq!(
             actual.get(table),
             Some(ddl),
-            "SHOW CREATE TABLE {table} differs from schema_final.sql"
+            "SHOW CREATE TABLE {table} differs from original_schema.sql"
         );
     }
     for table in OUR_TABLES {
