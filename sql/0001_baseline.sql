@@ -1,4 +1,4 @@
--- 0001_baseline: the original crmit schema at Alembic revision 2c04d7e752c7 (spec/schema.md §2).
+-- 0001_baseline: the original crmit schema at Alembic revision 2c04d7e752c7 (its 26 tables).
 -- Column order, key names and FK names reproduce what the Alembic chain left behind, so that
 -- SHOW CREATE TABLE matches an adopted live database. CHECKs stay unnamed on purpose: the server
 -- names them the same way it did for the original.

@@ -1,4 +1,5 @@
--- 0002_page_visits: visit counter per page and API endpoint (decisions.md §16), one upsert per request.
+-- 0002_page_visits: visit counter per page and API endpoint, one upsert per request, shown to
+-- developers on /visit_stats (the original had such a table once and dropped it).
 CREATE TABLE IF NOT EXISTS `page_visits` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `page_name` varchar(255) NOT NULL,

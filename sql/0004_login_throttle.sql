@@ -1,4 +1,4 @@
--- 0004_login_throttle: failed-login counters per login and per address (decisions.md §11).
+-- 0004_login_throttle: failed-login counters per login and per address (web and API logins).
 -- scope says what subject is (a login or a client address).
 CREATE TABLE IF NOT EXISTS `login_throttle` (
   `id` int NOT NULL AUTO_INCREMENT,

@@ -41,6 +41,13 @@ pub struct Config {
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: PathBuf,
+    /// `site.time_zone`, parsed once when the file is loaded.
+    #[serde(skip, default = "default_zone")]
+    zone: chrono_tz::Tz,
+}
+
+fn default_zone() -> chrono_tz::Tz {
+    chrono_tz::Asia::Barnaul
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,6 +171,11 @@ impl Config {
             source,
         })?;
         config.path = path.to_path_buf();
+        config.zone = config
+            .site
+            .time_zone
+            .parse()
+            .map_err(|_| ConfigError::TimeZone(config.site.time_zone.clone()))?;
         config.site.url_prefix = config.site.url_prefix.trim_end_matches('/').to_string();
         Ok(config)
     }
@@ -186,15 +198,12 @@ impl Config {
                 });
             }
         }
-        self.time_zone()?;
         Ok(())
     }
 
-    pub fn time_zone(&self) -> Result<chrono_tz::Tz, ConfigError> {
-        self.site
-            .time_zone
-            .parse()
-            .map_err(|_| ConfigError::TimeZone(self.site.time_zone.clone()))
+    /// The centre's time zone: every local date and time ("today", shown times) is read in it.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
     }
 
     /// A fresh config with random secrets, as `init-config` writes it.
@@ -214,6 +223,7 @@ impl Config {
             vk: None,
             dump: DumpConfig::default(),
             path: PathBuf::new(),
+            zone: default_zone(),
         }
     }
 }

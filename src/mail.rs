@@ -1,6 +1,6 @@
 //! E-mail over SMTP with the `[mail]` settings of `crmit.toml`: notifications to parents
-//! (decisions.md §17) and the dump mailed by `crmit dump` (§18). Every network step has a short
-//! timeout, so a dead mail server costs a page a few seconds, never a hang.
+//! (the original had delivery switched off) and the dump mailed by `crmit dump`. Every network
+//! step has a short timeout, so a dead mail server costs a page a few seconds, never a hang.
 
 use crate::config::MailConfig;
 use lettre::message::header::ContentType;

@@ -1,5 +1,5 @@
 //! Month numbers: months since January 2017 (`(year − 2017) × 12 + month − 1`), as every
-//! month column of the schema stores them (web-ui.md §1.5).
+//! month column of the schema stores them (0 = January 2017, 20 = September 2018).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;

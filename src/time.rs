@@ -1,7 +1,30 @@
 //! Dates and times as the centre reads them: stored naive UTC, shown in the configured zone in
 //! Russian («28 февраля 2019 г., 13:36», «5 минут назад»).
 
-use chrono::{Datelike, NaiveDateTime, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+
+/// The variable that fixes the clock (`YYYY-MM-DD HH:MM:SS`, UTC), so that a test can stand at a
+/// chosen hour of the centre's day. Apache passes a CGI program only the variables its
+/// configuration names, so a request cannot set it.
+pub const FIXED_NOW_VAR: &str = "CRMIT_NOW";
+
+/// Now, naive UTC, as the database stores times.
+pub fn now_utc() -> NaiveDateTime {
+    std::env::var(FIXED_NOW_VAR)
+        .ok()
+        .and_then(|v| NaiveDateTime::parse_from_str(v.trim(), "%Y-%m-%d %H:%M:%S").ok())
+        .unwrap_or_else(|| chrono::Utc::now().naive_utc())
+}
+
+/// The centre's wall-clock time at the UTC instant `utc`.
+pub fn local(utc: NaiveDateTime, tz: chrono_tz::Tz) -> NaiveDateTime {
+    tz.from_utc_datetime(&utc).naive_local()
+}
+
+/// The centre's date at the UTC instant `utc`: a day starts at local midnight, not at UTC's.
+pub fn local_date(utc: NaiveDateTime, tz: chrono_tz::Tz) -> NaiveDate {
+    local(utc, tz).date()
+}
 
 const MONTHS_GENITIVE: [&str; 12] = [
     "января",
@@ -80,6 +103,19 @@ mod tests {
         assert_eq!(
             format_datetime(at(2019, 12, 31, 20, 0), chrono_tz::Asia::Barnaul),
             "1 января 2020 г., 03:00"
+        );
+    }
+
+    #[test]
+    fn the_local_day_starts_at_local_midnight() {
+        // 02:00 in Barnaul is 19:00 UTC of the day before.
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let barnaul = chrono_tz::Asia::Barnaul;
+        assert_eq!(local_date(at(2026, 12, 5, 19, 0), barnaul), d(2026, 12, 6));
+        assert_eq!(local_date(at(2026, 12, 5, 16, 59), barnaul), d(2026, 12, 5));
+        assert_eq!(
+            local(at(2026, 12, 5, 19, 0), barnaul),
+            at(2026, 12, 6, 2, 0)
         );
     }
 

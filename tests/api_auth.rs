@@ -90,7 +90,7 @@ fn login_errors() {
     assert_eq!(attempt("te1", "13").body, wrong);
     assert_eq!(db.count("access_tokens"), 0);
 
-    // Malformed input is a 400 `bad request` (decisions.md §3), never a token.
+    // Malformed input is a 400 `bad request` (the original's 500), never a token.
     let missing = db.cgi(&login_request(
         &json!({"login": "ma1", "password": "12", "device": "d"}),
     ));
@@ -398,4 +398,83 @@ fn routing_errors_are_html() {
     let g = group_id(&db, "робо-71");
     let v = ok_json(&get(&db, &format!("/group_details/00{g}"), &token));
     assert_eq!(v["id"], g);
+}
+
+/// A token's `expires`, `last_use` and `device`, and its owner's `last_seen` and
+/// `last_seen_where`: everything the authentication bookkeeping and `cabinet_info` write.
+fn bookkeeping(db: &TestDb, login: &str) -> String {
+    scalar(
+        db,
+        &format!(
+            "SELECT CONCAT_WS('|', t.expires, t.last_use, t.device, COALESCE(su.last_seen, '-'), su.last_seen_where)
+             FROM access_tokens t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = '{login}'"
+        ),
+    )
+}
+
+#[test]
+fn bad_input_rolls_back_the_whole_request_bookkeeping_included() {
+    let db = TestDb::seeded();
+    let token = token_for(&db, "te1", 24 * 60);
+    exec(
+        &db,
+        "UPDATE system_users SET last_seen = UTC_TIMESTAMP() - INTERVAL 3 DAY, last_seen_where = 1 WHERE login = 'te1'",
+    );
+    let before = bookkeeping(&db, "te1");
+    let raw = |path: &str, body: &str| {
+        db.cgi(&CgiRequest::post_raw(
+            &with_token(path, &token),
+            "application/json",
+            body.as_bytes(),
+        ))
+    };
+    let p1 = payment_p1(&db);
+    let bad = [
+        ("a body that is not JSON", raw("/save_payment", "{not json")),
+        (
+            "a missing field",
+            post(&db, "/save_payment", &token, &json!({"paymentId": p1})),
+        ),
+        (
+            "a number where a string belongs",
+            post(
+                &db,
+                "/save_payment",
+                &token,
+                &json!({"paymentId": p1, "value": 1, "comment": 5, "cash": false, "confirmed": false}),
+            ),
+        ),
+        (
+            "a negative count",
+            get(&db, "/teachers_list?count=-1", &token),
+        ),
+        (
+            "a negative offset",
+            get(&db, "/groups_list?offset=-1", &token),
+        ),
+        (
+            "a negative lastLessonsCount",
+            post(
+                &db,
+                "/cabinet_info",
+                &token,
+                &json!({"device": "new", "appVersion": "2", "lastLessonsCount": -1}),
+            ),
+        ),
+        (
+            "a missing device",
+            post(&db, "/cabinet_info", &token, &json!({"appVersion": "2"})),
+        ),
+    ];
+    for (what, resp) in &bad {
+        assert_plain(resp, 400, "bad request");
+        assert_eq!(bookkeeping(&db, "te1"), before, "{what} changed a row");
+    }
+    // A refusal keeps the bookkeeping, as the contract says.
+    assert_plain(&get(&db, "/bots_list", &token), 403, "access denied");
+    assert_ne!(
+        bookkeeping(&db, "te1"),
+        before,
+        "a 403 keeps the bookkeeping"
+    );
 }

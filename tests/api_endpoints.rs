@@ -1,4 +1,4 @@
-//! REST API v1.1.0 endpoints through the CGI binary (rest-api.md §4, §7): lists with search and
+//! REST API v1.1.0 endpoints (src/api/README.md §10) through the CGI binary: lists with search and
 //! paging, details and masking, auto-created attendings and payments, the write endpoints'
 //! rules, cabinet, schedule, developer overviews, and a replay of the Android app's calls.
 
@@ -257,7 +257,7 @@ fn students_order_contacts_and_details() {
     assert_eq!(list[0]["contactPhoneNumber"], Value::Null);
     assert_eq!(list[0]["contactPhoneWho"], "ученик");
     assert_eq!(list[0]["filled"], false);
-    // Mother chosen but missing: "" (decisions.md §3), not a crash.
+    // Mother chosen but missing: "" (the original crashed with a 500).
     assert_eq!(list[1]["contactPhoneNumber"], "");
     assert_eq!(list[1]["contactPhoneWho"], "мать");
     let st1 = &list[2];
@@ -936,8 +936,9 @@ fn developer_overviews() {
     );
 }
 
-/// The Android app's calls in its order (rest-api.md §5.1), each answer checked against the
-/// fields the app's classes read.
+/// The Android app's calls in its order (login, app info, cabinet, the lists paged by 100, a
+/// group's students and lessons, a lesson, the writes), each answer checked against the fields
+/// the app's classes read.
 #[test]
 fn android_app_replay() {
     let db = TestDb::seeded();
@@ -1074,8 +1075,8 @@ fn dump_only_for_dump_creator() {
     assert_eq!(group["name"], "робо-71");
     let student = &group["students"][0];
     assert_eq!(student["discount"], 100);
-    // P1 is month 9 = October 2017 by the numbering of rest-api.md §1.7 (its case 20 says
-    // «сентябрь», which would be month 8).
+    // P1 is month 9 = October 2017 ((year − 2017) × 12 + month − 1; «сентябрь» would be
+    // month 8).
     assert_eq!(student["payments"][0]["month"], "октябрь 2017");
     // The bot's token slides like any non-developer's: that keeps the cron job's token alive.
     let seen: i32 = scalar(

@@ -1,11 +1,11 @@
 //! Every route of `crmit routes` × {anonymous, student, teacher, teacher of another group, master,
-//! developer, bot} against the answers in `tests/authz_matrix.txt` (web-ui.md §1.1 and §15,
-//! rest-api.md §1.5 and §4). A route without a line in the file fails the test, so a route added
-//! later must say who may open it. Web POSTs carry the session's valid CSRF token and nothing
+//! developer, bot} against the answers in `tests/authz_matrix.txt` (its header states the rules).
+//! A route without a line in the file fails the test, so a route added later must say who may
+//! open it. Web POSTs carry the session's valid CSRF token and nothing
 //! else, API POSTs the body `{}`: the point is the access decision, not the form.
 //!
 //! `AUTHZ_PRINT=1 cargo test --test authz_matrix -- --nocapture` prints the observed matrix (to
-//! review against the spec, never to paste blindly).
+//! review against the intended access rules, never to paste blindly).
 
 mod api_support;
 mod common;
@@ -165,7 +165,7 @@ fn every_route_answers_every_role_as_the_spec_says() {
 
 /// `OPTIONS` on every route's path answers 200 with an `Allow` header naming the route's methods
 /// and an empty body, without a session and without touching the database (Flask answers it
-/// itself, rest-api.md §1.1); the API's paths keep the JSON content type; an unknown path is 404.
+/// itself); the API's paths keep the JSON content type; an unknown path is 404.
 #[test]
 fn options_answer_200_with_allow_for_everyone() {
     let fx = Fixture::new();

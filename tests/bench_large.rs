@@ -495,7 +495,7 @@ fn cookie_header(jar: &CookieJar) -> String {
         .join("; ")
 }
 
-/// Logs in through `POST /login` (rest-api.md §4.22) with the demo password and returns the token.
+/// Logs in through the API's `POST login` with the demo password and returns the token.
 fn api_login(site: &ApacheSite, login: &str) -> String {
     let body = serde_json::json!({
         "login": login, "password": "12", "device": "bench", "appVersion": "1.3.2"

@@ -5,9 +5,9 @@
 //! * #4: a master registers a student with a new mother typed into the student form, puts the
 //!   student into a group, gives a discount and finds the student by a Cyrillic search; a teacher
 //!   may do the same for his own group but is refused a foreign group's member list and never
-//!   gets the discount field (web-ui.md §3.8, §3.9, §4.2, §4.3).
+//!   gets the discount field (discounts are for masters and developers only).
 //! * #5: a teacher marks attendance in the month grid by clicking the cycling cells, a master
-//!   confirms a payment, and the student sees both in the cabinet (web-ui.md §5.3, §7.1, §10).
+//!   confirms a payment, and the student sees both in the cabinet.
 //!
 //! Screenshots of the key steps land in `<target>/screenshots/scenario-<issue>-<role>-<step>.png`.
 
@@ -379,7 +379,7 @@ fn issue_4_student_with_new_mother_joins_a_group_with_a_discount() {
     assert_eq!(rows[0][5], "робо-71");
     ui.log_out();
 
-    // The teacher: registering and his own group's members are his to change (§3.9, §4.2)…
+    // The teacher: registering and his own group's members are his to change…
     ui.log_in("te1", "12");
     let petya = NewStudent {
         last: "Ёлкин",
@@ -407,7 +407,7 @@ fn issue_4_student_with_new_mother_joins_a_group_with_a_discount() {
     ui.expect_forbidden(&foreign_members);
     ui.shot("teacher-foreign-group-403");
 
-    // …its details he may read, without a form (§4.3)…
+    // …its details he may read (any teacher may), without a form…
     ui.open(&format!("/structure/group_details/{foreign}"));
     ui.expect_text("ученики в чужая-81 (детали)");
     assert!(

@@ -1,4 +1,4 @@
-//! The dump (web-ui.md §2.3, rest-api.md §6.1, decisions.md §18) through the real binary: the web
+//! The dump (the original's JSON document) through the real binary: the web
 //! `/dump` document, and `crmit dump` writing the same document to disk with rotation.
 
 mod common;

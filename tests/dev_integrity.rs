@@ -1,4 +1,4 @@
-//! Integrity reports (web-ui.md §2.4–§2.6, decisions.md §19), «ещё» and the visit statistics,
+//! Integrity reports (the three pages and `crmit check-integrity`), «ещё» and the visit statistics,
 //! through the real binary: a database that breaks every rule once, the clean seed, the CLI's exit
 //! codes and who may open which page.
 

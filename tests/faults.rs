@@ -117,7 +117,7 @@ fn assert_web_unavailable(what: &str, send: impl FnOnce() -> CgiResponse) {
     assert!(text.contains("база данных недоступна"), "{what}: {text}");
 }
 
-/// The answer is the API contract's 500 (rest-api.md §1.3), in time.
+/// The answer is the API contract's 500 `internal server error` (src/api/README.md §3), in time.
 fn assert_api_unavailable(what: &str, send: impl FnOnce() -> CgiResponse) {
     let resp = answered_in_time(what, send);
     api_support::assert_plain(&resp, 500, "internal server error");

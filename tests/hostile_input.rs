@@ -30,7 +30,7 @@ const CORPUS: &str = include_str!("hostile_input.txt");
 /// The markup every XSS value carries; a page may show it only escaped.
 const MARKUP: &str = "<script>alert(";
 
-/// Fields of the API bodies (rest-api.md §4.17–§4.22).
+/// Fields of the API bodies (`cabinet_info`, `save_attending_state`, `save_payment`, `login`).
 const JSON_FIELDS: &[&str] = &[
     "login",
     "password",

@@ -1,4 +1,4 @@
-//! Groups and their members (web-ui.md §4.1–§4.4, §4.8, §1.10; decisions.md §15) through the real
+//! Groups and their members through the real
 //! binary as CGI: the list with its order and filters, add/edit with the period rules and their
 //! side effects, delete with 409 and the timetable cells, students in group, group details,
 //! the login table, access per role and the developer's read-only mode.
@@ -207,7 +207,8 @@ fn group_create_search_edit_delete() {
             .contains("группа робо-82 изменена")
     );
 
-    // Its timetable cell and the notifications sent to it go with it (decisions.md §15).
+    // Its timetable cell is emptied and the notifications sent to it go with it (the original
+    // failed on the timetable's foreign key).
     {
         let mut c = db.conn();
         let slot: u32 = c
@@ -585,7 +586,7 @@ fn access_per_route() {
     assert!(
         dev.get("/structure/groups")
             .text()
-            .contains("группа чужая удалена (режим только чтения: не сохранено)")
+            .contains("режим только чтения: группа чужая не удалена")
     );
     assert_eq!(db.count("groups"), 3);
 }

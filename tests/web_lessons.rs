@@ -857,7 +857,8 @@ fn read_only_developer_and_students() {
     assert!(states(&db).is_empty());
     let page = dev.get(&url).text();
     assert!(
-        page.contains("сохранены. (режим только чтения: не сохранено)"),
+        page.contains("режим только чтения: посещения и оплата в группе")
+            && page.contains("не сохранены."),
         "{page}"
     );
     let mut student = WebClient::login(&db, "st1", "31082002");

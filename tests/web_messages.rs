@@ -1,4 +1,4 @@
-//! Internal messages (web-ui.md §11) through the CGI binary: the two-row storage, unread counts in
+//! Internal messages (`/messages/…`) through the CGI binary: the two-row storage, unread counts in
 //! the dialogs and the menu, read marking of the shown page only, paging, the receiver picker and
 //! the pairs that may not write to each other.
 

@@ -1,6 +1,6 @@
-//! Notifications (web-ui.md §8, decisions.md §17) and the mailed dump (§18) through the CGI binary
-//! and the CLI, with real local servers: an SMTP sink started in the test (enough of RFC 5321 to
-//! take messages) and an HTTP server standing in for the VK API. Checks the receivers from the
+//! Notifications (stored, and delivered by e-mail and VK) and the dump mailed by `crmit dump`,
+//! through the CGI binary and the CLI, with real local servers: an SMTP sink started in the test
+//! (enough of RFC 5321 to take messages) and an HTTP server standing in for the VK API. Checks the receivers from the
 //! parents' bitmasks, what arrives (recipients, subject, body, attachment), the stored outcome per
 //! receiver, failing and unconfigured channels, access and validation.
 

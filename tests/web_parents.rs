@@ -1,5 +1,5 @@
-//! Parents (web-ui.md §4.1, §4.7, §1.10) through the real binary as CGI: list with search, group
-//! filter and pagination, add/edit with every validation rule and its Russian message, delete
+//! Parents (`/structure/parents` and its forms) through the real binary as CGI: list with search,
+//! group filter and pagination, add/edit with every validation rule and its Russian message, delete
 //! with 409 while a student is linked, access per role and the developer's read-only mode.
 
 mod common;
@@ -429,7 +429,7 @@ fn access_per_role() {
     let r = dev.submit(ADD, ADD, &with(&[("fio", "Новый")]));
     assert_eq!(r.status, 302);
     let html = dev.get("/structure/parents").text();
-    assert!(html.contains("родитель Новый создан (режим только чтения: не сохранено)"));
+    assert!(html.contains("режим только чтения: родитель Новый не создан"));
     let r = dev.submit(
         "/structure/parents",
         &format!("/structure/delete_parent/{id}"),
@@ -437,6 +437,6 @@ fn access_per_role() {
     );
     assert_eq!(r.status, 302);
     let html = dev.get("/structure/parents").text();
-    assert!(html.contains("родитель Родитель Т удален (режим только чтения: не сохранено)"));
+    assert!(html.contains("режим только чтения: родитель Родитель Т не удален"));
     assert_eq!(db.count("parents"), 1);
 }

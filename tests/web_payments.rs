@@ -1,4 +1,4 @@
-//! The payments grid of a group (web-ui.md §7.1) through the CGI binary: access per role,
+//! The payments grid of a group (`/payments/group/<id>`) through the CGI binary: access per role,
 //! clamping, refused money, confirmation rights, frozen confirmed payments, totals, and a save
 //! that writes only the cells the visitor changed.
 
@@ -100,7 +100,7 @@ fn developer_is_read_only() {
     assert_eq!(r.status, 302, "{}", r.text());
     let after = dev.get(&format!("/payments/group/{g}")).text();
     assert!(
-        after.contains("(режим только чтения: не сохранено)"),
+        after.contains("режим только чтения: оплата в группе") && after.contains("не сохранена."),
         "{after}"
     );
     assert_eq!(payment(&db, sig, 10), None);

@@ -1,4 +1,4 @@
-//! The weekly timetable (web-ui.md §9) through the CGI binary: access, the master's one-POST
+//! The weekly timetable (`/schedule/`) through the CGI binary: access, the master's one-POST
 //! edit with validation, the ordering of the slots and the teacher's read-only view.
 
 mod common;
@@ -90,7 +90,7 @@ fn access_per_role() {
     assert!(
         dev.get("/schedule/")
             .text()
-            .contains("расписание сохранено. (режим только чтения: не сохранено)")
+            .contains("режим только чтения: расписание не сохранено.")
     );
     assert_eq!(time(&db, slot), None);
 }

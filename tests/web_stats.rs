@@ -1,4 +1,4 @@
-//! Group statistics (web-ui.md §6.1) through the CGI binary: every figure per month checked
+//! Group statistics (`/stat/group/<id>`) through the CGI binary: every figure per month checked
 //! against numbers computed by hand on a small group, the chart, and who may see it.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Sections, schools and citizenships (web-ui.md §4.1, §4.5, §4.6) through the real binary as CGI:
+//! Sections, schools and citizenships through the real binary as CGI:
 //! lists with search and pagination, add/edit/delete with their Russian messages, removability,
 //! access per role, CSRF and the developer's read-only mode.
 
@@ -616,7 +616,7 @@ fn developer_changes_are_not_saved_and_the_flash_says_so() {
     assert_eq!(r.status, 302);
     let html = dev.get("/structure/schools").text();
     assert!(
-        html.contains("школа новая школа создана (режим только чтения: не сохранено)"),
+        html.contains("режим только чтения: школа новая школа не создана"),
         "{html}"
     );
     assert_eq!(db.count("schools"), 1);
@@ -629,7 +629,7 @@ fn developer_changes_are_not_saved_and_the_flash_says_so() {
     assert!(
         dev.get("/structure/sections")
             .text()
-            .contains("секция x создана (режим только чтения: не сохранено)")
+            .contains("режим только чтения: секция x не создана")
     );
     assert_eq!(db.count("sections"), 2);
 }

@@ -1,4 +1,4 @@
-//! The student cabinet (web-ui.md §10) through the CGI binary: only students get in, and each
+//! The student cabinet (`/student/…`) through the CGI binary: only students get in, and each
 //! page shows the logged-in student's own lessons, payments and notifications — never another
 //! student's.
 

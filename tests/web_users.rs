@@ -1,4 +1,4 @@
-//! The people pages (web-ui.md §3.7–§3.11) through the real binary as CGI: lists with search and
+//! The people pages (`/users/…`) through the real binary as CGI: lists with search and
 //! pagination, registration and edit forms with their Russian messages, student logins and
 //! default passwords, details, deletes with removability and cascades, access per role.
 
@@ -505,10 +505,9 @@ fn read_only_developer_changes_nothing() {
         &staff_fields("ro", "ro"),
     );
     assert_eq!(r.status, 302);
-    assert!(
-        html(&dev.get("/users/masters"))
-            .contains("руководитель ro создан. (режим только чтения: не сохранено)")
-    );
+    let list = html(&dev.get("/users/masters"));
+    assert!(list.contains("режим только чтения: руководитель ro не создан."));
+    assert!(!list.contains("руководитель ro создан"), "{list}");
     let bot = detail_id(&db, "bots", "dump_creator");
     dev.submit("/users/bots", &format!("/users/delete_bot/{bot}"), &[]);
     assert_eq!(db.count("system_users"), users);
@@ -642,6 +641,44 @@ fn student_registration_generates_login_and_password() {
             ()
         ),
         (1, true)
+    );
+}
+
+#[test]
+fn a_birth_date_of_today_is_the_centres_today() {
+    let db = TestDb::seeded();
+    let school = school(&db);
+    // 19:00 UTC on 5 December is 02:00 on 6 December in Barnaul (UTC+7).
+    let mut web = WebClient::login_at(&db, "2026-12-05 19:00:00", "ma1", "12");
+    let form = "/users/register/student";
+    let tomorrow = student_form("Завтрашний", "Иван", "", "2026-12-07", &school);
+    let r = post(&mut web, form, form, &tomorrow);
+    assert_eq!(r.status, 200, "the 7th is still in the future");
+    assert!(html(&r).contains("не позже сегодняшнего дня"));
+    let today = student_form("Сегодняшний", "Иван", "", "2026-12-06", &school);
+    let r = post(&mut web, form, form, &today);
+    assert_eq!(r.status, 302, "the 6th is today in Barnaul: {}", html(&r));
+    let fast = [
+        ("last_name", "Быстрый"),
+        ("first_name", "Иван"),
+        ("second_name", ""),
+        ("birth_date", "2026-12-06"),
+        ("school", &school),
+        ("grade", "1"),
+        ("shift", "1"),
+        ("parent_name", "Ольга"),
+        ("parent_phone", "89001112233"),
+    ];
+    let fast_form = "/users/register/student/fast";
+    let r = post(&mut web, fast_form, fast_form, &fast);
+    assert_eq!(r.status, 302, "the fast form too: {}", html(&r));
+    assert_eq!(
+        one::<u64>(
+            &db,
+            "SELECT COUNT(*) FROM students WHERE birth_date = '2026-12-06'",
+            ()
+        ),
+        2
     );
 }
 

@@ -1,4 +1,4 @@
-//! The app's session endpoints (rest-api.md §4.17, §4.22–§4.24): `login`, `logout`, `app_info`
+//! The app's session endpoints (src/api/README.md §10): `login`, `logout`, `app_info`
 //! and `cabinet_info`.
 
 use super::ACTUAL_APP_BUILD_CODE;
@@ -9,7 +9,6 @@ use super::token::{self, Allowed, authenticate};
 use crate::app::{AppError, Ctx};
 use crate::auth::user::{SeenWhere, account_by_login};
 use crate::auth::{Role, password, throttle};
-use crate::db;
 use crate::http::Response;
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -29,8 +28,8 @@ pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (login, pass) = (body.string("login")?, body.string("password")?);
     let (device, app_version) = (body.string("device")?, body.string("appVersion")?);
     let address = ctx.req.remote_addr.clone();
-    // Throttled (decisions.md §11): the app has no message for "try later", so the answer is the
-    // one for a wrong password, given without looking at the password at all.
+    // Throttled per login and per address: the app has no message for "try later", so the answer
+    // is the one for a wrong password, given without looking at the password at all.
     if throttle::locked_until(&mut ctx.db, &login, &address, ctx.now)?.is_some() {
         return Ok(login_error(WRONG_LOGIN_OR_PASSWORD));
     }
@@ -41,8 +40,7 @@ pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
         None => throttle::record_failure(&mut ctx.db, &login, &address, ctx.now)?,
     }
     // The throttle's bookkeeping must survive the 400 answers below, which roll back.
-    db::commit(&mut ctx.db)?;
-    db::begin(&mut ctx.db)?;
+    ctx.commit_so_far()?;
     let Some(account) = account else {
         return Ok(login_error(WRONG_LOGIN_OR_PASSWORD));
     };
@@ -99,7 +97,7 @@ pub fn cabinet_info(ctx: &mut Ctx) -> Result<Response, AppError> {
     let count = body.int("lastLessonsCount").unwrap_or(DEFAULT_LAST_LESSONS);
     let count = u64::try_from(count).map_err(|_| bad_request())?;
     token::set_device(&mut ctx.db, caller.token_id, &device, &app_version)?;
-    let today = super::today(ctx);
+    let today = ctx.today();
     // Teachers see the lessons they conducted; masters and developers every lesson.
     let lessons = if caller.is_master() {
         lessons_where(

@@ -1,4 +1,5 @@
-//! The `*_details/<id>` endpoints (rest-api.md §4.8–§4.14): one object by its details id, 404
+//! The `*_details/<id>` endpoints: one object by its details id (`students.id`, `teachers.id`, …,
+//! never `system_users.id`), 404
 //! when there is none.
 
 use super::groups::{self, full_json};
@@ -24,7 +25,7 @@ pub fn group(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticate(ctx, Allowed::Staff)?;
     let id = ctx.params.id("group_id");
     let g = groups::group(&mut ctx.db, &caller, id)?.ok_or(AppError::NotFound)?;
-    let today = super::today(ctx);
+    let today = ctx.today();
     Ok(json(200, &full_json(&mut ctx.db, &caller, &g, today)?))
 }
 
@@ -38,7 +39,7 @@ pub fn section(ctx: &mut Ctx) -> Result<Response, AppError> {
 fn staff(ctx: &mut Ctx, allowed: Allowed, kind: Staff, param: &str) -> Result<Response, AppError> {
     let caller = authenticate(ctx, allowed)?;
     let id = ctx.params.id(param);
-    let today = super::today(ctx);
+    let today = ctx.today();
     found(staff_by_id(&mut ctx.db, &caller, today, kind, id)?)
 }
 

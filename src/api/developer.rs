@@ -1,4 +1,4 @@
-//! Developer-only overviews (rest-api.md §4.25, §4.26): `last_seens` and `access_tokens`.
+//! Developer-only overviews: `last_seens` and `access_tokens`.
 
 use super::json::json;
 use super::people::owners_where;

@@ -1,4 +1,4 @@
-//! `dump` (rest-api.md §4.27): the backup document for the cron script, only for the bot
+//! `dump`: the backup document for the cron script, only for the bot
 //! `dump_creator`. The document itself is the one the web `/dump` serves.
 
 use super::json::CONTENT_TYPE;

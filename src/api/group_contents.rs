@@ -1,4 +1,5 @@
-//! `students_in_group/<id>` and `lessons_in_group/<id>` (rest-api.md §4.15, §4.16).
+//! `students_in_group/<id>` (every membership, the discount masked for a foreign group) and
+//! `lessons_in_group/<id>` (every lesson by date).
 
 use super::groups::{group, lessons_where};
 use super::json::json;

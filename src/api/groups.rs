@@ -1,5 +1,5 @@
-//! Groups and lessons as the API shows them (rest-api.md §4.30): `GroupBrief`, `GroupFull`,
-//! `ScheduleItem`, `Lesson`, with the group sorting and masking rules of §1.7.
+//! Groups and lessons as the API shows them: `GroupBrief`, `GroupFull`, `ScheduleItem`,
+//! `Lesson`, with the group sorting and masking rules of src/api/README.md §7.
 
 use super::sql::at;
 use super::token::Caller;

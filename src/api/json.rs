@@ -1,4 +1,4 @@
-//! The API's wire format (rest-api.md §1.2, §1.4): responses encoded as Flask 1.0 `jsonify` does
+//! The API's wire format (src/api/README.md §2, §9): responses encoded as Flask 1.0 `jsonify` does
 //! in production, and request values read the way Flask/Werkzeug and Python's `str()`/`int()` read
 //! them.
 
@@ -112,8 +112,8 @@ impl Query {
         self.str(name).and_then(py_int)
     }
 
-    /// `offset`/`count`: negative values made the original's database fail; they are a 400 here
-    /// (decisions.md §3).
+    /// `offset`/`count`: negative values made the original's database fail (a 500); they are a
+    /// 400 here (src/api/README.md §3).
     pub fn non_negative(&self, name: &str) -> Result<Option<u64>, AppError> {
         match self.int(name) {
             Some(n) if n < 0 => Err(bad_request()),
@@ -128,7 +128,7 @@ pub struct Body(serde_json::Map<String, Value>);
 impl Body {
     /// Only `application/json` and `application/<x>+json` bodies are read. Other types, bodies
     /// that do not parse and JSON that is not an object are all a 400 (the original crashed with
-    /// a 500 on some of these, decisions.md §3).
+    /// a 500 on some of these; src/api/README.md §3).
     pub fn of(ctx: &Ctx) -> Result<Body, AppError> {
         let mime = ctx
             .req

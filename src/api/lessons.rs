@@ -1,5 +1,5 @@
 //! `lesson_details/<id>` (creates the missing attendings) and `save_attending_state`
-//! (rest-api.md §4.18, §4.19).
+//! (src/api/README.md §10).
 
 use super::groups::{group, lessons_where, month_of};
 use super::json::{Body, bad_request, json, ok};
@@ -7,7 +7,6 @@ use super::people::{Staff, staff_by_id};
 use super::sql::at;
 use super::token::{Allowed, authenticate};
 use crate::app::{AppError, Ctx};
-use crate::db;
 use crate::http::Response;
 use chrono::NaiveDate;
 use mysql::Row;
@@ -33,9 +32,9 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
                            WHERE a.lesson_id = ? AND a.student_id = sig.student_id)",
         (lesson_id, group_id, month, month, lesson_id),
     )?;
-    // The original commits here, so the new rows stay even for a read-only developer (§1.6).
-    db::commit(&mut ctx.db)?;
-    db::begin(&mut ctx.db)?;
+    // The original commits here, so the new rows stay even for a read-only developer
+    // (src/api/README.md §6).
+    ctx.commit_so_far()?;
     let rows: Vec<Row> = ctx.db.exec(
         "SELECT a.id, a.state, s.fio, s.id FROM attendings a JOIN students s ON s.id = a.student_id
          WHERE a.lesson_id = ? ORDER BY s.fio, a.id",
@@ -55,7 +54,7 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
         .collect::<mysql::Result<Vec<_>>>()?;
     let g = group(&mut ctx.db, &caller, group_id)?.ok_or(AppError::NotFound)?;
     let lesson = lessons_where(&mut ctx.db, "l.id = ?", vec![lesson_id.into()])?;
-    let today = super::today(ctx);
+    let today = ctx.today();
     let teacher = staff_by_id(&mut ctx.db, &caller, today, Staff::Teacher, teacher_id)?;
     Ok(json(
         200,

@@ -1,4 +1,4 @@
-//! The seven `*_list` endpoints (rest-api.md §4.1–§4.7): search, offset and count per §1.8.
+//! The seven `*_list` endpoints: search, offset and count as in src/api/README.md §8.
 
 use super::groups::{groups_json, groups_where, list_json};
 use super::json::json;
@@ -64,7 +64,7 @@ pub fn groups_list(ctx: &mut Ctx) -> Result<Response, AppError> {
 fn staff(ctx: &mut Ctx, allowed: Allowed, kind: Staff) -> Result<Response, AppError> {
     let caller = authenticate(ctx, allowed)?;
     let list = ListQuery::of(ctx)?;
-    let today = super::today(ctx);
+    let today = ctx.today();
     let people = staff_list(&mut ctx.db, &caller, today, kind, &list)?;
     Ok(json(200, &people.into()))
 }

@@ -1,4 +1,5 @@
-//! REST API v1.1.0 for the Android and Flutter apps (`rest-api.md`).
+//! REST API v1.1.0 for the Android and Flutter apps; the contract they depend on is
+//! `src/api/README.md`.
 
 pub mod account;
 pub mod details;
@@ -15,20 +16,14 @@ pub mod schedule;
 pub mod sql;
 pub mod token;
 
-use crate::app::{AppError, Ctx};
+use crate::app::AppError;
 use crate::http::Response;
-use chrono::NaiveDate;
 
 /// The newest Android build (`init_model.actual_app_build_code`): older apps offer an update.
 pub const ACTUAL_APP_BUILD_CODE: i32 = 9;
 
-/// "Today" for lessons done and the cabinet's last lessons: the site's local date.
-pub fn today(ctx: &Ctx) -> NaiveDate {
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
-    ctx.now.and_utc().with_timezone(&tz).date_naive()
-}
-
-/// The contract's error answers: a plain-text body sent with the JSON content type (rest-api.md §1.3).
+/// The contract's error answers: a plain-text body sent with the JSON content type
+/// (src/api/README.md §3).
 pub fn error_response(err: &AppError) -> Response {
     let (status, body) = match err {
         AppError::BadRequest(_) => (400, "bad request"),

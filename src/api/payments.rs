@@ -1,12 +1,11 @@
-//! `payments/<group_id>` (creates the missing payments) and `save_payment` (rest-api.md §4.20,
-//! §4.21).
+//! `payments/<group_id>` (creates the missing payments) and `save_payment`; both only for the
+//! group's writers (src/api/README.md §10).
 
 use super::groups::group;
 use super::json::{Body, bad_request, json, ok};
 use super::sql::at;
 use super::token::{Allowed, authenticate};
 use crate::app::{AppError, Ctx};
-use crate::db;
 use crate::http::Response;
 use mysql::Row;
 use mysql::prelude::Queryable;
@@ -31,9 +30,9 @@ pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
             (month, g.id, month, month, month),
         )?;
     }
-    // The original commits here, so the new rows stay even for a read-only developer (§1.6).
-    db::commit(&mut ctx.db)?;
-    db::begin(&mut ctx.db)?;
+    // The original commits here, so the new rows stay even for a read-only developer
+    // (src/api/README.md §6).
+    ctx.commit_so_far()?;
     let rows: Vec<Row> = ctx.db.exec(
         "SELECT p.id, p.cash, p.comment, p.confirmed, p.month, p.value, sec.price - sig.discount,
             s.fio, s.id, sig.id

@@ -1,4 +1,4 @@
-//! People as the API shows them (rest-api.md §4.30): `SystemUser`, `Master`/`Developer`/`Bot`,
+//! People as the API shows them: `SystemUser`, `Master`/`Developer`/`Bot`,
 //! `Teacher`, `StudentBrief`, `StudentFull` and `Parent`.
 
 use super::groups::groups_where;
@@ -178,8 +178,8 @@ pub fn staff_by_id(
 }
 
 /// Students, with the contact phone resolved: the student's own (may be NULL), the mother's or
-/// the father's; a missing parent gives "" (decisions.md §3). `PAGE_FILTER` picks the students
-/// (condition, order and limit) in a derived table first, so that the per-student attendance count
+/// the father's; a missing parent gives "" (the original crashed; src/api/README.md §7).
+/// `PAGE_FILTER` picks the students (condition, order and limit) in a derived table first, so that the per-student attendance count
 /// is computed for the rows of the page only, not for every student matching a search;
 /// `STRAIGHT_JOIN` keeps that order (the optimizer otherwise starts from all system users).
 const STUDENT_SELECT: &str =

@@ -1,4 +1,5 @@
-//! `schedule` (rest-api.md §4.28), read by the Flutter timetable.
+//! `schedule`, read by the Flutter timetable, which builds its day sections from consecutive
+//! items: the order below is part of the contract.
 
 use super::json::{Query, json};
 use super::sql::at;

@@ -1,5 +1,5 @@
 //! Small pieces shared by the API's queries: reading columns of a row and the lists' search and
-//! paging (rest-api.md §1.8).
+//! paging (src/api/README.md §8).
 
 use super::json::Query;
 use crate::app::{AppError, Ctx};
@@ -19,7 +19,7 @@ pub fn at<T: FromValue>(row: &Row, i: usize) -> mysql::Result<T> {
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     /// The LIKE pattern `%search%`. The search text is not escaped: `%` and `_` in it are
-    /// wildcards, as in the original (rest-api.md §1.8, acceptance case 22).
+    /// wildcards, as in the original (`search=%` matches every row).
     pub pattern: String,
     pub limit: u64,
     pub offset: u64,

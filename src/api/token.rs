@@ -1,4 +1,4 @@
-//! Access tokens (rest-api.md §1.5, §2; decisions.md §4, §7): issuing, hashing and the
+//! Access tokens (src/api/README.md §4, §5): issuing, hashing and the
 //! authentication pipeline every endpoint but `login` and `app_info` runs first.
 //!
 //! New tokens are stored as `h1$<hex HMAC-SHA256(secret_key, token)>` and found by one indexed
@@ -11,7 +11,6 @@ use crate::auth::user::{
     ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, SeenWhere, account, drop_expired_tokens,
 };
 use crate::auth::{Role, hmac_sha256};
-use crate::db;
 use chrono::{Duration, NaiveDateTime};
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -32,12 +31,12 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Masters and developers (a developer is a kind of master, rest-api.md §1.7).
+    /// Masters and developers (a developer is a kind of master).
     pub fn is_master(&self) -> bool {
         self.role.is_master()
     }
 
-    /// The caller's teachers.id, 0 for everyone else (the group-sorting key of §1.7).
+    /// The caller's teachers.id, 0 for everyone else (the group-sorting key: own groups first).
     pub fn teacher_id(&self) -> u32 {
         if self.role == Role::Teacher {
             self.details_id
@@ -242,25 +241,27 @@ fn lookup(ctx: &mut Ctx, token: &str) -> Result<Option<Found>, AppError> {
     Ok(found)
 }
 
-/// The authentication pipeline of rest-api.md §1.5, in its order: 401 for a missing, unknown or
+/// The authentication pipeline of src/api/README.md §5, in its order: 401 for a missing, unknown or
 /// expired token or a disabled owner, then the sliding expiry and `last_seen` (non-developers),
 /// the owner's expired tokens deleted, and the role check (403).
 ///
-/// The request runs in one transaction that the lifecycle rolls back on every error answer, yet
-/// the contract keeps this bookkeeping even when the answer is 401/403/404 (decisions.md §7).
-/// So it is committed here, and a new transaction is opened for the handler's own work. (The
-/// original rolled a developer's expired-token housekeeping back on most endpoints; deleting
-/// tokens that can no longer be used is kept for everyone here.)
+/// The request runs in one transaction, yet the contract keeps this bookkeeping when the answer
+/// is a refusal (401/403/404): a refused token's deletion is committed here, and a valid token's
+/// bookkeeping ends at a savepoint that the lifecycle rolls back to on a refusal and past on a
+/// 400 or 500 (the original's 500 for bad input rolled everything back). (The original rolled a
+/// developer's expired-token housekeeping back on most endpoints; deleting tokens that can no
+/// longer be used is kept for everyone here.)
 pub fn authenticate(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppError> {
     let token = crate::api::json::Query::of(ctx)?
         .str("access_token")
         .map(str::to_string)
         .ok_or(AppError::LoginRequired)?;
     let outcome = check(ctx, &token);
-    // A database failure leaves half-done bookkeeping: the lifecycle rolls it back with the 500.
-    if !matches!(outcome, Err(AppError::Db(_))) {
-        db::commit(&mut ctx.db)?;
-        db::begin(&mut ctx.db)?;
+    match &outcome {
+        Ok(_) => ctx.mark_bookkeeping()?,
+        // Half-done bookkeeping: the lifecycle rolls it back with the 500.
+        Err(AppError::Db(_)) => {}
+        Err(_) => ctx.commit_so_far()?,
     }
     let caller = outcome?;
     if caller.role == Role::Developer {
@@ -289,7 +290,7 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
     };
     let now = ctx.now;
     if role != Role::Developer {
-        // Developers' tokens never slide and their visits are not tracked (rest-api.md §1.5 step 6).
+        // Developers' tokens never slide and their visits are not tracked (as in the original).
         // One statement for both rows; it locks the token, then its owner, as two would.
         ctx.db.exec_drop(
             "UPDATE access_tokens t JOIN system_users su ON su.id = t.system_user_id

@@ -1,4 +1,4 @@
-//! Per-group access (web-ui.md §1.1 `check_access_group_write`): a missing group is 404; writing
+//! Per-group access (the original's `check_access_group_write`): a missing group is 404; writing
 //! needs a "group writer" — masters and developers always, a teacher only for his own groups.
 
 use super::{AppError, Ctx};

@@ -1,5 +1,6 @@
-//! Search and pagination shared by the list pages (web-ui.md §1.6): 20 rows a page, `?page=` read
-//! forgivingly, `?search=` as a literal case-insensitive substring, and the `pages` map that the
+//! Search and pagination shared by the list pages: 20 rows a page, `?page=` read forgivingly
+//! (below 1 is 1, past the end an empty table), `?search=` as a literal case-insensitive
+//! substring (the original let `%` and `_` act as wildcards), and the `pages` map that the
 //! `pagination` macro of `templates/macros/ui.html` draws.
 
 use super::Ctx;
@@ -121,8 +122,8 @@ fn parse_page(raw: &str) -> u32 {
 }
 
 /// After an action on a list row (a delete): back to the list page the visitor came from, with
-/// its search and page (web-ui.md §1.10: "back to the Referer"), or to `fallback`. Only a Referer
-/// of this site is followed.
+/// its search and page (the original's deletes went back to the Referer), or to `fallback`. Only
+/// a Referer of this site is followed.
 pub fn back_to_list(ctx: &Ctx, fallback: &str) -> Response {
     let here = ctx
         .req

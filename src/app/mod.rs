@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod done;
 pub mod error;
 pub mod forms;
 pub mod list;
@@ -11,6 +12,7 @@ pub mod options;
 pub mod render;
 pub mod routes;
 
+pub use done::Done;
 pub use error::AppError;
 pub use routes::Params;
 
@@ -18,7 +20,7 @@ use crate::auth::{self, CurrentUser, Session, session};
 use crate::config::Config;
 use crate::db;
 use crate::http::{Form, Method, Request, Response};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use mysql::Conn;
@@ -38,6 +40,9 @@ pub struct Ctx<'a> {
     /// Set when the acting user is a developer (web or API): their writes are rolled back in
     /// read-only mode.
     pub acting_developer: bool,
+    /// Set once the API's authentication bookkeeping (sliding expiry, `last_seen`, expired tokens)
+    /// is written and marked by the savepoint [`BOOKKEEPING`]; see [`finish`].
+    pub bookkeeping_marked: bool,
     route: &'static Route,
     form: Option<Form>,
 }
@@ -59,6 +64,39 @@ impl<'a> Ctx<'a> {
 
     pub fn flash(&mut self, message: impl Into<String>) {
         self.session.flash(message);
+    }
+
+    /// Flashes what a save did; for a read-only developer, whose change is rolled back, it says
+    /// what was not done instead: a page never claims a save that did not happen.
+    pub fn flash_done(&mut self, done: Done) {
+        let message = match self.read_only() {
+            true => done.not_done,
+            false => done.done,
+        };
+        self.session.flash(message);
+    }
+
+    /// Commits what the request has written so far and goes on in a new transaction: for the
+    /// writes the original committed midway, which stay whatever the answer.
+    pub fn commit_so_far(&mut self) -> Result<(), AppError> {
+        db::commit(&mut self.db)?;
+        db::begin(&mut self.db)?;
+        if self.bookkeeping_marked {
+            self.mark_bookkeeping()?;
+        }
+        Ok(())
+    }
+
+    /// Marks the end of the API's authentication bookkeeping; see [`finish`].
+    pub fn mark_bookkeeping(&mut self) -> Result<(), AppError> {
+        self.db.query_drop(format!("SAVEPOINT {BOOKKEEPING}"))?;
+        self.bookkeeping_marked = true;
+        Ok(())
+    }
+
+    /// The centre's date today (in the configured zone, not UTC's).
+    pub fn today(&self) -> NaiveDate {
+        crate::time::local_date(self.now, self.config.zone())
     }
 
     /// The decoded form body (cached: the CSRF check has already read it).
@@ -108,13 +146,7 @@ impl<'a> Ctx<'a> {
             Some(u) => crate::messages::unread_dialogs(&mut self.db, u.id)?,
             None => 0,
         };
-        let tz = self.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
-        let today = self
-            .now
-            .and_utc()
-            .with_timezone(&tz)
-            .format("%Y-%m-%d")
-            .to_string();
+        let today = self.today().format("%Y-%m-%d").to_string();
         Ok(context! {
             prefix => self.config.site.url_prefix.clone(),
             user => Serde(&self.user),
@@ -159,7 +191,7 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
         Ok(c) => c,
         Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
     };
-    let now = chrono::Utc::now().naive_utc();
+    let now = crate::time::now_utc();
     let session = Session::from_cookie(
         req.cookie(session::COOKIE_NAME).as_deref(),
         config.security.secret_key.as_bytes(),
@@ -174,6 +206,7 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
         params,
         now,
         acting_developer: false,
+        bookkeeping_marked: false,
         route,
         form: None,
     };
@@ -217,15 +250,37 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     while is_deadlock(&outcome) && ctx.route.rerun_after_deadlock && attempts < DEADLOCK_RUNS {
         db::rollback(&mut ctx.db)?;
         ctx.session = session.clone();
+        ctx.bookkeeping_marked = false;
         attempts += 1;
         db::begin(&mut ctx.db)?;
         outcome = (ctx.route.handler)(ctx);
     }
-    match &outcome {
-        Ok(resp) if resp.is_success() && !ctx.read_only() => db::commit(&mut ctx.db)?,
-        _ => db::rollback(&mut ctx.db)?,
-    }
+    finish(ctx, &outcome)?;
     outcome
+}
+
+/// The savepoint that ends the API's authentication bookkeeping.
+const BOOKKEEPING: &str = "bookkeeping";
+
+/// Commits a successful handler's transaction and rolls back every other. The API's
+/// authentication bookkeeping is kept where the apps' contract keeps it: with a refusal (401,
+/// 403, 404, 409) and with a read-only developer's rolled-back success. A 400 (bad client input)
+/// or a 500 rolls back the whole request, bookkeeping included, as the original's 500 for bad
+/// input did.
+fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) -> Result<(), AppError> {
+    let keeps_bookkeeping = match outcome {
+        Ok(resp) if resp.is_success() && !ctx.read_only() => return Ok(db::commit(&mut ctx.db)?),
+        Ok(resp) => resp.is_success(),
+        Err(err) => (401..500).contains(&err.status()),
+    };
+    if keeps_bookkeeping && ctx.bookkeeping_marked {
+        ctx.db
+            .query_drop(format!("ROLLBACK TO SAVEPOINT {BOOKKEEPING}"))?;
+        db::commit(&mut ctx.db)?;
+    } else {
+        db::rollback(&mut ctx.db)?;
+    }
+    Ok(())
 }
 
 /// How many times a handler runs at most when deadlocks keep choosing it.
@@ -311,8 +366,8 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
 }
 
 /// `OPTIONS` on an existing path: 200, the `Allow` header and an empty body, before any
-/// authentication or database work, as Flask answers it (rest-api.md §1.1; the API's paths keep
-/// their JSON content type). An unknown path is the 404 page.
+/// authentication or database work, as Flask answers it (the API's paths keep their JSON content
+/// type, src/api/README.md §1). An unknown path is the 404 page.
 fn options_answer(config: &Config, req: &Request) -> Response {
     if !routes::path_exists(&req.path) {
         return bare_error(config, req, AppError::NotFound);
@@ -353,7 +408,8 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
     resp
 }
 
-/// One upsert per routed request into `page_visits` (decisions.md §16), outside the page's
+/// One upsert per routed request into `page_visits` (our migration's table, shown to developers
+/// on `/visit_stats`), outside the page's
 /// transaction so that refused requests count too. A failure here never breaks the page.
 fn count_visit(ctx: &mut Ctx) {
     let name = format!(

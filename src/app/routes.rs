@@ -116,7 +116,7 @@ pub static ROUTES: &[Route] = &[
         MDT,
         users::logout_app::post_one,
     )),
-    // Developer tools and the dump (web-ui.md §2.2–§2.6, decisions.md §16).
+    // Developer tools and the dump: «ещё», the dump, the integrity reports, visit statistics.
     get("/anth", MD, dev::anth::get),
     get("/dump", MD, dev::dump::get),
     get("/check_db_integrity", DEV, dev::check_integrity::main_rules),
@@ -131,7 +131,8 @@ pub static ROUTES: &[Route] = &[
         dev::check_integrity::notifications_and_messages,
     ),
     get("/visit_stats", DEV, dev::visit_stats::get),
-    // REST API v1.1.0 for the apps (rest-api.md §4); handlers authenticate the token themselves.
+    // REST API v1.1.0 for the apps (src/api/README.md §10); handlers authenticate the token
+    // themselves.
     persists(post(
         "/api/v1.1.0/login",
         Access::Api,
@@ -269,7 +270,7 @@ pub static ROUTES: &[Route] = &[
     ),
     get("/api/v1.1.0/dump", Access::Api, crate::api::dump::get),
     // end of REST API v1.1.0
-    // payments grid, timetable, student cabinet (web-ui.md §7, §9, §10)
+    // payments grid, timetable, student cabinet
     get(
         "/payments/group/{group_id}",
         MDT,
@@ -290,7 +291,7 @@ pub static ROUTES: &[Route] = &[
         crate::student::notifications::get,
     ),
     // end of payments grid, timetable, student cabinet
-    // structure: sections, schools, citizenships (web-ui.md §4.1, §4.5, §4.6)
+    // structure: sections, schools, citizenships
     get("/structure/sections", MDT, section_list::get),
     post("/structure/sections", MDT, section_list::get),
     get("/structure/section", MD, section_form::add_get),
@@ -347,8 +348,7 @@ pub static ROUTES: &[Route] = &[
         catalog_delete::post::<Citizenships>,
     ),
     // end of structure: sections, schools, citizenships
-    // structure: parents, groups, students in group, group details, login table (web-ui.md §4.1–§4.4,
-    // §4.7, §4.8)
+    // structure: parents, groups, students in group, group details, login table
     get(
         "/structure/parents",
         MDT,
@@ -431,7 +431,7 @@ pub static ROUTES: &[Route] = &[
         crate::structure::login_table::get,
     ),
     // end of structure: parents, groups
-    // lessons, the month grid and group statistics (web-ui.md §5, §6)
+    // lessons, the month grid and group statistics
     get("/lessons/list", MDT, crate::lessons::list::get),
     get(
         "/lessons/months/{group_id}",
@@ -485,8 +485,7 @@ pub static ROUTES: &[Route] = &[
     ),
     get("/stat/group/{group_id}", MDT, crate::stats::group::get),
     // end of lessons and statistics
-    // users: people lists, registration and edit forms, student details, deletes (web-ui.md
-    // §3.7–§3.11)
+    // users: people lists, registration and edit forms, student details, deletes
     get("/users/masters", MDT, staff_list::get::<Masters>),
     get("/users/teachers", MDT, staff_list::get::<Teachers>),
     get("/users/bots", DEV, staff_list::get::<Bots>),
@@ -571,7 +570,7 @@ pub static ROUTES: &[Route] = &[
     ),
     post("/users/delete_student/{id}", MDT, delete::student),
     // end of users
-    // messages and notifications (web-ui.md §8, §11; decisions.md §17)
+    // messages and notifications (delivered by e-mail and VK when configured)
     get(
         "/messages/dialogs_list",
         Access::Roles(&[M, T, S]),

@@ -57,7 +57,7 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.db_name() == name)
     }
 
-    /// Developers have every master right unless a rule names them (web-ui.md §1.1).
+    /// Developers have every master right unless a rule names developers explicitly.
     pub fn is_master(self) -> bool {
         matches!(self, Role::Master | Role::Developer)
     }

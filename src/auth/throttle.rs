@@ -1,5 +1,5 @@
-//! Failed-login throttling (decisions.md §11), stored in `login_throttle` so that it holds across
-//! CGI processes: per login and per address, a lock after too many failures in a window.
+//! Failed-login throttling (the original had none), stored in `login_throttle` so that it holds
+//! across CGI processes: per login and per address, a lock after too many failures in a window.
 
 use chrono::{Duration, NaiveDateTime};
 use mysql::Conn;

@@ -124,7 +124,7 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     /// The web accepts an account only when it is enabled, not forced to log in again and not a
-    /// bot (web-ui.md §1.2).
+    /// bot (bots never use the web).
     pub fn for_web(a: Account) -> Option<CurrentUser> {
         let role = a.role?;
         if !a.enabled || a.force_ask_to_login || role == Role::Bot {
@@ -155,8 +155,9 @@ impl CurrentUser {
     }
 }
 
-/// Per-request bookkeeping for a logged-in visitor (web-ui.md §1.3): developers are never
-/// tracked; everyone's expired app tokens go (`expired_tokens` as `signed_in_account` found).
+/// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
+/// (web), except for developers, who are never tracked; everyone's expired app tokens go
+/// (`expired_tokens` as `signed_in_account` found).
 pub fn note_visit(
     conn: &mut Conn,
     user: &CurrentUser,

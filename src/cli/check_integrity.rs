@@ -1,4 +1,4 @@
-//! `crmit check-integrity` (decisions.md §19): every problem of the three integrity reports, one
+//! `crmit check-integrity`: every problem of the three integrity reports, one
 //! per line; exit status 1 when there is any, so cron or a monitor can notice.
 
 use super::CmdResult;

@@ -1,4 +1,5 @@
-//! `crmit dump` (decisions.md §18), for cron: reads the database directly and writes
+//! `crmit dump`, for cron: reads the database directly (the original's script fetched the API's
+//! dump with a bot token) and writes
 //! `<dir>/<YYYY-MM-DD HH:MM:SS>.json` (local time of the configured zone) in the dump format, then
 //! keeps only the newest `keep` dumps (`keep = 0` keeps all). `dir` is relative to the config
 //! file's directory. With `[dump] mail_to` set, the dump is also mailed as an attachment over the
@@ -9,7 +10,6 @@ use crate::config::Config;
 use crate::db;
 use crate::dev::dump::document;
 use crate::mail;
-use chrono::TimeZone;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -19,14 +19,16 @@ pub struct Args {}
 const NAME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 pub fn run(config: &Config, _args: Args) -> CmdResult {
-    let tz = config.time_zone().map_err(|e| e.to_string())?;
     let dir = dump_dir(config);
     std::fs::create_dir_all(&dir)
         .map_err(|e| format!("не удалось создать каталог {}: {e}", dir.display()))?;
-    let now = chrono::Utc::now().naive_utc();
+    let now = crate::time::now_utc();
     let mut conn = super::connect(config)?;
     let body = db::in_transaction(&mut conn, |conn| document(conn, now))?;
-    let name = format!("{}.json", tz.from_utc_datetime(&now).format(NAME_FORMAT));
+    let name = format!(
+        "{}.json",
+        crate::time::local(now, config.zone()).format(NAME_FORMAT)
+    );
     let path = dir.join(&name);
     // Written beside and renamed, so a failed run never leaves a truncated dump behind.
     let partial = dir.join(format!(".{name}.part"));

@@ -35,7 +35,8 @@ pub fn run(_args: Args) -> CmdResult {
     Ok(())
 }
 
-/// The role letters of web-ui.md §15.
+/// The role letters used in `tests/authz_matrix.txt` and in the handlers' comments: M master,
+/// D developer, T teacher, S student, B bot.
 fn letter(role: Role) -> &'static str {
     match role {
         Role::Master => "M",

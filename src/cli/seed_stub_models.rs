@@ -1,4 +1,5 @@
-//! `crmit seed-stub-models`: the original's stub data for a new installation (decisions.md §21).
+//! `crmit seed-stub-models`: the original's stub data for a new installation, only on a database
+//! without users.
 //! Passwords are random and printed once, unless `--demo-passwords` asks for the original's.
 
 use super::CmdResult;

@@ -1,4 +1,4 @@
-//! `crmit set-password LOGIN`: for the administrator who lost every master login (decisions §22).
+//! `crmit set-password LOGIN`: for the administrator who lost every master login.
 
 use super::CmdResult;
 use crate::config::Config;

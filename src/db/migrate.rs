@@ -89,7 +89,8 @@ const MIGRATIONS: &[Migration] = &[
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
 const ALEMBIC_HEAD: &str = "2c04d7e752c7";
 
-/// The original's tables (spec/schema.md §2), all of which an adopted database must have.
+/// The original's 26 tables at that revision (`alembic_version` aside), all of which an adopted
+/// database must have.
 const ORIGINAL_TABLES: &[&str] = &[
     "access_tokens",
     "attendings",

@@ -1,4 +1,4 @@
-//! `GET /anth` — «ещё» (web-ui.md §2.2): links to the rarely used pages; the template shows the
+//! `GET /anth` — «ещё» (M, D): links to the rarely used pages; the template shows the
 //! developer's tools only to developers.
 
 use crate::app::{AppError, Ctx};

@@ -1,4 +1,4 @@
-//! `GET /check_db_integrity[/…]` (web-ui.md §2.4–§2.6, developers only): one report page per
+//! `GET /check_db_integrity[/…]` (developers only): one report page per
 //! group of checks, a list of problems or «нет проблем».
 
 use super::integrity::Check;

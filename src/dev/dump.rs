@@ -1,4 +1,4 @@
-//! The dump document (rest-api.md §6.1, web-ui.md §2.3): every section with its groups, their
+//! The dump document (its shape: src/api/README.md §10): every section with its groups, their
 //! lessons with attendance and their students with payments, as the original's JSON. Served by
 //! the web `/dump`, the API's `/dump` for the dump bot, and written to disk by `crmit dump`.
 //!

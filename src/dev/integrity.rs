@@ -1,4 +1,4 @@
-//! The integrity checks (schema.md §5a–§5c, web-ui.md §2.4–§2.6): rules the application keeps but
+//! The integrity checks of the original's three report pages: rules the application keeps but
 //! the database does not enforce. Each check is one bounded SQL query that returns only the rows
 //! that break it, so a large healthy database costs a handful of queries. Dates are formatted by
 //! the server and ints read as `i64`, so no stored value (a zero date, a huge month) can make a

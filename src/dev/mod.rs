@@ -1,4 +1,4 @@
-//! Developer tools and the dump (web-ui.md §2.2–§2.6, decisions.md §16, §18, §19): the «ещё»
+//! Developer tools and the dump: the «ещё»
 //! page, visit statistics, the integrity reports and the JSON dump.
 
 pub mod anth;

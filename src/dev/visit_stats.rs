@@ -1,5 +1,5 @@
-//! `GET /visit_stats` (decisions.md §16, developers only): how often each page and API endpoint
-//! was requested, from `page_visits`.
+//! `GET /visit_stats` (developers only): how often each page and API endpoint was requested, from
+//! `page_visits` (a feature the original once had and removed; we count again).
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;

@@ -1,4 +1,4 @@
-//! `GET /` (web-ui.md §2.1): greeting, app sessions, and the student's own card.
+//! `GET /` (everyone): greeting, app sessions, and the student's own card.
 
 use super::student_card;
 use crate::app::{AppError, Ctx};
@@ -12,7 +12,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let Some(user) = ctx.user.clone() else {
         return ctx.render("index.html", context! { hide_acting_as => true });
     };
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let tz = ctx.config.zone();
     let show = |t: Option<chrono::NaiveDateTime>| {
         t.map(|t| format_datetime(t, tz))
             .unwrap_or_else(|| "—".into())

@@ -69,7 +69,8 @@ impl Record {
         Ok(Some(Record::new(header[1], request_id, content)))
     }
 
-    /// Writes the record padded to a multiple of 8 bytes, as the specification recommends.
+    /// Writes the record padded to a multiple of 8 bytes, as the FastCGI 1.0 specification
+    /// recommends.
     pub fn write(&self, w: &mut impl Write) -> io::Result<()> {
         assert!(self.content.len() <= MAX_CONTENT, "record content too long");
         let padding = (8 - self.content.len() % 8) % 8;

@@ -1,13 +1,12 @@
-//! `GET, POST /lessons/create/<group_id>` (web-ui.md §5.4; group writers): one lesson on a date
+//! `GET, POST /lessons/create/<group_id>` (group writers): one lesson on a date
 //! inside the group period (teachers: not in the past), taught by the group's teacher unless
 //! another one is chosen (a substitute).
 
 use super::{date_allowed, parse_date, store};
 use crate::app::access::{GroupRef, group_for_write};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::month::Month;
-use crate::structure::flash_done;
 use chrono::NaiveDate;
 use minijinja::context;
 
@@ -43,7 +42,11 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     match check_date(ctx, &group, &date_text) {
         Ok(date) => {
             store::create_lessons(&mut ctx.db, group.id, teacher_id, &[date])?;
-            flash_done(ctx, format!("занятие создано: {}", date.format("%Y-%m-%d")));
+            ctx.flash_done(Done::new(
+                "занятие",
+                "создано",
+                format!(": {}", date.format("%Y-%m-%d")),
+            ));
             Ok(ctx.redirect(&format!("/lessons/{}/{}", group.id, Month::of_date(date).0)))
         }
         Err(message) => render(ctx, &group, &date_text, teacher_id, Some(message), 400),
@@ -63,7 +66,7 @@ fn check_date(ctx: &Ctx, group: &GroupRef, text: &str) -> Result<NaiveDate, Stri
         ));
     }
     let user = ctx.user().map_err(|e| e.to_string())?;
-    if !date_allowed(user, date, crate::api::today(ctx)) {
+    if !date_allowed(user, date, ctx.today()) {
         return Err("преподаватель не может создать занятие в прошлом".into());
     }
     Ok(date)
@@ -77,7 +80,7 @@ fn render(
     error: Option<String>,
     status: u16,
 ) -> Result<Response, AppError> {
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     let first = group.start_month.first_day();
     // Teachers cannot pick a past day.
     let min = if ctx.user()?.is_master {

@@ -1,14 +1,13 @@
-//! `POST /lessons/delete/<lesson_id>` (web-ui.md §5.5, §1.10; writers of the lesson's group):
+//! `POST /lessons/delete/<lesson_id>` (writers of the lesson's group):
 //! refused with 409 when someone was present, or for a teacher when the lesson is in the past.
 //! Its «не был»/«болел» rows go with it.
 
 use super::{date_allowed, store};
 use crate::app::access::group_for_write;
 use crate::app::list::back_to_list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::month::Month;
-use crate::structure::flash_done;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let lesson_id = ctx.params.id("lesson_id");
@@ -24,13 +23,13 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             "{what} нельзя удалить: на нём были ученики"
         )));
     }
-    if !date_allowed(ctx.user()?, lesson.date, crate::api::today(ctx)) {
+    if !date_allowed(ctx.user()?, lesson.date, ctx.today()) {
         return Err(AppError::Conflict(format!(
             "{what} уже прошло: преподаватель не может его удалить"
         )));
     }
     store::delete_lessons(&mut ctx.db, &[lesson_id])?;
-    flash_done(ctx, format!("{what} удалено"));
+    ctx.flash_done(Done::new(what, "удалено", ""));
     let month = Month::of_date(lesson.date);
     Ok(back_to_list(
         ctx,

@@ -1,11 +1,10 @@
-//! `GET, POST /lessons/delete_empty_past` (web-ui.md §5.6; M, D): up to 100 past lessons without
+//! `GET, POST /lessons/delete_empty_past` (M, D): up to 100 past lessons without
 //! «был» as checkboxes; the ticked ones are deleted. Unlike the original, emptiness is checked
 //! again on submit and unknown ids are refused instead of crashing.
 
 use super::store;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::flash_done;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -13,7 +12,7 @@ use minijinja::value::Serde;
 const SHOWN: u32 = 100;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     // One more than shown tells whether there are more.
     let mut lessons = store::empty_past_lessons(&mut ctx.db, today, SHOWN + 1)?;
     let all_shown = lessons.len() <= SHOWN as usize;
@@ -25,7 +24,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     let mut ids = Vec::new();
     for (key, _) in ctx.form()?.pairs() {
         if let Some(id) = key.strip_prefix("l_") {
@@ -47,6 +46,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             empty.len()
         ),
     };
-    flash_done(ctx, message);
+    let not_done = format!("занятия не удалены (было бы удалено: {})", empty.len());
+    ctx.flash_done(Done::with(message, not_done));
     Ok(ctx.redirect("/lessons/list"))
 }

@@ -1,13 +1,12 @@
-//! `GET, POST /lessons/fill_by_schedule/<group_id>` (web-ui.md §5.7; group writers): lessons on the
-//! ticked weekdays from tomorrow to the group end. Per decisions.md §14 a future lesson with any
+//! `GET, POST /lessons/fill_by_schedule/<group_id>` (group writers): lessons on the
+//! ticked weekdays from tomorrow to the group end. Unlike the original, a future lesson with any
 //! «был» or «болел» mark is kept (and no second lesson is made on its day); the other future
 //! lessons are replaced. Today's and past lessons are never touched.
 
 use super::store;
 use crate::app::access::{GroupRef, group_for_write};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::flash_done;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use std::collections::HashSet;
@@ -40,15 +39,16 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             weekdays.insert(day);
         }
     }
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     let outcome = fill(ctx, &group, &weekdays, today)?;
-    flash_done(
-        ctx,
-        format!(
-            "расписание сформировано: создано занятий {}, сохранено занятий с отметками {}",
-            outcome.created, outcome.kept
-        ),
+    let counts = format!(
+        "создано занятий {}, сохранено занятий с отметками {}",
+        outcome.created, outcome.kept
     );
+    ctx.flash_done(Done::with(
+        format!("расписание сформировано: {counts}"),
+        format!("расписание не сформировано (было бы {counts})"),
+    ));
     Ok(ctx.redirect(&format!("/lessons/months/{}", group.id)))
 }
 

@@ -1,4 +1,4 @@
-//! `GET, POST /lessons/<group_id>/<month_number>` (web-ui.md §5.3): the month grid — students of
+//! `GET, POST /lessons/<group_id>/<month_number>` (M, D, T): the month grid — students of
 //! the month × lessons of the month. Group writers mark attendance and enter the month's payments;
 //! other teachers only look. Four queries read the whole grid, whatever its size.
 //!
@@ -9,7 +9,7 @@
 use super::parse_state;
 use super::store::{self, Lesson};
 use crate::app::access::{GroupRef, group_for_read, group_for_write};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::month::Month;
 use crate::payments::cell_form::{CellFields, encode_shown, read_cell};
@@ -189,7 +189,7 @@ fn render(
     posted: Option<&Form>,
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     let user = ctx.user()?.clone();
     let columns: Vec<Column> = grid
         .lessons
@@ -269,14 +269,12 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             Saved::Frozen => not_saved.push(format!("оплата {fio} (платёж подтверждён)")),
         }
     }
-    crate::structure::flash_done(
-        ctx,
-        format!(
-            "посещения и оплата в группе {} за {} сохранены.",
-            group.name,
-            month.name()
-        ),
+    let what = format!(
+        "посещения и оплата в группе {} за {}",
+        group.name,
+        month.name()
     );
+    ctx.flash_done(Done::new(what, "сохранены", "."));
     if !not_saved.is_empty() {
         ctx.flash(format!(
             "не сохранено, обновите страницу и проверьте: {}",

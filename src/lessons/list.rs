@@ -1,4 +1,4 @@
-//! `GET /lessons/list` (web-ui.md §5.1; M, D, T): lessons newest first, filtered by group, by the
+//! `GET /lessons/list` (M, D, T): lessons newest first, filtered by group, by the
 //! lesson's teacher and by «date ≤ selected date», 20 a page.
 
 use super::date_allowed;
@@ -28,7 +28,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     };
     let q = ListQuery::parse(&query);
     let user = ctx.user()?.clone();
-    let today = crate::api::today(ctx);
+    let today = ctx.today();
     let total = store::count_listed(&mut ctx.db, &filter)?;
     let (limit, offset) = q.limit();
     let rows: Vec<Row> = store::list_page(&mut ctx.db, &filter, limit, offset)?

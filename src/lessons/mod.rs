@@ -1,5 +1,5 @@
-//! Lessons and attendance (web-ui.md §5): the lessons list, the months of a group, the month grid
-//! of attendance and payments, creating and deleting lessons, deleting empty past lessons and
+//! Lessons and attendance (the `/lessons/…` pages): the lessons list, the months of a group, the
+//! month grid of attendance and payments, creating and deleting lessons, deleting empty past lessons and
 //! filling a group's lessons from the timetable.
 
 pub mod create;
@@ -16,13 +16,14 @@ use crate::auth::CurrentUser;
 use chrono::NaiveDate;
 
 /// A posted attendance state (`attendings.state`): only 0 «не был», 1 «был» or 2 «болел»
-/// (decisions.md §20; the original stored any integer). A missing row counts as 0.
+/// (the original stored any integer). A missing row counts as 0.
 fn parse_state(text: &str) -> Option<i32> {
     text.trim().parse().ok().filter(|s| (0..=2).contains(s))
 }
 
-/// Whether `user`, a writer of the group, may create or delete its lessons dated `date` (web-ui.md
-/// §1.10, §5.4): teachers not in the past. A lesson with «был» marks is never removable.
+/// Whether `user`, a writer of the group, may create or delete its lessons dated `date`: masters
+/// and developers any day, teachers only today or later. A lesson with «был» marks is never
+/// removable.
 fn date_allowed(user: &CurrentUser, date: NaiveDate, today: NaiveDate) -> bool {
     user.is_master || date >= today
 }

@@ -1,4 +1,4 @@
-//! `GET /lessons/months/<group_id>` (web-ui.md §5.2; M, D, T): every month of the group with the
+//! `GET /lessons/months/<group_id>` (M, D, T): every month of the group with the
 //! days of its lessons; writers also get «новое занятие» and «сформировать расписание».
 
 use super::store;

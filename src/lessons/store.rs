@@ -325,7 +325,8 @@ pub fn list_page(
         .collect())
 }
 
-/// (id, name) of every group in the "groups for current user" order (web-ui.md §1.6).
+/// (id, name) of every group in the "for current user" order: a teacher's own groups first,
+/// then newest start month first, then by name.
 pub fn groups_for_user(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<(u32, String)>> {
     conn.exec(
         "SELECT id, name FROM `groups` ORDER BY teacher_id != ?, start_month DESC, name, id",

@@ -1,5 +1,5 @@
-//! `GET /messages/dialogs_list` (web-ui.md §11.2): the user's dialogs, newest first, with unread
-//! counts, and the picker that opens a new dialog.
+//! `GET /messages/dialogs_list` (M, T, S; developers may not use messages): the user's dialogs,
+//! newest first, with unread counts, and the picker that opens a new dialog.
 
 use super::store;
 use crate::app::forms::{Field, Kind};
@@ -27,7 +27,7 @@ struct DialogRow {
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let me = ctx.user()?.clone();
     let list = ListQuery::parse(&ctx.query()?);
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let tz = ctx.config.zone();
     let total = store::dialogs_count(&mut ctx.db, me.id)?;
     let rows: Vec<DialogRow> = store::dialogs(&mut ctx.db, me.id, list.limit())?
         .into_iter()

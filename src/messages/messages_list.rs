@@ -1,12 +1,13 @@
-//! `GET, POST /messages/messages_list/<receiver_id>` (web-ui.md §11.4): one dialog, 20 messages
+//! `GET, POST /messages/messages_list/<receiver_id>` (M, T, S): one dialog, 20 messages
 //! a page, newest first, and the form that sends a new message; and the picker's redirect
-//! `/messages/messages_list/forward?receiver_id=` (§11.3). Opening a page marks the incoming
-//! messages shown on it read — after they were loaded, so this page still highlights them.
+//! `/messages/messages_list/forward?receiver_id=` (0 or none: back to the dialogs). Opening a
+//! page marks the incoming messages shown on it read — after they were loaded, so this page
+//! still highlights them.
 
 use super::store;
 use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::Role;
 use crate::auth::user::{Account, account_by_id};
 use crate::http::Response;
@@ -43,7 +44,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     let me = ctx.user()?.id;
     store::send(&mut ctx.db, me, other.id, &body, ctx.now)?;
-    ctx.flash("сообщение отправлено");
+    ctx.flash_done(Done::new("сообщение", "отправлено", ""));
     Ok(ctx.redirect(&format!("/messages/messages_list/{}", other.id)))
 }
 
@@ -80,7 +81,7 @@ struct MessageRow {
 fn render(ctx: &mut Ctx, other: &Account, form: FormView) -> Result<Response, AppError> {
     let me = ctx.user()?.clone();
     let list = ListQuery::parse(&ctx.query()?);
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let tz = ctx.config.zone();
     let total = store::messages_count(&mut ctx.db, me.id, other.id)?;
     let shown = store::messages(&mut ctx.db, me.id, other.id, list.limit())?;
     // Before rendering, so the menu's unread counter already reflects this visit.

@@ -1,6 +1,7 @@
-//! Blueprint `messages` (web-ui.md §11): internal messages between masters, teachers and
-//! students. A message is one `message_details` row (body, time, the shared unread flag) and two
-//! `messages` rows, one in each participant's mailbox (schema.md §4), so the original reads them too.
+//! Blueprint `messages`: internal messages between masters, teachers and students. A message is
+//! one `message_details` row (body, time, the shared unread flag) and two `messages` rows, one in
+//! each participant's mailbox (`forward` 1: owned by the sender; 0: owned by the recipient), so
+//! the original reads them too.
 
 pub mod dialogs_list;
 pub mod messages_list;
@@ -22,7 +23,7 @@ pub fn unread_dialogs(conn: &mut Conn, system_user_id: u32) -> mysql::Result<u64
         .unwrap_or(0))
 }
 
-/// Who may write to whom (web-ui.md §11.1): masters and teachers to any master, teacher or
+/// Who may write to whom: masters and teachers to any master, teacher or
 /// student; students to masters and teachers; never bots or developers, never oneself (checked
 /// by the caller, who knows the ids).
 pub fn may_write(sender: Role, receiver: Role) -> bool {

@@ -1,7 +1,8 @@
-//! Delivery of a notification (web-ui.md §8.3, decisions.md §17): one e-mail to every parent whose
-//! bitmask has e-mail, one VK message per parent with VK. Each channel works only when configured;
-//! the outcome per receiver is kept as the notification's `receivers` text, one line per address
-//! (`a@b.ru: отправлено`) — the e-mails first, then the VK links, as the original listed them.
+//! Delivery of a notification (the original had it switched off): one e-mail to every parent whose
+//! bitmask has e-mail, one VK message per parent with VK; SMS is never sent. Each channel works
+//! only when configured; the outcome per receiver is kept as the notification's `receivers` text,
+//! one line per address (`a@b.ru: отправлено`) — the e-mails first, then the VK links, as the
+//! original listed them.
 
 use super::Channel;
 use super::vk::{Vk, VkError};

@@ -1,4 +1,4 @@
-//! `GET /notifications/list` (web-ui.md §8.1): masters see every notification (optionally one
+//! `GET /notifications/list` (M, D, T): masters see every notification (optionally one
 //! sender's), teachers only their own; with the form that starts a new one for a group.
 
 use super::store::{self, Filter};
@@ -19,7 +19,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         (true, 0) => Filter::All,
         (true, id) => Filter::Sender(id),
     };
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let tz = ctx.config.zone();
     let total = store::count(&mut ctx.db, filter)?;
     let rows = store::page(&mut ctx.db, filter, list.limit(), tz)?;
     let own_groups = (!user.is_master).then_some(user.teacher_id);

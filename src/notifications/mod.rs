@@ -1,6 +1,6 @@
-//! Blueprint `notifications` (web-ui.md §8): notifications from masters and teachers to a group or
-//! one student in a group, shown in the students' cabinets and delivered to the parents by e-mail
-//! and VK when those channels are configured (decisions.md §17).
+//! Blueprint `notifications`: notifications from masters and teachers to a group or one student
+//! in a group, shown in the students' cabinets and delivered to the parents by e-mail and VK when
+//! those channels are configured (the original had delivery switched off).
 
 pub mod delivery;
 pub mod list;
@@ -8,7 +8,7 @@ pub mod send;
 pub mod store;
 pub mod vk;
 
-/// A bit of `parents.notification_types` (schema.md §4).
+/// A bit of `parents.notification_types`: e-mail 1, VK 2, SMS 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Email,

@@ -1,6 +1,6 @@
-//! `GET, POST /notifications/send?group_id=<id>` (web-ui.md §8.2): a group writer notifies the
+//! `GET, POST /notifications/send?group_id=<id>`: a group writer notifies the
 //! whole group or one member. The notification is always stored; delivery to the parents happens
-//! over the configured channels and its outcome per receiver is stored with it (decisions.md §17).
+//! over the configured channels and its outcome per receiver is stored with it.
 //! Developers may look at the form, but a valid submit is refused.
 
 use super::delivery::{self, Receivers};

@@ -155,8 +155,9 @@ fn search(text: &str) -> String {
     serde_urlencoded::to_string([("search", text)]).unwrap_or_default()
 }
 
-/// A page of the notifications a student sees in the cabinet (web-ui.md §10.3), with the total
-/// for the pagination. The receivers' addresses (other parents') are left out.
+/// A page of the notifications a student sees in the cabinet (to any of his memberships or his
+/// groups, also those sent before he joined), with the total for the pagination. The receivers'
+/// addresses (other parents') are left out.
 pub fn for_student(
     conn: &mut Conn,
     student_id: u32,

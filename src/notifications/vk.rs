@@ -1,4 +1,4 @@
-//! One VK message through the VK API's `messages.send` (decisions.md §17), at `[vk] api_base`.
+//! One VK message through the VK API's `messages.send`, at `[vk] api_base`.
 //! POSTed, so the access token never lands in a proxy's URL log.
 
 use crate::config::VkConfig;

@@ -1,11 +1,11 @@
-//! `/payments/group/<group_id>` (web-ui.md §7.1): the payments of every member for every month
+//! `/payments/group/<group_id>` (group writers): the payments of every member for every month
 //! of the group, saved in one POST that writes only the cells the visitor changed. Only masters
 //! and developers confirm; a confirmed payment is frozen for everybody else.
 
 use super::cell_form::{CellFields, encode_shown, read_cell};
 use super::store::{self, Cell, Member, Payment, Saved, max_value};
 use crate::app::access::{GroupRef, group_for_write};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::month::Month;
 use minijinja::context;
@@ -242,7 +242,11 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             Saved::Frozen => not_saved.push(format!("{label} (платёж подтверждён)")),
         }
     }
-    crate::structure::flash_done(ctx, format!("оплата в группе {} сохранена.", group.name));
+    ctx.flash_done(Done::new(
+        format!("оплата в группе {}", group.name),
+        "сохранена",
+        ".",
+    ));
     if !not_saved.is_empty() {
         ctx.flash(format!(
             "не сохранено, обновите страницу и проверьте: {}",

@@ -1,5 +1,5 @@
-//! Blueprint `payments` (web-ui.md §7): the payments grid of a group. The store and the cell
-//! form are shared with the month grid of `lessons` (§5.3).
+//! Blueprint `payments`: the payments grid of a group. The store and the cell form are shared
+//! with the month grid of `lessons` (its payment column).
 
 pub mod cell_form;
 pub mod group_grid;

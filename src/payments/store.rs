@@ -1,5 +1,5 @@
 //! Payments in the database: reading a group's cells and saving the cells a visitor changed
-//! (web-ui.md §7.1 and the payment column of the month grid, §5.3). One payment per
+//! (the payments grid and the payment column of the month grid). One payment per
 //! (student-in-group, month); its value is 0 … section price − the member's discount.
 
 use crate::month::Month;

@@ -1,4 +1,4 @@
-//! Blueprint `schedule` (web-ui.md §9): the weekly timetable, 20 time slots × 7 days.
+//! Blueprint `schedule`: the weekly timetable, 20 time slots × 7 days.
 
 pub mod store;
 pub mod timetable;

@@ -18,7 +18,8 @@ pub struct Slot {
     pub groups: [Option<u32>; 7],
 }
 
-/// Every slot, by time with empty times last (compared as '25:59'), then by id (web-ui.md §9.1).
+/// Every slot, by time with empty times last (compared as '25:59'), then by id, as the original
+/// ordered them.
 pub fn slots(conn: &mut Conn) -> mysql::Result<Vec<Slot>> {
     let mut slots: Vec<Slot> = conn.query_map(
         "SELECT id, time FROM schedule_times ORDER BY COALESCE(time, '25:59'), id",

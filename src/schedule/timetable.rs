@@ -1,9 +1,9 @@
-//! `/schedule/` (web-ui.md §9.1): masters and developers edit the timetable in one POST; teachers
+//! `/schedule/` (M, D, T): masters and developers edit the timetable in one POST; teachers
 //! see it read-only with their own groups marked.
 
 use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
 use crate::app::options::OptionList;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
@@ -159,7 +159,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             }
         }
     }
-    crate::structure::flash_done(ctx, "расписание сохранено.".into());
+    ctx.flash_done(Done::new("расписание", "сохранено", "."));
     Ok(ctx.redirect("/schedule/"))
 }
 

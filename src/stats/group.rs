@@ -1,4 +1,4 @@
-//! `GET /stat/group/<group_id>` (web-ui.md §6.1; group writers): one row per month of the group —
+//! `GET /stat/group/<group_id>` (group writers): one row per month of the group —
 //! students, lessons, attendance percentage, payments — and a bar chart of attendance and payments
 //! drawn as inline SVG (no scripts, scales to a phone's width).
 

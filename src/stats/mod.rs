@@ -1,4 +1,4 @@
-//! Group statistics (web-ui.md §6): per month of a group its students, lessons, attendance and
+//! Group statistics (`/stat/…`): per month of a group its students, lessons, attendance and
 //! payments, as a table and a chart.
 
 pub mod group;

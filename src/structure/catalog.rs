@@ -1,4 +1,4 @@
-//! Schools and citizenships (web-ui.md §4.6): two lists of unique names that students point at,
+//! Schools and citizenships (M, D): two lists of unique names that students point at,
 //! with identical pages. One implementation serves both; a `Catalog` holds what differs, and the
 //! route table picks it with a type (`catalog_list::get::<Schools>`).
 

@@ -1,11 +1,10 @@
-//! `POST /structure/delete_school/<id>` and `/structure/delete_citizenship/<id>` (web-ui.md §4.6,
-//! §1.10): refused with 409 while students point at the row.
+//! `POST /structure/delete_school/<id>` and `/structure/delete_citizenship/<id>` (M, D): refused
+//! with 409 while students point at the row.
 
 use crate::app::list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::structure::catalog::{self, Which};
-use crate::structure::flash_done;
 
 pub fn post<C: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
     let c = &C::CATALOG;
@@ -19,6 +18,6 @@ pub fn post<C: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     catalog::delete(&mut ctx.db, c, id)?;
-    flash_done(ctx, format!("{} {name} {}", c.noun, c.deleted));
+    ctx.flash_done(Done::new(format!("{} {name}", c.noun), c.deleted, ""));
     Ok(list::back_to_list(ctx, c.list_path))
 }

@@ -1,10 +1,10 @@
-//! Add and edit forms of a school or citizenship (web-ui.md §4.6): one unique name.
+//! Add and edit forms of a school or citizenship (M, D): one unique name of 1…255 characters.
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::structure::catalog::{self, Catalog, Which};
-use crate::structure::{flash_done, names, render_form, submit_label};
+use crate::structure::{names, render_form, submit_label};
 
 fn view(ctx: &Ctx, c: &Catalog, id: Option<u32>) -> FormView {
     let action = match id {
@@ -63,6 +63,6 @@ fn save(ctx: &mut Ctx, c: &Catalog, id: Option<u32>) -> Result<Response, AppErro
         return render_form(ctx, c.genitive, id.is_some(), form);
     }
     let verb = if id.is_some() { c.changed } else { c.created };
-    flash_done(ctx, format!("{} {name} {verb}", c.noun));
+    ctx.flash_done(Done::new(format!("{} {name}", c.noun), verb, ""));
     Ok(ctx.redirect(c.list_path))
 }

@@ -1,4 +1,4 @@
-//! `GET /structure/schools` and `/structure/citizenships` (web-ui.md §4.1): names with their
+//! `GET /structure/schools` and `/structure/citizenships` (M, D): names with their
 //! number of students, search, 20 a page, edit and delete buttons.
 
 use crate::app::list::ListQuery;

@@ -1,10 +1,10 @@
-//! `POST /structure/delete_group/<id>` (web-ui.md §4.8, §1.10): refused with 409 while the group
+//! `POST /structure/delete_group/<id>` (M, D): refused with 409 while the group
 //! has members or lessons; its notifications and timetable cells go with it.
 
 use crate::app::list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{flash_done, groups};
+use crate::structure::groups;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");
@@ -15,6 +15,6 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     groups::delete(&mut ctx.db, id)?;
-    flash_done(ctx, format!("группа {name} удалена"));
+    ctx.flash_done(Done::new(format!("группа {name}"), "удалена", ""));
     Ok(list::back_to_list(ctx, "/structure/groups"))
 }

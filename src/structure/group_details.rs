@@ -1,14 +1,14 @@
-//! `GET, POST /structure/group_details/<group_id>` (web-ui.md §4.3): the members' months of
+//! `GET, POST /structure/group_details/<group_id>`: the members' months of
 //! entering and leaving and their discounts. Any staff member may look; group writers change
 //! the months, masters and developers also the discounts. A member's months cannot be moved
 //! past his presences or confirmed payments.
 
 use crate::app::access::{GroupRef, group_for_read, group_for_write};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::month::Month;
+use crate::structure::groups;
 use crate::structure::members::{self, Member};
-use crate::structure::{flash_done, groups};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
@@ -65,7 +65,8 @@ fn month_field(form: &Form, name: &str) -> Month {
     Month(form.str(name).trim().parse().unwrap_or(0))
 }
 
-/// The enter month if the rules of §4.3 allow it, or the message why not.
+/// The enter month if it lies within the group period and not after the member's first presence
+/// or confirmed payment (checked in the original's order), or the message why not.
 fn check_enter(g: &GroupRef, m: &Member, enter: Month) -> Result<Month, &'static str> {
     if enter < g.start_month {
         Err("ученик не может войти раньше начала группы")
@@ -142,6 +143,10 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     } else {
         "месяцы входа/выхода"
     };
-    flash_done(ctx, format!("{what} в группе {} изменены.", group.name));
+    ctx.flash_done(Done::new(
+        format!("{what} в группе {}", group.name),
+        "изменены",
+        ".",
+    ));
     Ok(ctx.redirect("/structure/groups"))
 }

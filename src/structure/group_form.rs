@@ -1,12 +1,12 @@
-//! `GET, POST /structure/group` (add) and `/structure/group/<id>` (edit), web-ui.md §4.8: section,
+//! `GET, POST /structure/group` (add) and `/structure/group/<id>` (edit), M and D: section,
 //! unique name, teacher and a period of at most 12 months picked as years 2017…2042 and months.
 
 use crate::app::forms::{Field, FormView, Kind, check_choice};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::month::{FIRST_YEAR, LAST_YEAR, Month};
 use crate::structure::groups::{self, Group};
-use crate::structure::{flash_done, names, render_form, submit_label};
+use crate::structure::{names, render_form, submit_label};
 
 const WHAT: &str = "группы";
 const SECTION: &str = "section_id";
@@ -78,7 +78,7 @@ fn show_period(form: &mut FormView, start: Month, end: Month) {
 
 pub fn add_get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let mut form = view(ctx, None)?;
-    let this_month = Month::of_date(crate::api::today(ctx));
+    let this_month = Month::of_date(ctx.today());
     show_period(&mut form, this_month, this_month);
     render_form(ctx, WHAT, false, form)
 }
@@ -184,7 +184,7 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
         return render_form(ctx, WHAT, id.is_some(), form);
     }
     if let Some(id) = id {
-        let today = crate::api::today(ctx);
+        let today = ctx.today();
         groups::after_edit(&mut ctx.db, id, &group, today)?;
     }
     let verb = if id.is_some() {
@@ -192,6 +192,6 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     } else {
         "создана"
     };
-    flash_done(ctx, format!("группа {} {verb}", group.name));
+    ctx.flash_done(Done::new(format!("группа {}", group.name), verb, ""));
     Ok(ctx.redirect("/structure/groups"))
 }

@@ -1,4 +1,4 @@
-//! `GET /structure/groups` (web-ui.md §4.1; M, D, T): groups in the "for current user" order,
+//! `GET /structure/groups` (M, D, T): groups in the "for current user" order,
 //! filtered by teacher and by a search on the name; the money and member columns for writers.
 
 use crate::app::list::ListQuery;

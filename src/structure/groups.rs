@@ -1,4 +1,4 @@
-//! Groups (web-ui.md §4.1, §4.8): a section taught by a teacher over at most 12 months. The
+//! Groups: a section taught by a teacher over at most 12 months. The
 //! period rules keep every confirmed payment and every lesson inside the period; changing the
 //! period pulls the members' months into it and drops unconfirmed payments left outside.
 
@@ -18,7 +18,7 @@ pub const TAKEN: &str = "группа с Таким названием уже с
 /// A group lasts at most this many months, both ends included.
 pub const MAX_MONTHS: i32 = 12;
 
-/// (id, name) of every group in the "for current user" order (web-ui.md §1.6): a teacher's own
+/// (id, name) of every group in the "for current user" order: a teacher's own
 /// groups first, then the latest start, then the name.
 pub fn for_user(db: &mut Conn, teacher_id: u32) -> Result<Vec<(u32, String)>, AppError> {
     Ok(db.exec(
@@ -58,7 +58,7 @@ pub struct Row {
     pub blocked: Option<&'static str>,
 }
 
-/// The removability rule of §1.10: no members and no lessons.
+/// A group is removable only with no members and no lessons.
 fn blocker(members: u64, lessons: u64) -> Option<&'static str> {
     if members > 0 {
         Some("в группе есть ученики")
@@ -199,7 +199,8 @@ pub fn used_months(db: &mut Conn, id: u32) -> Result<Option<(Month, Month)>, App
     })
 }
 
-/// The period rules of §4.8, in the original's order; `used` is [`used_months`] when editing.
+/// The period rules, in the original's order: start not after end, at most 12 months, and (when
+/// editing) no lesson or confirmed payment outside the period; `used` is [`used_months`] then.
 pub fn check_period(
     start: Month,
     end: Month,
@@ -238,7 +239,7 @@ pub fn update(db: &mut Conn, id: u32, g: &Group) -> Result<(), mysql::Error> {
     )
 }
 
-/// What an edit does besides saving the row (§4.8): members' months pulled into the period,
+/// What an edit does besides saving the row: members' months pulled into the period,
 /// unconfirmed payments outside it deleted, lessons after `today` given the group's teacher.
 pub fn after_edit(db: &mut Conn, id: u32, g: &Group, today: NaiveDate) -> Result<(), AppError> {
     let (start, end) = (g.start.0, g.end.0);
@@ -275,7 +276,7 @@ pub fn lock(db: &mut Conn, id: u32) -> Result<Option<(String, Option<&'static st
 }
 
 /// Deletes the group with the notifications sent to it, and empties its timetable cells
-/// (decisions.md §15; the original failed on the foreign key there).
+/// (the original failed on the foreign key there).
 pub fn delete(db: &mut Conn, id: u32) -> Result<(), AppError> {
     db.exec_drop(
         "DELETE FROM notifications WHERE receiver_type = 1 AND receiver_id = ?",

@@ -1,4 +1,4 @@
-//! `GET /structure/login_table/<group_id>` (web-ui.md §4.4; M, D, T): the members' logins with
+//! `GET /structure/login_table/<group_id>` (M, D, T): the members' logins with
 //! the address of the site, meant to be printed and handed out.
 
 use crate::app::access::group_for_read;

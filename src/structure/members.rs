@@ -1,6 +1,6 @@
-//! A group's members as the students-in-group and group-details pages see them (web-ui.md §4.2,
-//! §4.3): who has been present or has a confirmed payment (and in which months), since such a
-//! member cannot leave the group and his months cannot be moved past that history.
+//! A group's members as the students-in-group and group-details pages see them: who has been
+//! present or has a confirmed payment (and in which months), since such a member cannot leave
+//! the group and his months cannot be moved past that history.
 
 use crate::app::AppError;
 use crate::month::Month;

@@ -1,6 +1,6 @@
-//! Blueprint `structure` (web-ui.md §4): the centre's dictionaries and groups. So far: sections
-//! (§4.5), schools and citizenships (§4.6), parents (§4.7), groups (§4.8) and
-//! their members (§4.2–§4.4).
+//! Blueprint `structure` (the `/structure/…` pages): the centre's dictionaries and groups —
+//! sections, schools and citizenships, parents, groups and their members (students in group,
+//! group details, login table).
 
 pub mod catalog;
 pub mod catalog_delete;
@@ -29,16 +29,6 @@ use crate::app::{AppError, Ctx};
 use crate::http::Response;
 use minijinja::context;
 use minijinja::value::Serde;
-
-/// Flashes a success message, saying so when a read-only developer's change will be rolled back
-/// (decisions.md §8: never claim a save that did not happen).
-pub fn flash_done(ctx: &mut Ctx, message: String) {
-    if ctx.read_only() {
-        ctx.flash(format!("{message} (режим только чтения: не сохранено)"));
-    } else {
-        ctx.flash(message);
-    }
-}
 
 /// The shared add/edit page: «создание <what>» or «редактирование <what>».
 pub fn render_form(

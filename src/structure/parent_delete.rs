@@ -1,10 +1,10 @@
-//! `POST /structure/delete_parent/<id>` (web-ui.md §4.7, §1.10): refused with 409 while the
+//! `POST /structure/delete_parent/<id>` (M, D, T): refused with 409 while the
 //! parent is linked to a student.
 
 use crate::app::list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{flash_done, parents};
+use crate::structure::parents;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");
@@ -15,6 +15,6 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     parents::delete(&mut ctx.db, id)?;
-    flash_done(ctx, format!("родитель {fio} удален"));
+    ctx.flash_done(Done::new(format!("родитель {fio}"), "удален", ""));
     Ok(list::back_to_list(ctx, "/structure/parents"))
 }

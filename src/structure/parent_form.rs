@@ -1,14 +1,14 @@
-//! `GET, POST /structure/parent` (add) and `/structure/parent/<id>` (edit), web-ui.md §4.7: a
+//! `GET, POST /structure/parent` (add) and `/structure/parent/<id>` (edit), M, D, T: a
 //! parent's contacts and the notification channels, each channel needing its address.
 
 use crate::app::forms::{
     Field, FormView, Kind, check_choice, check_email, check_phone, check_text, check_vk_link,
     optional_text,
 };
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::structure::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
-use crate::structure::{flash_done, names, render_form, submit_label};
+use crate::structure::{names, render_form, submit_label};
 
 const WHAT: &str = "родителя";
 const FIO: &str = "fio";
@@ -234,6 +234,6 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     } else {
         "создан"
     };
-    flash_done(ctx, format!("родитель {} {verb}", parent.fio));
+    ctx.flash_done(Done::new(format!("родитель {}", parent.fio), verb, ""));
     Ok(ctx.redirect("/structure/parents"))
 }

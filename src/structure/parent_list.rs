@@ -1,4 +1,4 @@
-//! `GET /structure/parents` (web-ui.md §4.1; M, D, T): parents by FIO with their children and
+//! `GET /structure/parents` (M, D, T): parents by FIO with their children and
 //! channels, filtered by a search and by a group (the parents of its members).
 
 use crate::app::list::ListQuery;

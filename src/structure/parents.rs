@@ -1,4 +1,4 @@
-//! Parents (web-ui.md §4.7, §4.1): contacts of the students' mothers and fathers with the
+//! Parents: contacts of the students' mothers and fathers with the
 //! channels notifications reach them by. Optional texts are stored as NULL, never `''`, as the
 //! original stored them.
 
@@ -10,7 +10,8 @@ use mysql::prelude::Queryable;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The notification channels by bit shift of `notification_types` (schema.md §4).
+/// The notification channels by bit shift of `notification_types`: bit 0 e-mail, bit 1 VK,
+/// bit 2 SMS (so valid masks are 0…7).
 pub const CHANNELS: [&str; 3] = ["email", "ВКонтакте", "sms"];
 pub const EMAIL_BIT: i32 = 1;
 pub const VK_BIT: i32 = 2;

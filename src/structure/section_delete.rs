@@ -1,10 +1,10 @@
-//! `POST /structure/delete_section/<id>` (web-ui.md §4.5, §1.10): refused with 409 while the
+//! `POST /structure/delete_section/<id>` (M, D): refused with 409 while the
 //! section has groups or candidates' preferences.
 
 use crate::app::list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{flash_done, sections};
+use crate::structure::sections;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");
@@ -15,6 +15,6 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     sections::delete(&mut ctx.db, id)?;
-    flash_done(ctx, format!("секция {name} удалена"));
+    ctx.flash_done(Done::new(format!("секция {name}"), "удалена", ""));
     Ok(list::back_to_list(ctx, "/structure/sections"))
 }

@@ -1,10 +1,10 @@
-//! `GET, POST /structure/section` (add) and `/structure/section/<id>` (edit), web-ui.md §4.5:
+//! `GET, POST /structure/section` (add) and `/structure/section/<id>` (edit), M and D:
 //! a unique name and a monthly price of 1…4000 rubles.
 
 use crate::app::forms::{Field, FormView, Kind};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{flash_done, names, render_form, sections, submit_label};
+use crate::structure::{names, render_form, sections, submit_label};
 
 const WHAT: &str = "секции";
 const PRICE: &str = "price";
@@ -79,7 +79,7 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     } else {
         "создана"
     };
-    flash_done(ctx, format!("секция {name} {verb}"));
+    ctx.flash_done(Done::new(format!("секция {name}"), verb, ""));
     Ok(ctx.redirect("/structure/sections"))
 }
 

@@ -1,4 +1,4 @@
-//! `GET /structure/sections` (web-ui.md §4.1; M, D, T): sections by name with their price and
+//! `GET /structure/sections` (M, D, T): sections by name with their price and
 //! groups; masters and developers also get add, edit and delete. The original accepted a POST
 //! here and answered it like a GET; so does this page.
 

@@ -1,4 +1,4 @@
-//! Sections (web-ui.md §4.5): a name, a monthly price, the groups that teach it.
+//! Sections: a name, a monthly price, the groups that teach it.
 
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
@@ -37,7 +37,7 @@ pub struct GroupRef {
     pub teacher_is_me: bool,
 }
 
-/// The removability rule of §1.10: no groups and no candidates' preferences.
+/// A section is removable only with no groups and no candidates' preferences.
 fn blocker(has_groups: bool, has_preferences: bool) -> Option<&'static str> {
     if has_groups {
         Some("у секции есть группы")
@@ -78,7 +78,7 @@ pub fn page(db: &mut Conn, q: &ListQuery, me: &CurrentUser) -> Result<(Vec<Row>,
     Ok((rows, total))
 }
 
-/// The groups of each of these sections in the "for current user" order (§1.6): a teacher's own
+/// The groups of each of these sections in the "for current user" order: a teacher's own
 /// first, then the latest start, then the name; one query for the page.
 fn groups(
     db: &mut Conn,
@@ -149,7 +149,7 @@ pub fn insert(db: &mut Conn, name: &str, price: i32) -> Result<(), mysql::Error>
     )
 }
 
-/// Existing payments keep their values when the price changes (§4.5).
+/// Existing payments keep their values when the price changes, as in the original.
 pub fn update(db: &mut Conn, id: u32, name: &str, price: i32) -> Result<(), mysql::Error> {
     db.exec_drop(
         "UPDATE sections SET name = ?, price = ? WHERE id = ?",

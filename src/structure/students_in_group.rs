@@ -1,12 +1,12 @@
-//! `GET, POST /structure/students_in_group/<group_id>` (web-ui.md §4.2; group writers): who is
+//! `GET, POST /structure/students_in_group/<group_id>` (group writers): who is
 //! in the group. Works without JavaScript: members get a «убрать» checkbox, the other students
 //! are a multi-select to add from. A member who has been present or has a confirmed payment
 //! («(f)») stays, whatever the form says.
 
 use crate::app::access::group_for_write;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{flash_done, groups, members};
+use crate::structure::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -84,9 +84,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             members::remove(&mut ctx.db, &m.member, group.id)?;
         }
     }
-    flash_done(
-        ctx,
-        format!("список учеников в группе {} изменен.", group.name),
-    );
+    let what = format!("список учеников в группе {}", group.name);
+    ctx.flash_done(Done::new(what, "изменен", "."));
     Ok(ctx.redirect("/structure/groups"))
 }

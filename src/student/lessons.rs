@@ -1,4 +1,4 @@
-//! `/student/lessons` (web-ui.md §10.1): the lessons of the student's groups within each
+//! `/student/lessons` (students only): the lessons of the student's groups within each
 //! membership's months, with the student's attendance, newest first, 20 a page.
 
 use super::own_groups;

@@ -1,4 +1,4 @@
-//! Blueprint `student` (web-ui.md §10): the student's own cabinet — lessons with attendance,
+//! Blueprint `student`: the student's own cabinet — lessons with attendance,
 //! payments, notifications. Every query starts from the logged-in student's memberships, so
 //! nothing of another student can appear.
 

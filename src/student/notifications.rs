@@ -1,4 +1,4 @@
-//! `/student/notifications` (web-ui.md §10.3): notifications to the student's groups (also those
+//! `/student/notifications` (students only): notifications to the student's groups (also those
 //! sent before the student joined) and to the student's own memberships, newest first, without
 //! the receivers' addresses.
 
@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let student_id = ctx.user()?.student_id;
-    let tz = ctx.config.time_zone().unwrap_or(chrono_tz::Asia::Barnaul);
+    let tz = ctx.config.zone();
     let list = ListQuery::parse(&ctx.query()?);
     let (notifications, total) = store::for_student(&mut ctx.db, student_id, list.limit(), tz)?;
     let pages = list.pages(&ctx.url("/student/notifications"), total);

@@ -1,4 +1,4 @@
-//! `/student/payments` (web-ui.md §10.2): per membership, the payment of every month from enter
+//! `/student/payments` (students only): per membership, the payment of every month from enter
 //! to exit, read-only.
 
 use crate::app::{AppError, Ctx};

@@ -1,4 +1,4 @@
-//! The fields every registration and edit form starts with (web-ui.md §3.9): «логин», «фио»,
+//! The fields every registration and edit form starts with: «логин», «фио»,
 //! «пароль» twice (registration only) and «включен».
 
 use crate::app::AppError;

@@ -1,4 +1,4 @@
-//! `/users/change_password` (web-ui.md §3.5): the user's own password; ends app sessions, keeps
+//! `/users/change_password` (M, D, T, S): the user's own password; ends app sessions, keeps
 //! this web session.
 
 use crate::app::forms::{Field, FormView, Kind, check_required};

@@ -1,12 +1,13 @@
-//! `POST /users/delete_<role>/<id>` (web-ui.md §3.11, §1.10): refused with 409 and no change when
-//! the user may not go; otherwise the account goes with everything that points at it, in the
-//! request's transaction, and the visitor returns to the list they came from.
+//! `POST /users/delete_<role>/<id>` (masters, teachers: M, D; students: M, D, T; bots,
+//! developers: D): refused with 409 and no change when the user may not go (a teacher with groups
+//! or lessons, a student with memberships or attendance, oneself); otherwise the account goes
+//! with everything that points at it, in the request's transaction, and the visitor returns to
+//! the list they came from.
 
 use crate::app::list::back_to_list;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::Role;
 use crate::http::Response;
-use crate::structure::flash_done;
 use crate::users::staff::{self, Which};
 use crate::users::{store, students};
 
@@ -28,7 +29,11 @@ pub fn staff<W: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     store::delete_system_user(&mut ctx.db, account.user_id, staff.role)?;
-    flash_done(ctx, format!("{} {} удалён", staff.noun, account.fio));
+    ctx.flash_done(Done::new(
+        format!("{} {}", staff.noun, account.fio),
+        "удалён",
+        "",
+    ));
     Ok(back_to_list(ctx, &staff.list_path()))
 }
 
@@ -42,6 +47,6 @@ pub fn student(ctx: &mut Ctx) -> Result<Response, AppError> {
         )));
     }
     store::delete_system_user(&mut ctx.db, student.user_id, Role::Student)?;
-    flash_done(ctx, format!("ученик {} удалён", student.fio));
+    ctx.flash_done(Done::new(format!("ученик {}", student.fio), "удалён", ""));
     Ok(back_to_list(ctx, "/users/students"))
 }

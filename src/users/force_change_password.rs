@@ -1,8 +1,8 @@
-//! `/users/force_change_password/<id>` (web-ui.md §3.6): a master, developer or teacher resets
+//! `/users/force_change_password/<id>`: a master, developer or teacher (students only) resets
 //! someone else's password; the target must log in again and loses app sessions.
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password, user};
 use crate::http::Response;
 use crate::users::{password_form, store};
@@ -67,9 +67,12 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         true,
     )?;
     store::delete_access_tokens(&mut ctx.db, account.id)?;
-    ctx.flash(format!(
-        "пароль пользователя {} изменен и все его сессии в мобильном приложении завершены",
-        account.login
+    ctx.flash_done(Done::with(
+        format!(
+            "пароль пользователя {} изменен и все его сессии в мобильном приложении завершены",
+            account.login
+        ),
+        format!("пароль пользователя {} не изменен", account.login),
     ));
     Ok(ctx.redirect("/"))
 }

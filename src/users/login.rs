@@ -1,4 +1,5 @@
-//! `/users/login` (web-ui.md §3.1): the login form, throttled (decisions.md §11).
+//! `/users/login` (everyone; bots are refused): the login form, throttled per login and per
+//! address (see `auth::throttle`).
 
 use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
 use crate::app::{AppError, Ctx};

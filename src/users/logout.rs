@@ -1,4 +1,5 @@
-//! `POST /users/logout` (web-ui.md §3.2; a POST with CSRF, decisions.md §9).
+//! `POST /users/logout` (any logged-in user; a POST with CSRF, where the original logged out on a
+//! GET link).
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;

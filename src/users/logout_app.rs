@@ -1,4 +1,4 @@
-//! Ending the user's own mobile-app sessions (web-ui.md §3.3–§3.4), as POST buttons on the index.
+//! Ending the user's own mobile-app sessions (M, D, T), one or all, as POST buttons on the index.
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;

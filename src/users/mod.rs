@@ -1,4 +1,4 @@
-//! Users: login and logout, passwords, mobile-app sessions, and the people pages (web-ui.md §3):
+//! Users: login and logout, passwords, mobile-app sessions, and the people pages (`/users/…`):
 //! lists, registration and edit forms, student details and deletes.
 
 pub mod account_form;

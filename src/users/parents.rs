@@ -1,4 +1,4 @@
-//! The little of `parents` that the student forms need (web-ui.md §3.9): the choices of the
+//! The little of `parents` that the student forms need: the choices of the
 //! mother and father selects and the student's two links. The parents themselves (and a new one
 //! typed into the student form) are the structure area's `parents`.
 

@@ -1,4 +1,4 @@
-//! What every user list shows about a person (web-ui.md §1.7): the name with its enabled flag and
+//! What every user list shows about a person: the name with its enabled flag and
 //! "is it me", the login, and the last visit already rendered in Russian.
 
 use crate::auth::user::SeenWhere;

@@ -1,4 +1,4 @@
-//! Masters, teachers, bots and developers (web-ui.md §3.8–§3.11): the accounts that are a login, a
+//! Masters, teachers, bots and developers: the accounts that are a login, a
 //! name and (for teachers) a phone. One description per role drives the lists, forms and deletes.
 
 use crate::app::AppError;
@@ -220,7 +220,7 @@ fn teacher_parts(
     Ok(parts)
 }
 
-/// The removability rule for teachers (web-ui.md §1.10): no groups and no lessons taught.
+/// A teacher is removable only with no groups and no lessons taught.
 pub fn teacher_blocker(db: &mut Conn, teacher_id: u32) -> Result<Option<&'static str>, AppError> {
     let (groups, lessons): (bool, bool) = db
         .exec_first(

@@ -1,11 +1,10 @@
 //! Registration and edit forms of masters, teachers (M, D), bots and developers (D):
-//! `/users/register/<role>` and `/users/<role>/<id>` (web-ui.md §3.9, §3.10).
+//! `/users/register/<role>` and `/users/<role>/<id>`.
 
 use crate::app::forms::{Field, FormView, Kind, check_phone};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
-use crate::structure::flash_done;
 use crate::users::account_form::{self, ENABLED};
 use crate::users::staff::{self, Account, Staff, Which};
 use crate::users::{password_form, render_form};
@@ -120,10 +119,9 @@ fn save(ctx: &mut Ctx, staff: &Staff, old: Option<Account>) -> Result<Response, 
     if account_form::saved(&mut form, written)?.is_none() {
         return render_form(ctx, staff.genitive, editing, form);
     }
-    let message = match editing {
-        true => format!("{} {} изменен", staff.noun, account.fio),
-        false => format!("{} {} создан.", staff.noun, account.login),
-    };
-    flash_done(ctx, message);
+    ctx.flash_done(match editing {
+        true => Done::new(format!("{} {}", staff.noun, account.fio), "изменен", ""),
+        false => Done::new(format!("{} {}", staff.noun, account.login), "создан", "."),
+    });
     Ok(ctx.redirect(&staff.list_path()))
 }

@@ -1,5 +1,6 @@
 //! `GET /users/masters`, `/users/teachers` (M, D, T), `/users/bots` and `/users/developers` (D):
-//! web-ui.md §3.8, 20 a page, searched by name where the spec has a search box.
+//! 20 a page, ordered by name; masters and teachers are searched by name (the bots and
+//! developers lists have no search box, as in the original).
 
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};

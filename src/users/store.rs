@@ -65,7 +65,7 @@ pub fn app_sessions(
     )
 }
 
-/// A new account of `role`, "never seen" until its first visit (web-ui.md §3.9); its id.
+/// A new account of `role`, "never seen" (`last_seen_where` 1) until its first visit; its id.
 pub fn insert_system_user(
     conn: &mut Conn,
     role: crate::auth::Role,
@@ -112,7 +112,8 @@ pub fn login_taken(conn: &mut Conn, login: &str, except: u32) -> mysql::Result<b
         .is_some())
 }
 
-/// Deletes an account with everything that points at it (schema.md §5d rule 28): app sessions,
+/// Deletes an account with everything that points at it, by hand since the foreign keys have no
+/// cascades: app sessions,
 /// notifications it sent, both rows and the details of every message to or from it, a student's
 /// parent links, the details row and the account itself.
 pub fn delete_system_user(

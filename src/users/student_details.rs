@@ -1,4 +1,4 @@
-//! `GET /users/student_details/<id>` (web-ui.md §3.7; M, D, T): the student's card as staff see
+//! `GET /users/student_details/<id>` (M, D, T): the student's card as staff see
 //! it — name and state, login and last visit, profile, parents as links, memberships.
 
 use crate::app::{AppError, Ctx};

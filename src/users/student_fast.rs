@@ -1,14 +1,13 @@
 //! `/users/register/student/fast` and `/users/register/student/fast/<group_id>/<month_number>`
-//! (web-ui.md §3.9; M, D, T): a student from a few fields, marked not filled in, optionally put
+//! (M, D, T): a student from a few fields, marked not filled in, optionally put
 //! into a group for its whole period. Unlike the original, a missing group is found before
 //! anything is written (404, nothing created).
 
 use crate::app::access::group_for_read;
 use crate::app::forms::{Field, FormView, Kind, check_text};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
-use crate::structure::flash_done;
 use crate::users::store;
 use crate::users::student_form;
 use crate::users::students::{self, Profile};
@@ -60,7 +59,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     match create(ctx)? {
         Err(form) => render(ctx, form),
         Ok((_, fio)) => {
-            flash_done(ctx, format!("ученик {fio} создан."));
+            ctx.flash_done(Done::new(format!("ученик {fio}"), "создан", "."));
             Ok(ctx.redirect("/users/students"))
         }
     }
@@ -79,10 +78,13 @@ pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
          VALUES (?, ?, 0, ?, ?)",
         (student_id, group.id, group.start_month.0, group.end_month.0),
     )?;
-    flash_done(
-        ctx,
+    ctx.flash_done(Done::with(
         format!("ученик {fio} создан и добавлен в группу {}.", group.name),
-    );
+        format!(
+            "ученик {fio} не создан и не добавлен в группу {}.",
+            group.name
+        ),
+    ));
     Ok(ctx.redirect(&format!("/lessons/{group_id}/{month}")))
 }
 
@@ -92,7 +94,7 @@ fn create(ctx: &mut Ctx) -> Result<Result<(u32, String), FormView>, AppError> {
     let mut form = view(ctx)?;
     form.fill(&submitted);
     let names = student_form::check_names(&mut ctx.db, &mut form, &submitted)?;
-    let birth_date = student_form::check_birth_date(&mut form, &submitted, ctx.now.date());
+    let birth_date = student_form::check_birth_date(&mut form, &submitted, ctx.today());
     let school_id = student_form::check_school(&mut form, &submitted);
     let grade = check_text(&mut form, &submitted, student_form::GRADE, 1, 31);
     let shift = check_text(&mut form, &submitted, student_form::SHIFT, 1, 31);

@@ -1,4 +1,4 @@
-//! The full student form (web-ui.md §3.9, §3.10): `/users/register/student` generates the login
+//! The full student form (M, D, T): `/users/register/student` generates the login
 //! and the birth-date password; `/users/student/<id>` edits login and FIO directly and re-derives
 //! a password that is still the birth-date default. Mother and father are chosen from the
 //! parents or typed in as new ones.
@@ -6,10 +6,9 @@
 use crate::app::forms::{
     Field, FormView, Kind, check_choice, check_phone, check_required, check_text, optional_text,
 };
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::{Form, Response};
-use crate::structure::flash_done;
 use crate::structure::parent_form::{ContactFields, with_contacts};
 use crate::structure::parents::{self as parent_store, Parent};
 use crate::users::account_form::{self, ENABLED};
@@ -118,7 +117,7 @@ const P_HOME_PHONE: usize = 5;
 const P_VK: usize = 6;
 const P_TYPES: usize = 7;
 
-/// The notification channels with their bits (web-ui.md §8.3): option value = bit shift.
+/// The notification channels with their bits: option value = bit shift (0 e-mail, 1 VK, 2 SMS).
 const CHANNELS: [(&str, &str); 3] = [("0", "email"), ("1", "ВКонтакте"), ("2", "sms")];
 
 fn text(name: &'static str, label: &'static str, max: usize) -> Field {
@@ -311,7 +310,8 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
     save(ctx, Some((id, user_id, old)))
 }
 
-/// «фамилия имя отчество» and the login generated from them (§1.11), or `None` after errors.
+/// «фамилия имя отчество» and the login generated from them (see `translit`), or `None` after
+/// errors.
 pub fn check_names(
     db: &mut mysql::Conn,
     form: &mut FormView,
@@ -462,7 +462,7 @@ fn save(ctx: &mut Ctx, old: Option<(u32, u32, Profile)>) -> Result<Response, App
     let submitted = ctx.form()?.clone();
     let mut form = view(ctx, old.as_ref().map(|o| o.0))?;
     form.fill(&submitted);
-    let today = ctx.now.date();
+    let today = ctx.today();
     let account = match &old {
         None => check_names(&mut ctx.db, &mut form, &submitted)?
             .map(|(fio, login)| AccountPart { login, fio }),
@@ -582,18 +582,18 @@ fn save(ctx: &mut Ctx, old: Option<(u32, u32, Profile)>) -> Result<Response, App
     }
     parents::link(&mut ctx.db, student_id, ids[0], ids[1])?;
     for fio in created {
-        flash_done(ctx, format!("родитель {fio} создан"));
+        ctx.flash_done(Done::new(format!("родитель {fio}"), "создан", ""));
     }
-    let message = match old {
-        None => format!("ученик {} создан.", account.fio),
-        Some(_) => format!("ученик {} изменен", account.fio),
-    };
-    flash_done(ctx, message);
+    let student = format!("ученик {}", account.fio);
+    ctx.flash_done(match old {
+        None => Done::new(student, "создан", "."),
+        Some(_) => Done::new(student, "изменен", ""),
+    });
     Ok(ctx.redirect("/users/students"))
 }
 
 /// A password that is still the default of the old birth date follows a changed birth date, and
-/// the student must log in again with it (web-ui.md §1.2, §3.10). Any other password stays.
+/// the student must log in again with it (`force_ask_to_login`). Any other password stays.
 fn rederive_password(
     ctx: &mut Ctx,
     user_id: u32,

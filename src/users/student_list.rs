@@ -1,4 +1,4 @@
-//! `GET /users/students` (web-ui.md §3.8; M, D, T): students not yet filled in first, then by
+//! `GET /users/students` (M, D, T): students not yet filled in first, then by
 //! FIO; filtered by a group (`group_id`, 0 = all, 404 for an unknown one) and searched by FIO.
 
 use crate::app::access::group_for_read;

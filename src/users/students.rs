@@ -1,4 +1,4 @@
-//! Students (web-ui.md §3.7–§3.11): the list with its group filter, the row the forms edit, the
+//! Students: the list with its group filter, the row the forms edit, the
 //! removability rule and the catalogs the forms choose from.
 
 use crate::app::AppError;
@@ -22,7 +22,7 @@ const CONTACT_PHONE: &str = "CONCAT(COALESCE(CASE x.contact_phone
         ELSE x.phone END, ''),
     ' (', CASE x.contact_phone WHEN 2 THEN 'мать' WHEN 3 THEN 'отец' ELSE 'ученик' END, ')')";
 
-/// Group memberships and attendance block a delete (§1.10).
+/// Group memberships and attendance rows block a delete.
 const USAGE: &str = "EXISTS(SELECT 1 FROM student_in_groups sig WHERE sig.student_id = x.id),
     EXISTS(SELECT 1 FROM attendings a WHERE a.student_id = x.id)";
 
@@ -141,7 +141,8 @@ fn parent_links(db: &mut Conn, ids: &[u32]) -> Result<HashMap<u32, Vec<Link>>, A
     Ok(links)
 }
 
-/// The groups of each of these students in the "for current user" order (§1.6), in one query.
+/// The groups of each of these students in the "for current user" order (a teacher's own first,
+/// then the latest start, then the name), in one query.
 fn group_links(
     db: &mut Conn,
     ids: &[u32],
@@ -188,7 +189,7 @@ pub struct Membership {
     pub exit: String,
 }
 
-/// The student's memberships in the "for current user" order (§1.6): a teacher's own groups
+/// The student's memberships in the "for current user" order: a teacher's own groups
 /// first, then the latest start, then the name.
 pub fn memberships(
     db: &mut Conn,
@@ -411,7 +412,8 @@ pub fn citizenships(db: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
     db.query("SELECT id, name FROM citizenships ORDER BY id")
 }
 
-/// The profile lines of the details page (web-ui.md §2.1 card, §3.7).
+/// The profile lines of the details page: the same lines as the student's own card on the home
+/// page.
 #[derive(Debug, Serialize)]
 pub struct Card {
     pub birth_date: String,
@@ -428,7 +430,8 @@ pub struct Card {
     pub citizenship: String,
 }
 
-/// A parent block (web-ui.md §1.7), mother first.
+/// A parent block (FIO, phone, the contacts that are set, the notification channels), mother
+/// first.
 #[derive(Debug, Serialize)]
 pub struct ParentBlock {
     pub fio: String,

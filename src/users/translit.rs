@@ -1,6 +1,6 @@
-//! Student logins from names (web-ui.md §1.11): the first letter of the first name and of the
-//! patronymic, then the whole surname, transliterated letter by letter; anything that is not a
-//! Russian letter is dropped.
+//! Student logins from names, as the original generated them: the first letter of the first name
+//! and of the patronymic, then the whole surname, transliterated letter by letter; anything that
+//! is not a Russian letter is dropped.
 
 /// The Latin spelling of one lower-cased Russian letter; `""` for every other character.
 fn letter(c: char) -> &'static str {
@@ -86,7 +86,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spec_example() {
+    fn documented_example() {
         assert_eq!(base_login("Иванов", "Пётр", "Сергеевич"), "psivanov");
     }
 

@@ -1,4 +1,4 @@
-/* crmit — the month grid (web-ui.md §12.4): each attendance cell becomes one button that cycles
+/* crmit — the month grid: each attendance cell becomes one button that cycles
    «не был» → «был» → «болел» → «не был» on every click. The hidden <select> still carries the value,
    so the form posts the same fields with or without this file. */
 (function () {

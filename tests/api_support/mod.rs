@@ -130,8 +130,8 @@ pub fn exec(db: &TestDb, sql: &str) {
     db.conn().query_drop(sql).unwrap();
 }
 
-/// A second teacher `te2` (T2) with password `12` (a Werkzeug 0.14 hash) owning group `веб-61`,
-/// as in rest-api.md §7's fixture. Returns T2's teachers.id.
+/// A second teacher `te2` (T2) with password `12` (a Werkzeug 0.14 hash), given the stub group
+/// `веб-61`, so that te1 and te2 each own one group. Returns T2's teachers.id.
 pub fn add_second_teacher(db: &TestDb) -> u32 {
     exec(
         db,

@@ -175,6 +175,8 @@ pub struct CgiRequest {
     pub body: Vec<u8>,
     pub content_type: Option<String>,
     pub headers: Vec<(String, String)>,
+    /// Extra environment variables of the CGI process (the fixed clock, say).
+    pub env: Vec<(String, String)>,
 }
 
 impl CgiRequest {
@@ -214,6 +216,12 @@ impl CgiRequest {
 
     pub fn header(mut self, name: &str, value: &str) -> CgiRequest {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The request as the binary answers it at `utc` (`YYYY-MM-DD HH:MM:SS`), its fixed clock.
+    pub fn at(mut self, utc: &str) -> CgiRequest {
+        self.env.push(("CRMIT_NOW".into(), utc.into()));
         self
     }
 }
@@ -321,6 +329,7 @@ pub fn spawn_cgi(config_path: &Path, req: &CgiRequest) -> std::process::Child {
             value,
         );
     }
+    cmd.envs(req.env.iter().map(|(k, v)| (k, v)));
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -379,6 +388,8 @@ pub fn csrf_token(html: &str) -> String {
 pub struct WebClient<'a> {
     pub db: &'a TestDb,
     pub jar: CookieJar,
+    /// The fixed clock of every request, when set (see [`CgiRequest::at`]).
+    pub clock: Option<String>,
 }
 
 impl<'a> WebClient<'a> {
@@ -386,10 +397,15 @@ impl<'a> WebClient<'a> {
         WebClient {
             db,
             jar: CookieJar::default(),
+            clock: None,
         }
     }
 
     pub fn send(&mut self, req: CgiRequest) -> CgiResponse {
+        let req = match &self.clock {
+            Some(utc) => req.at(utc),
+            None => req,
+        };
         let resp = self.db.cgi(&req.with_cookies(&self.jar));
         self.jar.update(&resp);
         resp
@@ -415,7 +431,20 @@ impl<'a> WebClient<'a> {
 
     /// Logs in through the login form; panics unless it redirects.
     pub fn login(db: &'a TestDb, login: &str, password: &str) -> WebClient<'a> {
-        let mut client = WebClient::new(db);
+        WebClient::new(db).log_in(login, password)
+    }
+
+    /// Logs in with the binary's clock fixed at `utc`, kept for every later request.
+    pub fn login_at(db: &'a TestDb, utc: &str, login: &str, password: &str) -> WebClient<'a> {
+        let client = WebClient {
+            clock: Some(utc.into()),
+            ..WebClient::new(db)
+        };
+        client.log_in(login, password)
+    }
+
+    fn log_in(self, login: &str, password: &str) -> WebClient<'a> {
+        let mut client = self;
         let resp = client.submit(
             "/users/login",
             "/users/login",

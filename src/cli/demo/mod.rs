@@ -2,7 +2,8 @@
 //! fixed seed and the day the data is "as of" (lessons before it have attendance, months up to
 //! it have payments, messages and notifications were sent before it). The rows carry explicit
 //! ids that continue after the stub seed's, so references are known without reading anything
-//! back, and keep every integrity rule (schema.md §5) by construction.
+//! back, and keep every rule of the integrity reports (`crmit check-integrity` finds nothing) by
+//! construction.
 
 mod rng;
 mod words;
@@ -1160,7 +1161,8 @@ impl Gen<'_> {
     }
 
     /// Notifications to groups and to students in groups, sent by the group's teacher or a
-    /// master while the group ran; `receivers` lists the parents' channels (web-ui.md §8.3).
+    /// master while the group ran; `receivers` lists the parents' e-mails, then their VK links,
+    /// one per line, as the original stored them.
     fn notifications(&mut self) {
         let started: Vec<usize> = (0..self.groups.len())
             .filter(|&g| self.groups[g].start.first_day() < self.today)
@@ -1242,7 +1244,7 @@ impl Gen<'_> {
 
     /// Dialogs of the last months: masters with teachers, and staff with current students
     /// (never two students, never a bot or developer). Each message is one details row and
-    /// its two mirrored rows (schema.md §4).
+    /// its two mirrored rows, one in each participant's mailbox (`forward` 1 for the sender's).
     fn messages(&mut self) {
         let (master, teacher, student) = (
             self.base.master.user,

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
 struct Record {
-    /// The record types of the specification are 1…11.
+    /// The record types of the FastCGI 1.0 specification are 1…11.
     kind: u8,
     request_id: u8,
     content: Vec<u8>,
