@@ -38,6 +38,8 @@ pub struct Config {
     pub vk: Option<VkConfig>,
     #[serde(default)]
     pub dump: DumpConfig,
+    #[serde(default)]
+    pub backup: BackupConfig,
     /// Where the file was read from (not part of the file).
     #[serde(skip)]
     pub path: PathBuf,
@@ -126,6 +128,26 @@ impl Default for DumpConfig {
     fn default() -> Self {
         DumpConfig {
             dir: "dumps".into(),
+            keep: 30,
+            mail_to: String::new(),
+        }
+    }
+}
+
+/// `[backup]`: where `crmit backup` keeps its files, as `[dump]` does for dumps: `dir` relative to
+/// this file's directory, the newest `keep` files (0 keeps all), each mailed to `mail_to`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    pub dir: String,
+    pub keep: usize,
+    pub mail_to: String,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            dir: "backups".into(),
             keep: 30,
             mail_to: String::new(),
         }
@@ -222,6 +244,7 @@ impl Config {
             mail: None,
             vk: None,
             dump: DumpConfig::default(),
+            backup: BackupConfig::default(),
             path: PathBuf::new(),
             zone: default_zone(),
         }

@@ -208,6 +208,7 @@ fn bench_every_route_group_on_large_data() {
         println!("{clients} concurrent clients: {per_second:.0} requests/s over all routes");
     }
     println!("load average after: {}", load_average());
+    backup_and_restore(&bin, &db);
     if over.is_empty() {
         println!("every route within its p50 target");
     } else {
@@ -616,6 +617,55 @@ fn statements_of<T>(c: &mut mysql::Conn, request: impl FnOnce() -> T) -> u64 {
 
 /// Runs the binary once as CGI for `route` under `/usr/bin/time -v`, with the environment Apache
 /// sets after the rewrite, and reads "Maximum resident set size" (KiB).
+/// `crmit backup` of the large data set and `crmit restore` of it into an empty database: the
+/// time, the peak RSS and the file size.
+fn backup_and_restore(bin: &Path, db: &TestDb) {
+    let file = db.dir.path().join("bench.sql.gz");
+    let (backup_s, backup_kib) = timed_command(
+        bin,
+        &db.config_path,
+        &["backup", "--out", file.to_str().unwrap()],
+    );
+    let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+    let empty = TestDb::empty();
+    let (restore_s, restore_kib) = timed_command(
+        bin,
+        &empty.config_path,
+        &["restore", file.to_str().unwrap()],
+    );
+    println!(
+        "backup: {backup_s:.2} s, peak RSS {:.1} MiB, file {:.1} MiB; restore: {restore_s:.2} s, peak RSS {:.1} MiB",
+        backup_kib as f64 / 1024.0,
+        size as f64 / 1048576.0,
+        restore_kib as f64 / 1024.0
+    );
+}
+
+/// Runs `crmit --config CONFIG ARGS` under `/usr/bin/time -v`: seconds and peak RSS in KiB.
+fn timed_command(bin: &Path, config: &Path, args: &[&str]) -> (f64, u64) {
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(bin)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("/usr/bin/time");
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "crmit {args:?}: {stderr}");
+    (seconds, max_rss_kib(&stderr).unwrap_or(0))
+}
+
+/// The peak RSS in what `/usr/bin/time -v` printed.
+fn max_rss_kib(time_output: &str) -> Option<u64> {
+    time_output
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
 fn peak_rss_kib(bin: &Path, config: &Path, route: &Route) -> Option<u64> {
     let (path, query) = route.path.split_once('?').unwrap_or((&route.path, ""));
     let out = Command::new("/usr/bin/time")
@@ -646,10 +696,7 @@ fn peak_rss_kib(bin: &Path, config: &Path, route: &Route) -> Option<u64> {
         route.name,
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse().ok())
+    max_rss_kib(&String::from_utf8_lossy(&out.stderr))
 }
 
 /// A static C program that answers every CGI request with "hello": the least a CGI request can

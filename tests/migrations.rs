@@ -55,26 +55,6 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Loads the original's schema (`tests/fixtures/original_schema.sql`) the way `mariadb < file` would.
-fn load_reference_schema(db: &TestDb) {
-    let sql = include_str!("fixtures/original_schema.sql");
-    // The file has no `--` or `;` inside string literals, so dropping comments and splitting is exact.
-    let without_comments: String = sql
-        .lines()
-        .map(|l| l.split("--").next().unwrap())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut conn = db.conn();
-    for statement in without_comments
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        conn.query_drop(statement)
-            .unwrap_or_else(|e| panic!("loading original_schema.sql: {e}\n{statement}"));
-    }
-}
-
 fn tables(conn: &mut mysql::Conn) -> Vec<String> {
     conn.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
         .unwrap()
@@ -163,7 +143,7 @@ fn insert_original_rows(db: &TestDb) {
 #[test]
 fn fresh_database_gets_the_original_schema_and_ours() {
     let reference = TestDb::empty();
-    load_reference_schema(&reference);
+    reference.load_original_schema();
     let expected = schema(&mut reference.conn());
 
     let db = TestDb::empty();
@@ -214,7 +194,7 @@ fn fresh_database_gets_the_original_schema_and_ours() {
 #[test]
 fn live_original_database_is_adopted_without_changing_a_row() {
     let db = TestDb::empty();
-    load_reference_schema(&db);
+    db.load_original_schema();
     insert_original_rows(&db);
     let mut conn = db.conn();
     let rows_before = contents(&mut conn);
@@ -325,7 +305,7 @@ fn refused(db: &TestDb) -> String {
 #[test]
 fn other_alembic_revision_is_refused_and_nothing_is_created() {
     let db = TestDb::empty();
-    load_reference_schema(&db);
+    db.load_original_schema();
     let mut conn = db.conn();
     conn.query_drop("UPDATE alembic_version SET version_num = '5b623504e9ee'")
         .unwrap();

@@ -1,5 +1,7 @@
 //! The command line: a declarative list of subcommands, one file each.
 
+mod archive;
+mod backup;
 pub mod cgi;
 mod check_integrity;
 mod demo;
@@ -8,6 +10,7 @@ pub mod fastcgi;
 mod init_config;
 mod install_static;
 mod migrate;
+mod restore;
 mod routes;
 mod seed_demo;
 mod seed_stub_models;
@@ -55,6 +58,10 @@ enum Command {
     CheckIntegrity(check_integrity::Args),
     /// Write the JSON dump into [dump] dir and keep the newest [dump] keep files (for cron)
     Dump(dump::Args),
+    /// Back up the whole database into [backup] dir (or --out) as SQL in gzip (for cron)
+    Backup(backup::Args),
+    /// Load a backup of `crmit backup` into the configured, empty database
+    Restore(restore::Args),
     /// Print the route table (METHOD PATTERN ACCESS persists|-) for the robustness tests
     #[command(hide = true)]
     Routes(routes::Args),
@@ -102,6 +109,8 @@ pub fn run() -> ExitCode {
                 Command::SetPassword(args) => set_password::run(&config, args),
                 Command::CheckIntegrity(args) => check_integrity::run(&config, args),
                 Command::Dump(args) => dump::run(&config, args),
+                Command::Backup(args) => backup::run(&config, args),
+                Command::Restore(args) => restore::run(&config, args),
                 Command::InitConfig(_) | Command::InstallStatic(_) | Command::Routes(_) => {
                     unreachable!("handled above")
                 }

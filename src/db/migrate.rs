@@ -131,6 +131,16 @@ const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS `crmit_migrati
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
+/// The id of the newest migration of this binary.
+pub fn newest() -> &'static str {
+    MIGRATIONS.last().expect("at least the baseline").id
+}
+
+/// Whether `id` names a migration of this binary (a backup's schema version, say).
+pub fn is_known(id: &str) -> bool {
+    MIGRATIONS.iter().any(|m| m.id == id)
+}
+
 /// Every known migration with the time it was applied (UTC), or None while pending.
 pub fn status(conn: &mut Conn) -> Result<Vec<MigrationState>, MigrateError> {
     let recorded = if table_exists(conn, "crmit_migrations")? {

@@ -1,5 +1,6 @@
 //! The database: one synchronous connection per process, explicit transactions, and migrations.
 
+pub mod backup;
 pub mod migrate;
 
 use crate::config::Config;

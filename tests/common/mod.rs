@@ -119,6 +119,28 @@ impl TestDb {
         run_cgi(&self.config_path, req)
     }
 
+    /// Loads the original's schema (`tests/fixtures/original_schema.sql`, its Alembic head
+    /// 2c04d7e752c7 with the `alembic_version` row) the way `mariadb < file` would.
+    pub fn load_original_schema(&self) {
+        let sql = include_str!("../fixtures/original_schema.sql");
+        // The file has no `--` or `;` inside string literals, so dropping comments and splitting
+        // is exact.
+        let without_comments: String = sql
+            .lines()
+            .map(|l| l.split("--").next().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut conn = self.conn();
+        for statement in without_comments
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            mysql::prelude::Queryable::query_drop(&mut conn, statement)
+                .unwrap_or_else(|e| panic!("loading original_schema.sql: {e}\n{statement}"));
+        }
+    }
+
     /// Counts rows of a table (a quick "nothing was written" check).
     pub fn count(&self, table: &str) -> u64 {
         let mut c = self.conn();
