@@ -28,6 +28,9 @@ pub enum AppError {
     Db(#[from] mysql::Error),
     #[error("ошибка шаблона: {0}")]
     Template(#[from] minijinja::Error),
+    /// A download (a spreadsheet) could not be made.
+    #[error("не удалось составить файл: {0}")]
+    Export(String),
 }
 
 impl AppError {
@@ -41,7 +44,7 @@ impl AppError {
             AppError::MethodNotAllowed => 405,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable(_) => 503,
-            AppError::Db(_) | AppError::Template(_) => 500,
+            AppError::Db(_) | AppError::Template(_) | AppError::Export(_) => 500,
         }
     }
 

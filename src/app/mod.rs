@@ -11,6 +11,7 @@ pub mod list;
 pub mod options;
 pub mod render;
 pub mod routes;
+pub mod spreadsheet;
 
 pub use done::Done;
 pub use error::AppError;

@@ -281,6 +281,12 @@ pub static ROUTES: &[Route] = &[
         MDT,
         crate::payments::group_grid::post,
     ),
+    get("/payments/debtors", MDT, crate::payments::debtors::get),
+    get(
+        "/payments/debtors/xlsx",
+        MDT,
+        crate::payments::debtors_xlsx::get,
+    ),
     get("/schedule/", MDT, crate::schedule::timetable::get),
     post("/schedule/", MDT, crate::schedule::timetable::post),
     get("/student/lessons", STUDENT, crate::student::lessons::get),

@@ -138,6 +138,27 @@ impl Response {
         r
     }
 
+    /// A file to save: `Content-Disposition: attachment` with the name as it is (RFC 6266's
+    /// `filename*`, UTF-8, so Cyrillic survives) and an ASCII stand-in for old clients; never
+    /// stored by a cache, since downloads carry personal data.
+    pub fn download(file_name: &str, content_type: &str, body: Vec<u8>) -> Response {
+        let ascii: String = file_name
+            .chars()
+            .map(|c| match c {
+                ' '..='~' if c != '"' && c != '\\' => c,
+                _ => '_',
+            })
+            .collect();
+        let encoded =
+            percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
+        Response::new(200, content_type, body)
+            .with_header(
+                "Content-Disposition",
+                &format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            )
+            .with_header("Cache-Control", "no-store")
+    }
+
     pub fn with_header(mut self, name: &str, value: &str) -> Response {
         self.headers.push((name.into(), value.into()));
         self

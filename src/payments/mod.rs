@@ -1,7 +1,10 @@
-//! Blueprint `payments`: the payments grid of a group. The store and the cell form are shared
+//! Blueprint `payments`: the payments grid of a group, and the money reports (debtors). The store and the cell form are shared
 //! with the month grid of `lessons` (its payment column).
 
 pub mod cell_form;
+pub mod debtors;
+pub mod debtors_xlsx;
+pub mod debts;
 pub mod group_grid;
 pub mod store;
 

@@ -326,3 +326,168 @@ mod tests {
         assert_eq!(max_value(800, 900), 0);
     }
 }
+
+/// Which memberships a money report covers: 0 in a filter means all. `teacher_id` also limits
+/// a teacher to his own groups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub section_id: u32,
+    pub group_id: u32,
+    pub teacher_id: u32,
+}
+
+/// A membership that owes for some month up to a month.
+#[derive(Debug, Clone)]
+pub struct DebtRow {
+    pub student_in_group_id: u32,
+    /// The months counted: the later of the enter month and the group's start to the earliest
+    /// of the exit month, the group's end and the last month asked for.
+    pub first: Month,
+    pub last: Month,
+    /// What each month is due: the section price less the member's discount, never below 0.
+    pub due: i64,
+    pub owed: i64,
+    pub student_id: u32,
+    pub fio: String,
+    pub group_id: u32,
+    pub group_name: String,
+    /// The student's own phone and which number the family asked to be called on (1 own, 2
+    /// mother's, 3 father's).
+    pub phone: String,
+    pub contact_phone: i32,
+}
+
+/// The memberships of a scope with their counted months and monthly due, as a derived table
+/// `x (sig_id, student_id, group_id, first, last, due)`; `?` is the last month counted.
+const COUNTED: &str = "(SELECT sig.id AS sig_id, sig.student_id, sig.group_id,
+         GREATEST(sig.enter_month, g.start_month) AS first,
+         LEAST(sig.exit_month, g.end_month, ?) AS last,
+         GREATEST(sec.price - sig.discount, 0) AS due
+       FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
+       JOIN sections sec ON sec.id = g.section_id
+       WHERE (? = 0 OR g.section_id = ?) AND (? = 0 OR g.id = ?) AND (? = 0 OR g.teacher_id = ?))";
+
+/// The scope's parameters in the order of [`COUNTED`].
+fn scope_params(up_to: Month, scope: Scope) -> Vec<mysql::Value> {
+    let Scope {
+        section_id,
+        group_id,
+        teacher_id,
+    } = scope;
+    vec![
+        up_to.0.into(),
+        section_id.into(),
+        section_id.into(),
+        group_id.into(),
+        group_id.into(),
+        teacher_id.into(),
+        teacher_id.into(),
+    ]
+}
+
+/// Every membership of the scope that owes for a month up to `up_to`, largest debt first.
+/// A month owes its due less what was paid for it, when that is positive; a payment counts
+/// even unconfirmed. Since a payment above the due never counts, the debt is the counted months
+/// times the due less the payments, each capped at the due: one statement, whatever the size.
+pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
+    type Raw = (
+        u32,
+        i32,
+        i32,
+        i64,
+        i64,
+        u32,
+        String,
+        u32,
+        String,
+        Option<String>,
+        i32,
+    );
+    let mut params = scope_params(up_to, scope);
+    params.extend(scope_params(up_to, scope));
+    let rows: Vec<Raw> = conn.exec(
+        format!(
+            "SELECT x.sig_id, x.first, x.last, x.due,
+                x.due * (x.last - x.first + 1) - COALESCE(pp.paid, 0) AS owed,
+                s.id, s.fio, g.id, g.name, s.phone, s.contact_phone
+             FROM {COUNTED} x
+             LEFT JOIN (SELECT p.student_in_group_id AS sig_id, SUM(LEAST(p.value, x.due)) AS paid
+                        FROM {COUNTED} x JOIN payments p ON p.student_in_group_id = x.sig_id
+                        WHERE p.month BETWEEN x.first AND x.last
+                        GROUP BY p.student_in_group_id) pp ON pp.sig_id = x.sig_id
+             JOIN students s ON s.id = x.student_id JOIN `groups` g ON g.id = x.group_id
+             WHERE x.first <= x.last AND x.due * (x.last - x.first + 1) > COALESCE(pp.paid, 0)
+             ORDER BY owed DESC, s.fio, g.name, x.sig_id"
+        ),
+        params,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                sig,
+                first,
+                last,
+                due,
+                owed,
+                student_id,
+                fio,
+                group_id,
+                group_name,
+                phone,
+                contact,
+            )| {
+                DebtRow {
+                    student_in_group_id: sig,
+                    first: Month(first),
+                    last: Month(last),
+                    due,
+                    owed,
+                    student_id,
+                    fio,
+                    group_id,
+                    group_name,
+                    phone: phone.unwrap_or_default(),
+                    contact_phone: contact,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The payments of these memberships: (membership, month, value, confirmed).
+pub fn payments_of_memberships(
+    conn: &mut Conn,
+    ids: &[u32],
+) -> mysql::Result<Vec<(u32, i32, i64, bool)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.exec(
+        format!(
+            "SELECT student_in_group_id, month, value, confirmed FROM payments
+             WHERE student_in_group_id IN ({}) ORDER BY student_in_group_id, month",
+            crate::db::placeholders(ids.len())
+        ),
+        ids.to_vec(),
+    )
+}
+
+/// A parent of a student, for the call list: (student id, is the mother, FIO, phone).
+pub fn parents_of(
+    conn: &mut Conn,
+    student_ids: &[u32],
+) -> mysql::Result<Vec<(u32, bool, String, String)>> {
+    if student_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.exec(
+        format!(
+            "SELECT ps.student_id, ps.is_mother, p.fio, p.phone FROM parent_of_students ps
+             JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id IN ({})
+             ORDER BY ps.student_id, ps.is_mother DESC",
+            crate::db::placeholders(student_ids.len())
+        ),
+        student_ids.to_vec(),
+    )
+}

@@ -1,0 +1,324 @@
+//! The debtors report and its Excel download on real MariaDB: the figures against a fixture
+//! computed by hand (discounts, a 100% discount, an exit month, a group that ended, a future
+//! group, missing payment rows, unconfirmed payments), the "up to month" filter, a teacher's view
+//! (own groups only, another's group refused), and the downloaded file read back with calamine.
+
+mod common;
+
+use calamine::{Data, Reader, Xlsx};
+use common::{TestDb, WebClient};
+use mysql::prelude::Queryable;
+
+/// 15 November 2019 in Barnaul: «this month» is November 2019 (month 34).
+const NOW: &str = "2019-11-15 05:00:00";
+
+struct Fixture {
+    db: TestDb,
+    te2: u32,
+}
+
+fn id(c: &mut mysql::Conn) -> u32 {
+    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
+}
+
+/// A student with a system user; his own phone, no parents unless added.
+fn add_student(c: &mut mysql::Conn, login: &str, fio: &str) -> u32 {
+    c.exec_drop(
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT ?, CONCAT('no login: ', ?), id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
+        (login, login),
+    )
+    .unwrap();
+    let user = id(c);
+    c.exec_drop(
+        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, school_id,
+            citizenship_id, system_user_id, contact_phone, phone)
+         SELECT ?, '2010-01-01', 'Барнаул', 'ул. 1', 'ул. 1', (SELECT MIN(id) FROM schools),
+            (SELECT MIN(id) FROM citizenships), ?, 1, ?",
+        (fio, user, format!("8900{login}")),
+    )
+    .unwrap();
+    id(c)
+}
+
+fn add_group(
+    c: &mut mysql::Conn,
+    name: &str,
+    section: u32,
+    teacher: u32,
+    months: (i32, i32),
+) -> u32 {
+    c.exec_drop(
+        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month) VALUES (?, ?, ?, ?, ?)",
+        (name, section, teacher, months.0, months.1),
+    )
+    .unwrap();
+    id(c)
+}
+
+fn add_member(
+    c: &mut mysql::Conn,
+    student: u32,
+    group: u32,
+    discount: i32,
+    months: (i32, i32),
+) -> u32 {
+    c.exec_drop(
+        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month) VALUES (?, ?, ?, ?, ?)",
+        (student, group, discount, months.0, months.1),
+    )
+    .unwrap();
+    id(c)
+}
+
+fn pay(c: &mut mysql::Conn, member: u32, month: i32, value: i32, confirmed: bool) {
+    c.exec_drop(
+        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment) VALUES (?, ?, ?, 1, ?, '')",
+        (member, month, value, confirmed),
+    )
+    .unwrap();
+}
+
+/// Sections «Робо» (1000 ₽) and «Веб» (500 ₽); te1 teaches «Д-робо» (Sep 2019 – May 2020) and
+/// the future «Д-будущая» (from Jan 2020), te2 taught «Д-веб» (Sep 2018 – Feb 2019, ended).
+/// Debts by November 2019, by hand:
+/// - Алексеев in Д-робо: Sep paid 1000 (confirmed), Oct paid 400 unconfirmed → 600, Nov no row
+///   → 1000: 1600.
+/// - Борисов in Д-робо, discount 200, left after September: a row of 0 for Sep → 800.
+/// - Васильев in Д-робо, discount 1000 (100%): owes nothing.
+/// - Алексеев in Д-веб: Sep 2018 – Jan 2019 paid 500 each, Feb 2019 missing → 500.
+/// - Алексеев in Д-будущая: nothing is due yet.
+fn fixture() -> Fixture {
+    let db = TestDb::seeded();
+    let mut c = db.conn();
+    c.query_drop("DELETE FROM payments").unwrap();
+    c.query_drop("DELETE FROM student_in_groups").unwrap();
+    c.exec_drop(
+        "INSERT INTO sections (name, price) VALUES ('Д-Робо', 1000)",
+        (),
+    )
+    .unwrap();
+    let robo = id(&mut c);
+    c.exec_drop(
+        "INSERT INTO sections (name, price) VALUES ('Д-Веб', 500)",
+        (),
+    )
+    .unwrap();
+    let web = id(&mut c);
+    let te1: u32 = c
+        .query_first(
+            "SELECT t.id FROM teachers t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = 'te1'",
+        )
+        .unwrap()
+        .unwrap();
+    c.exec_drop(
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT 'te2', CONCAT('no login: ', password_hash), system_role_id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_users WHERE login = 'te1'",
+        (),
+    )
+    .unwrap();
+    let te2_user = id(&mut c);
+    c.exec_drop(
+        "INSERT INTO teachers (fio, system_user_id, phone) VALUES ('Учитель Второй', ?, '8900')",
+        (te2_user,),
+    )
+    .unwrap();
+    let te2 = id(&mut c);
+    let g_robo = add_group(&mut c, "Д-робо", robo, te1, (32, 40));
+    let g_web = add_group(&mut c, "Д-веб", web, te2, (20, 25));
+    let g_future = add_group(&mut c, "Д-будущая", robo, te1, (36, 40));
+    let a = add_student(&mut c, "da", "Алексеев Антон");
+    let b = add_student(&mut c, "db", "Борисов Борис");
+    let v = add_student(&mut c, "dv", "Васильев Василий");
+    let a_robo = add_member(&mut c, a, g_robo, 0, (32, 40));
+    pay(&mut c, a_robo, 32, 1000, true);
+    pay(&mut c, a_robo, 33, 400, false);
+    let b_robo = add_member(&mut c, b, g_robo, 200, (32, 32));
+    pay(&mut c, b_robo, 32, 0, false);
+    add_member(&mut c, v, g_robo, 1000, (32, 40));
+    let a_web = add_member(&mut c, a, g_web, 0, (20, 25));
+    for month in 20..25 {
+        pay(&mut c, a_web, month, 500, true);
+    }
+    add_member(&mut c, a, g_future, 0, (36, 40));
+    // A mother to call for Борисов.
+    c.exec_drop(
+        "INSERT INTO parents (fio, phone, notification_types) VALUES ('Борисова Мария', '89005550000', 0)",
+        (),
+    )
+    .unwrap();
+    let mother = id(&mut c);
+    c.exec_drop(
+        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
+        (b, mother),
+    )
+    .unwrap();
+    c.exec_drop("UPDATE students SET contact_phone = 2 WHERE id = ?", (b,))
+        .unwrap();
+    drop(c);
+    Fixture { db, te2 }
+}
+
+/// The rows of the report's table: (FIO, group, months, debt) in page order.
+fn table_rows(page: &str) -> Vec<(String, String, String, String)> {
+    let body = page.split("<tbody>").nth(1).unwrap_or("");
+    let body = body.split("</tbody>").next().unwrap_or("");
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .split("<td")
+                .skip(1)
+                .map(|c| strip_tags(c.split_once('>').map_or("", |(_, v)| v)))
+                .collect();
+            (
+                cells[0].clone(),
+                cells[1].clone(),
+                cells[2].clone(),
+                cells[3].clone(),
+            )
+        })
+        .collect()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.split("</td>").next().unwrap_or("").chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn row(fio: &str, group: &str, months: &str, debt: i64) -> (String, String, String, String) {
+    (fio.into(), group.into(), months.into(), debt.to_string())
+}
+
+#[test]
+fn debts_match_the_figures_computed_by_hand() {
+    let f = fixture();
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let page = ma.get("/payments/debtors");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert_eq!(
+        table_rows(&html),
+        [
+            row(
+                "Алексеев Антон",
+                "Д-робо",
+                "октябрь 2019 (оплачено 400 ₽, не подтверждено), ноябрь 2019",
+                1600
+            ),
+            row("Борисов Борис", "Д-робо", "сентябрь 2019", 800),
+            row("Алексеев Антон", "Д-веб", "февраль 2019", 500),
+        ]
+    );
+    assert!(
+        html.contains("долг по ноябрь 2019 включительно: <b>2900 ₽</b>, должников: <b>3</b>"),
+        "{html}"
+    );
+    assert!(html.contains("89005550000 (мать)"), "the number to call");
+    assert!(html.contains("мать: Борисова Мария, 89005550000"));
+    assert!(
+        html.contains("<td class=\"num\">2</td><td class=\"num\">2400</td>"),
+        "Д-робо's total"
+    );
+
+    // Up to October: November is not counted yet.
+    let html = ma.get("/payments/debtors?up_to=33").text();
+    assert_eq!(
+        table_rows(&html),
+        [
+            row("Борисов Борис", "Д-робо", "сентябрь 2019", 800),
+            row(
+                "Алексеев Антон",
+                "Д-робо",
+                "октябрь 2019 (оплачено 400 ₽, не подтверждено)",
+                600
+            ),
+            row("Алексеев Антон", "Д-веб", "февраль 2019", 500),
+        ]
+    );
+    // A month after this one counts as this one.
+    let later = ma.get("/payments/debtors?up_to=50").text();
+    assert!(later.contains("<b>2900 ₽</b>"));
+}
+
+#[test]
+fn a_teacher_sees_only_his_own_groups() {
+    let f = fixture();
+    let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
+    let html = te1.get("/payments/debtors").text();
+    let fios: Vec<String> = table_rows(&html).into_iter().map(|r| r.1).collect();
+    assert_eq!(fios, ["Д-робо", "Д-робо"]);
+    assert!(html.contains("<b>2400 ₽</b>"));
+    assert!(!html.contains("Д-веб"), "not even in the group choice");
+    // Asking for another teacher's group or teacher changes nothing of that.
+    let web: u32 =
+        f.db.conn()
+            .query_first("SELECT id FROM `groups` WHERE name = 'Д-веб'")
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        te1.get(&format!("/payments/debtors?group_id={web}")).status,
+        403
+    );
+    assert_eq!(
+        te1.get(&format!("/payments/debtors/xlsx?group_id={web}"))
+            .status,
+        403
+    );
+    let html = te1
+        .get(&format!("/payments/debtors?teacher_id={}", f.te2))
+        .text();
+    assert!(html.contains("<b>2400 ₽</b>"), "{html}");
+    assert!(table_rows(&html).iter().all(|r| r.1 == "Д-робо"));
+}
+
+#[test]
+fn the_excel_download_holds_the_same_rows() {
+    let f = fixture();
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let resp = ma.get("/payments/debtors/xlsx?up_to=34");
+    assert_eq!(resp.status, 200);
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let disposition = resp.header("content-disposition").unwrap();
+    assert!(
+        disposition.contains("filename*=UTF-8''%D0%B4%D0%BE%D0%BB%D0%B6%D0%BD%D0%B8%D0%BA%D0%B8"),
+        "{disposition}"
+    );
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(resp.body.clone())).expect("an xlsx file");
+    let names = book.sheet_names();
+    assert_eq!(names, ["должники по ноябрь 2019"]);
+    let range = book.worksheet_range(&names[0]).unwrap();
+    let cells: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let text = |s: &str| Data::String(s.into());
+    assert_eq!(cells[0][0], text("ФИО"));
+    assert_eq!(cells[0][4], text("долг"));
+    assert_eq!(
+        cells[1][..5],
+        [
+            text("Алексеев Антон"),
+            text("Д-робо"),
+            text("октябрь 2019 (оплачено 400 ₽, не подтверждено), ноябрь 2019"),
+            Data::Float(2.0),
+            Data::Float(1600.0),
+        ]
+    );
+    assert_eq!(cells[2][4], Data::Float(800.0));
+    assert_eq!(cells[2][5], text("89005550000 (мать)"));
+    assert_eq!(cells[3][..2], [text("Алексеев Антон"), text("Д-веб")]);
+    assert_eq!(cells[4][0], text("всего"));
+    assert_eq!(cells[4][4], Data::Float(2900.0));
+    assert_eq!(cells.len(), 5);
+}
