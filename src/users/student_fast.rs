@@ -8,6 +8,7 @@ use crate::app::forms::{Field, FormView, Kind, check_text};
 use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::users::store;
 use crate::users::student_form;
 use crate::users::students::{self, Profile};
@@ -67,7 +68,8 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// The same, then into the group for its whole period, and back to the group's month.
 pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let (group_id, month) = (ctx.params.id("group_id"), ctx.params.id("month_number"));
+    let group_id = GroupId(ctx.params.id("group_id"));
+    let month = ctx.params.id("month_number");
     let group = group_for_read(ctx, group_id)?;
     let (student_id, fio) = match create(ctx)? {
         Err(form) => return render(ctx, form),
