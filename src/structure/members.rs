@@ -3,6 +3,7 @@
 //! the group and his months cannot be moved past that history.
 
 use crate::app::AppError;
+use crate::app::access::GroupRef;
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
 use crate::payments::store;
@@ -78,17 +79,11 @@ pub fn others(db: &mut Conn, group_id: GroupId) -> Result<Vec<(StudentId, String
 }
 
 /// A new member for the whole period of the group, without a discount.
-pub fn add(
-    db: &mut Conn,
-    group_id: GroupId,
-    student_id: StudentId,
-    start: Month,
-    end: Month,
-) -> Result<(), AppError> {
+pub fn add(db: &mut Conn, group: &GroupRef, student_id: StudentId) -> Result<(), AppError> {
     db.exec_drop(
         "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
          VALUES (?, ?, 0, ?, ?)",
-        (student_id, group_id, start.0, end.0),
+        (student_id, group.id, group.start_month.0, group.end_month.0),
     )?;
     Ok(())
 }

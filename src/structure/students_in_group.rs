@@ -58,13 +58,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 "нет ученика с номером {student_id}"
             )));
         }
-        members::add(
-            &mut ctx.db,
-            group.id,
-            student_id,
-            group.start_month,
-            group.end_month,
-        )?;
+        members::add(&mut ctx.db, &group, student_id)?;
     }
     for m in current
         .iter()

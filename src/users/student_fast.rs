@@ -75,13 +75,7 @@ pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
         Err(form) => return render(ctx, form),
         Ok(created) => created,
     };
-    members::add(
-        &mut ctx.db,
-        group.id,
-        student_id,
-        group.start_month,
-        group.end_month,
-    )?;
+    members::add(&mut ctx.db, &group, student_id)?;
     ctx.flash_done(Done::with(
         format!("ученик {fio} создан и добавлен в группу {}.", group.name),
         format!(

@@ -32,24 +32,23 @@ pub fn validate(
     if let (Some(mother), Some(father)) = (&draft.mother, &draft.father) {
         check_parents(form, mother, father, draft.contact, &draft.phone);
     }
-    let Draft {
-        account: Some(account),
-        enabled,
-        birth_date: Some(birth_date),
-        birth_place,
-        registration_place,
-        actual_address,
-        additional_info,
-        known_from,
-        citizenship_id: Some(citizenship_id),
-        school_id: Some(school_id),
-        grade,
-        shift,
-        phone,
-        contact: Some(contact),
-        mother: Some(mother),
-        father: Some(father),
-    } = draft
+    let (
+        Some(account),
+        Some(birth_date),
+        Some(citizenship_id),
+        Some(school_id),
+        Some(contact),
+        Some(mother),
+        Some(father),
+    ) = (
+        draft.account,
+        draft.birth_date,
+        draft.citizenship_id,
+        draft.school_id,
+        draft.contact,
+        draft.mother,
+        draft.father,
+    )
     else {
         return Ok(None);
     };
@@ -59,22 +58,22 @@ pub fn validate(
     let profile = Profile {
         fio: account.fio.clone(),
         birth_date,
-        birth_place,
-        registration_place,
-        actual_address,
-        additional_info,
-        known_from,
+        birth_place: draft.birth_place,
+        registration_place: draft.registration_place,
+        actual_address: draft.actual_address,
+        additional_info: draft.additional_info,
+        known_from: draft.known_from,
         school_id,
         citizenship_id,
-        grade,
-        shift,
-        phone,
+        grade: draft.grade,
+        shift: draft.shift,
+        phone: draft.phone,
         contact_phone: contact.code(),
         filled: true,
     };
     Ok(Some(Student {
         account,
-        enabled,
+        enabled: draft.enabled,
         profile,
         mother,
         father,
