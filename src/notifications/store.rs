@@ -4,7 +4,7 @@
 use super::Receiver;
 use super::delivery::Parent;
 use crate::auth::Role;
-use crate::ids::{GroupId, StudentInGroupId, TeacherId};
+use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use chrono::NaiveDateTime;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Row, Value};
@@ -54,7 +54,7 @@ pub enum Filter {
     All,
     Sender(u32),
     /// Addressed to one of the student's groups (also before the student joined) or memberships.
-    Student(u32),
+    Student(StudentId),
 }
 
 impl Filter {
@@ -161,7 +161,7 @@ fn search(text: &str) -> String {
 /// addresses (other parents') are left out.
 pub fn for_student(
     conn: &mut Conn,
-    student_id: u32,
+    student_id: StudentId,
     limit: (u32, u64),
     tz: chrono_tz::Tz,
 ) -> mysql::Result<(Vec<Notification>, u64)> {

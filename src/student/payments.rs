@@ -3,7 +3,7 @@
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::ids::{StudentId, StudentInGroupId};
+use crate::ids::StudentInGroupId;
 use crate::month::Month;
 use crate::payments::store::{Cell, max_value, payments_of_student};
 use minijinja::context;
@@ -26,7 +26,7 @@ struct Membership {
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let student_id = ctx.user()?.student_id;
+    let student_id = super::me(ctx)?;
     let rows: Vec<(StudentInGroupId, String, i32, i32, i32, i32)> = ctx.db.exec(
         "SELECT sig.id, g.name, sec.price, sig.discount, sig.enter_month, sig.exit_month
          FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
@@ -34,7 +34,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
          WHERE sig.student_id = ? ORDER BY g.start_month DESC, g.name",
         (student_id,),
     )?;
-    let mut payments = payments_of_student(&mut ctx.db, StudentId(student_id))?;
+    let mut payments = payments_of_student(&mut ctx.db, student_id)?;
     let memberships: Vec<Membership> = rows
         .into_iter()
         .map(|(sig, group, price, discount, enter, exit)| Membership {
