@@ -79,8 +79,9 @@ id_type!(
     TeacherId
 );
 
-/// An optional id serialized as the bare number, or 0 when missing: what templates built for the
-/// old «0 means none» still read.
+/// An optional id serialized as the bare number, or 0 when missing: the value of the list
+/// filters' «все» option, which templates put in links (`?teacher_id=0` for a user who is not a
+/// teacher) and compare with row ids.
 pub fn zero_if_none<S: Serializer, T: Into<u32> + Copy>(
     id: &Option<T>,
     serializer: S,
