@@ -14,6 +14,7 @@ mod dev;
 pub mod fuzzing;
 mod home;
 mod http;
+mod ids;
 mod lessons;
 mod mail;
 mod messages;

@@ -21,7 +21,7 @@ const NAMES: [&str; 12] = [
 pub const FIRST_YEAR: i32 = 2017;
 pub const LAST_YEAR: i32 = 2042;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Month(pub i32);
 
 impl Month {

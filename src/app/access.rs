@@ -2,7 +2,8 @@
 //! needs a "group writer" — masters and developers always, a teacher only for his own groups.
 
 use super::{AppError, Ctx};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
+use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -10,11 +11,11 @@ use serde::Serialize;
 /// A group with what access checks and money rules need.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupRef {
-    pub id: u32,
+    pub id: GroupId,
     pub name: String,
     pub section_id: u32,
     /// The group's current teacher (`groups.teacher_id`).
-    pub teacher_id: u32,
+    pub teacher_id: TeacherId,
     pub start_month: Month,
     pub end_month: Month,
     /// The section's monthly price in rubles.
@@ -35,14 +36,14 @@ impl GroupRef {
 }
 
 /// `can_user_write_group`.
-pub fn can_write_group(user: &CurrentUser, group_teacher_id: u32) -> bool {
-    user.is_master || (user.role == Role::Teacher && user.teacher_id == group_teacher_id)
+pub fn can_write_group(user: &CurrentUser, group_teacher_id: TeacherId) -> bool {
+    user.is_master || user.teacher_id == Some(group_teacher_id)
 }
 
 /// The group for a page any staff member may view: 404 when missing; `writable` says whether the
 /// user may also change it.
-pub fn group_for_read(ctx: &mut Ctx, group_id: u32) -> Result<GroupRef, AppError> {
-    let row: Option<(u32, String, u32, u32, i32, i32, i32)> = ctx.db.exec_first(
+pub fn group_for_read(ctx: &mut Ctx, group_id: GroupId) -> Result<GroupRef, AppError> {
+    let row: Option<(GroupId, String, u32, TeacherId, i32, i32, i32)> = ctx.db.exec_first(
         "SELECT g.id, g.name, g.section_id, g.teacher_id, g.start_month, g.end_month, s.price
          FROM `groups` g JOIN sections s ON s.id = g.section_id WHERE g.id = ?",
         (group_id,),
@@ -61,7 +62,7 @@ pub fn group_for_read(ctx: &mut Ctx, group_id: u32) -> Result<GroupRef, AppError
 }
 
 /// The group for a page or action only its writers may use: 404 when missing, 403 otherwise.
-pub fn group_for_write(ctx: &mut Ctx, group_id: u32) -> Result<GroupRef, AppError> {
+pub fn group_for_write(ctx: &mut Ctx, group_id: GroupId) -> Result<GroupRef, AppError> {
     let group = group_for_read(ctx, group_id)?;
     if !group.writable {
         return Err(AppError::Forbidden);

@@ -1,6 +1,7 @@
 //! The current user: one query loads the account, its role and its details row.
 
 use super::Role;
+use crate::ids::{StudentId, TeacherId};
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -114,10 +115,13 @@ pub struct CurrentUser {
     pub is_teacher: bool,
     pub is_student: bool,
     pub is_developer: bool,
-    /// The user's teachers.id, or 0.
-    pub teacher_id: u32,
-    /// The user's students.id, or 0.
-    pub student_id: u32,
+    /// The user's teachers.id; `None` for anyone but a teacher. Templates see 0 then, which the
+    /// groups and lessons lists they link to read as «all teachers».
+    #[serde(serialize_with = "crate::ids::zero_if_none")]
+    pub teacher_id: Option<TeacherId>,
+    /// The user's students.id; `None` for anyone but a student.
+    #[serde(serialize_with = "crate::ids::zero_if_none")]
+    pub student_id: Option<StudentId>,
     #[serde(skip)]
     pub password_hash: String,
 }
@@ -140,16 +144,8 @@ impl CurrentUser {
             is_teacher: role == Role::Teacher,
             is_student: role == Role::Student,
             is_developer: role == Role::Developer,
-            teacher_id: if role == Role::Teacher {
-                a.details_id
-            } else {
-                0
-            },
-            student_id: if role == Role::Student {
-                a.details_id
-            } else {
-                0
-            },
+            teacher_id: (role == Role::Teacher).then_some(TeacherId(a.details_id)),
+            student_id: (role == Role::Student).then_some(StudentId(a.details_id)),
             password_hash: a.password_hash,
         })
     }

@@ -24,9 +24,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             last_use => show(s.last_use), expires => show(s.expires) }
         })
         .collect();
-    let card = match user.is_student {
-        true => student_card::load(&mut ctx.db, user.student_id)?,
-        false => None,
+    let card = match user.student_id {
+        Some(student_id) => student_card::load(&mut ctx.db, student_id)?,
+        None => None,
     };
     ctx.render(
         "index.html",

@@ -1,5 +1,6 @@
 //! The student's own card on the home page: profile, parents, groups.
 
+use crate::ids::StudentId;
 use crate::month::Month;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -51,7 +52,7 @@ pub struct Group {
     period: String,
 }
 
-pub fn load(conn: &mut Conn, student_id: u32) -> mysql::Result<Option<Card>> {
+pub fn load(conn: &mut Conn, student_id: StudentId) -> mysql::Result<Option<Card>> {
     let row: Option<mysql::Row> = conn.exec_first(
         "SELECT su.login, s.birth_date, s.birth_place, s.registration_place, s.actual_address, s.additional_info,
                 s.known_from, sc.name, s.grade, s.shift, s.phone, s.contact_phone, c.name

@@ -6,18 +6,19 @@ use super::{date_allowed, parse_date, store};
 use crate::app::access::{GroupRef, group_for_write};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
+use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
 use chrono::NaiveDate;
 use minijinja::context;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let teacher_id = group.teacher_id;
     render(ctx, &group, "", teacher_id, None, 200)
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let form = ctx.form()?;
     let date_text = form.str("date").trim().to_string();
     let teacher_text = form.str("teacher_id").trim().to_string();
@@ -76,7 +77,7 @@ fn render(
     ctx: &mut Ctx,
     group: &GroupRef,
     date: &str,
-    teacher_id: u32,
+    teacher_id: TeacherId,
     error: Option<String>,
     status: u16,
 ) -> Result<Response, AppError> {

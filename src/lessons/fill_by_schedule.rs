@@ -7,6 +7,7 @@ use super::store;
 use crate::app::access::{GroupRef, group_for_write};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
+use crate::ids::GroupId;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use std::collections::HashSet;
@@ -14,7 +15,7 @@ use std::collections::HashSet;
 const WEEKDAYS: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let busy = store::schedule_days(&mut ctx.db, group.id)?;
     let days: Vec<(usize, &str, bool)> = WEEKDAYS
         .iter()
@@ -28,7 +29,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let mut weekdays = HashSet::new();
     for (key, _) in ctx.form()?.pairs() {
         if let Some(day) = key.strip_prefix("dow_") {

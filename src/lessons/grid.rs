@@ -11,6 +11,7 @@ use super::store::{self, Lesson};
 use crate::app::access::{GroupRef, group_for_read, group_for_write};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
+use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
 use crate::payments::cell_form::{CellFields, encode_shown, read_cell};
 use crate::payments::store::{self as pay, Member, Payment, Saved, Submitted, max_value};
@@ -33,10 +34,9 @@ struct Grid {
     lessons: Vec<Lesson>,
     /// Members during the month, by FIO.
     members: Vec<Member>,
-    /// By student-in-group id.
-    payments: HashMap<u32, Payment>,
+    payments: HashMap<StudentInGroupId, Payment>,
     /// (lesson id, student id) → state; a missing row is 0.
-    states: HashMap<(u32, u32), i32>,
+    states: HashMap<(u32, StudentId), i32>,
 }
 
 impl Grid {
@@ -51,7 +51,7 @@ impl Grid {
         })
     }
 
-    fn state(&self, lesson_id: u32, student_id: u32) -> i32 {
+    fn state(&self, lesson_id: u32, student_id: StudentId) -> i32 {
         self.states
             .get(&(lesson_id, student_id))
             .copied()
@@ -72,12 +72,12 @@ impl Grid {
 }
 
 /// The marks a page showed, from its `shown` field (None when the form has none).
-fn decode_marks(raw: Option<&str>) -> Option<HashMap<(u32, u32), i32>> {
+fn decode_marks(raw: Option<&str>) -> Option<HashMap<(u32, StudentId), i32>> {
     raw?.split(',')
         .filter(|item| !item.is_empty())
         .map(|item| {
             let (cell, state) = item.split_once(':')?;
-            Some((two_ids(cell)?, state.parse().ok()?))
+            Some((lesson_and_student(cell)?, state.parse().ok()?))
         })
         .collect()
 }
@@ -121,7 +121,7 @@ struct RowView {
     pay: PayView,
 }
 
-fn cell_fields(sig_id: u32) -> CellFields {
+fn cell_fields(sig_id: StudentInGroupId) -> CellFields {
     CellFields {
         value: format!("p_{sig_id}"),
         cash: format!("c_{sig_id}"),
@@ -229,7 +229,7 @@ fn render(
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_read(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_read(ctx, GroupId(ctx.params.id("group_id")))?;
     let month = month_of(ctx, &group)?;
     let grid = Grid::load(ctx, &group, month)?;
     render(ctx, &group, month, &grid, None, Vec::new())
@@ -238,14 +238,14 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 /// What one submit asks for, read and validated before anything is written.
 struct Changes {
     /// (lesson id, student id, state) that differ from what the page showed.
-    marks: Vec<(u32, u32, i32)>,
+    marks: Vec<(u32, StudentId, i32)>,
     /// Marks someone else changed after the page was opened: left alone.
     stale_marks: usize,
     payments: Vec<(String, Submitted)>,
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let month = month_of(ctx, &group)?;
     let grid = Grid::load(ctx, &group, month)?;
     let form = ctx.form()?.clone();
@@ -300,7 +300,7 @@ fn read_changes(
     };
     for (key, value) in form.pairs() {
         if let Some(rest) = key.strip_prefix("a_") {
-            let Some((lesson, student)) = two_ids(rest) else {
+            let Some((lesson, student)) = lesson_and_student(rest) else {
                 errors.push(format!("неизвестное поле формы «{key}»"));
                 continue;
             };
@@ -335,7 +335,7 @@ fn read_changes(
             .find_map(|p| key.strip_prefix(p))
         {
             let known = rest
-                .parse::<u32>()
+                .parse::<StudentInGroupId>()
                 .is_ok_and(|sig| grid.members.iter().any(|m| m.id == sig));
             if !known {
                 errors.push(
@@ -366,8 +366,8 @@ fn read_changes(
     }
 }
 
-/// `<a>_<b>` as two ids.
-fn two_ids(text: &str) -> Option<(u32, u32)> {
+/// `<lesson id>_<student id>`, the suffix of a mark's field name.
+fn lesson_and_student(text: &str) -> Option<(u32, StudentId)> {
     let (a, b) = text.split_once('_')?;
     Some((a.parse().ok()?, b.parse().ok()?))
 }
@@ -379,8 +379,8 @@ mod tests {
     #[test]
     fn shown_marks_decode() {
         let marks = decode_marks(Some("3_7:1,4_7:2")).unwrap();
-        assert_eq!(marks.get(&(3, 7)), Some(&1));
-        assert_eq!(marks.get(&(4, 7)), Some(&2));
+        assert_eq!(marks.get(&(3, StudentId(7))), Some(&1));
+        assert_eq!(marks.get(&(4, StudentId(7))), Some(&2));
         assert_eq!(decode_marks(Some("")), Some(HashMap::new()));
         assert_eq!(decode_marks(Some("3_7")), None);
         assert_eq!(decode_marks(None), None);

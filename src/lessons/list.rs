@@ -7,6 +7,7 @@ use crate::app::access::can_write_group;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::{Form, Response};
+use crate::ids::{GroupId, TeacherId};
 use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -22,8 +23,8 @@ struct Row {
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let query = ctx.query()?;
     let filter = ListFilter {
-        group_id: id_filter(&query, "group_id", "группа")?,
-        teacher_id: id_filter(&query, "teacher_id", "преподаватель")?,
+        group_id: id_filter(&query, "group_id", "группа")?.map(GroupId),
+        teacher_id: id_filter(&query, "teacher_id", "преподаватель")?.map(TeacherId),
         up_to: parse_date_filter(query.str("selected_date"))?,
     };
     let q = ListQuery::parse(&query);
@@ -56,12 +57,13 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     )
 }
 
-/// `?<name>=<id>`: empty or absent is 0 («все»).
-fn id_filter(query: &Form, name: &str, label: &str) -> Result<u32, AppError> {
+/// `?<name>=<id>`: empty, absent or 0 (the «все» option) is no filter.
+fn id_filter(query: &Form, name: &str, label: &str) -> Result<Option<u32>, AppError> {
     match query.str(name).trim() {
-        "" => Ok(0),
+        "" => Ok(None),
         text => text
             .parse()
+            .map(|id| (id != 0).then_some(id))
             .map_err(|_| AppError::BadRequest(format!("фильтр «{label}»: нужен номер из списка"))),
     }
 }

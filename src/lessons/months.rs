@@ -5,6 +5,7 @@ use super::store;
 use crate::app::access::group_for_read;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::month::Month;
 use chrono::Datelike;
 use minijinja::context;
@@ -20,7 +21,7 @@ struct MonthRow {
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_read(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_read(ctx, GroupId(ctx.params.id("group_id")))?;
     let dates = store::lesson_dates(&mut ctx.db, group.id)?;
     let months: Vec<MonthRow> = group
         .months()

@@ -2,6 +2,7 @@
 //! number of queries (never one per student or cell). The month grid's members and payments come
 //! from `payments::store`.
 
+use crate::ids::{GroupId, StudentId, TeacherId};
 use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::Conn;
@@ -22,7 +23,7 @@ pub fn search_query(text: &str) -> String {
 pub struct Lesson {
     pub id: u32,
     pub date: NaiveDate,
-    pub teacher_id: u32,
+    pub teacher_id: TeacherId,
     pub teacher_fio: String,
     /// Marks «был».
     pub present: u32,
@@ -30,10 +31,10 @@ pub struct Lesson {
 
 pub fn lessons_in_month(
     conn: &mut Conn,
-    group_id: u32,
+    group_id: GroupId,
     month: Month,
 ) -> mysql::Result<Vec<Lesson>> {
-    let rows: Vec<(u32, NaiveDate, u32, String, u32)> = conn.exec(
+    let rows: Vec<(u32, NaiveDate, TeacherId, String, u32)> = conn.exec(
         "SELECT l.id, l.date, l.teacher_id, t.fio,
             (SELECT COUNT(*) FROM attendings a WHERE a.lesson_id = l.id AND a.state = 1)
          FROM lessons l JOIN teachers t ON t.id = l.teacher_id
@@ -55,10 +56,10 @@ pub fn lessons_in_month(
 /// Stored attendance of the group's lessons in the month: (lesson id, student id) → state.
 pub fn attendance_in_month(
     conn: &mut Conn,
-    group_id: u32,
+    group_id: GroupId,
     month: Month,
-) -> mysql::Result<HashMap<(u32, u32), i32>> {
-    let rows: Vec<(u32, u32, i32)> = conn.exec(
+) -> mysql::Result<HashMap<(u32, StudentId), i32>> {
+    let rows: Vec<(u32, StudentId, i32)> = conn.exec(
         "SELECT a.lesson_id, a.student_id, a.state FROM attendings a
          JOIN lessons l ON l.id = a.lesson_id
          WHERE l.group_id = ? AND l.date BETWEEN ? AND ?",
@@ -71,7 +72,7 @@ pub fn attendance_in_month(
 }
 
 /// Writes attendance marks (lesson id, student id, state) in one statement.
-pub fn save_states(conn: &mut Conn, marks: &[(u32, u32, i32)]) -> mysql::Result<()> {
+pub fn save_states(conn: &mut Conn, marks: &[(u32, StudentId, i32)]) -> mysql::Result<()> {
     if marks.is_empty() {
         return Ok(());
     }
@@ -90,7 +91,7 @@ pub fn save_states(conn: &mut Conn, marks: &[(u32, u32, i32)]) -> mysql::Result<
 }
 
 /// The dates of the group's lessons, in order.
-pub fn lesson_dates(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<NaiveDate>> {
+pub fn lesson_dates(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<NaiveDate>> {
     conn.exec(
         "SELECT date FROM lessons WHERE group_id = ? ORDER BY date, id",
         (group_id,),
@@ -100,8 +101,8 @@ pub fn lesson_dates(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<NaiveDa
 /// Creates one lesson per date, in one statement.
 pub fn create_lessons(
     conn: &mut Conn,
-    group_id: u32,
-    teacher_id: u32,
+    group_id: GroupId,
+    teacher_id: TeacherId,
     dates: &[NaiveDate],
 ) -> mysql::Result<()> {
     if dates.is_empty() {
@@ -120,14 +121,14 @@ pub fn create_lessons(
 
 /// A lesson with what deleting it needs.
 pub struct LessonRef {
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub date: NaiveDate,
     pub present: u32,
 }
 
 /// The lesson, locked against concurrent marks until the request ends.
 pub fn lesson_for_delete(conn: &mut Conn, lesson_id: u32) -> mysql::Result<Option<LessonRef>> {
-    let row: Option<(u32, NaiveDate)> = conn.exec_first(
+    let row: Option<(GroupId, NaiveDate)> = conn.exec_first(
         "SELECT group_id, date FROM lessons WHERE id = ? FOR UPDATE",
         (lesson_id,),
     )?;
@@ -214,7 +215,7 @@ pub fn still_empty_past(conn: &mut Conn, ids: &[u32], today: NaiveDate) -> mysql
 }
 
 /// Weekdays (0 = Monday) on which the group has a timetable slot.
-pub fn schedule_days(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<u32>> {
+pub fn schedule_days(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<u32>> {
     conn.exec(
         "SELECT DISTINCT day_of_week FROM schedule_groups WHERE group_id = ? ORDER BY day_of_week",
         (group_id,),
@@ -224,7 +225,7 @@ pub fn schedule_days(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<u32>> 
 /// The group's lessons after `today`: (id, date, has «был» or «болел» marks).
 pub fn future_lessons(
     conn: &mut Conn,
-    group_id: u32,
+    group_id: GroupId,
     today: NaiveDate,
 ) -> mysql::Result<Vec<(u32, NaiveDate, bool)>> {
     conn.exec(
@@ -234,10 +235,10 @@ pub fn future_lessons(
     )
 }
 
-/// Filters of the lessons list; 0 means «все».
+/// Filters of the lessons list; `None` means «все».
 pub struct ListFilter {
-    pub group_id: u32,
-    pub teacher_id: u32,
+    pub group_id: Option<GroupId>,
+    pub teacher_id: Option<TeacherId>,
     pub up_to: Option<NaiveDate>,
 }
 
@@ -247,10 +248,10 @@ pub struct ListedLesson {
     pub id: u32,
     pub date: NaiveDate,
     pub month: i32,
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub group_name: String,
-    pub group_teacher_id: u32,
-    pub teacher_id: u32,
+    pub group_teacher_id: TeacherId,
+    pub teacher_id: TeacherId,
     pub teacher_fio: String,
     /// `search=<teacher FIO>` for the teachers list link.
     pub teacher_search: String,
@@ -258,7 +259,7 @@ pub struct ListedLesson {
     pub students: u32,
 }
 
-const LIST_WHERE: &str = "(? = 0 OR l.group_id = ?) AND (? = 0 OR l.teacher_id = ?)
+const LIST_WHERE: &str = "(? IS NULL OR l.group_id = ?) AND (? IS NULL OR l.teacher_id = ?)
     AND (? IS NULL OR l.date <= ?)";
 
 fn list_params(f: &ListFilter) -> Vec<mysql::Value> {
@@ -292,7 +293,18 @@ pub fn list_page(
 ) -> mysql::Result<Vec<ListedLesson>> {
     let mut params = list_params(f);
     params.extend([limit.into(), offset.into()]);
-    type Row = (u32, NaiveDate, i32, u32, String, u32, u32, String, u32, u32);
+    type Row = (
+        u32,
+        NaiveDate,
+        i32,
+        GroupId,
+        String,
+        TeacherId,
+        TeacherId,
+        String,
+        u32,
+        u32,
+    );
     let rows: Vec<Row> = conn.exec(
         format!(
             "SELECT STRAIGHT_JOIN l.id, l.date, {LESSON_MONTH}, g.id, g.name, g.teacher_id, t.id, t.fio,
@@ -327,7 +339,10 @@ pub fn list_page(
 
 /// (id, name) of every group in the "for current user" order: a teacher's own groups first,
 /// then newest start month first, then by name.
-pub fn groups_for_user(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<(u32, String)>> {
+pub fn groups_for_user(
+    conn: &mut Conn,
+    teacher_id: Option<TeacherId>,
+) -> mysql::Result<Vec<(GroupId, String)>> {
     conn.exec(
         "SELECT id, name FROM `groups` ORDER BY teacher_id != ?, start_month DESC, name, id",
         (teacher_id,),
@@ -335,6 +350,6 @@ pub fn groups_for_user(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<(u
 }
 
 /// (id, FIO) of every teacher, by FIO.
-pub fn teachers(conn: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
+pub fn teachers(conn: &mut Conn) -> mysql::Result<Vec<(TeacherId, String)>> {
     conn.query("SELECT id, fio FROM teachers ORDER BY fio, id")
 }

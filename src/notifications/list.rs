@@ -22,7 +22,11 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let tz = ctx.config.zone();
     let total = store::count(&mut ctx.db, filter)?;
     let rows = store::page(&mut ctx.db, filter, list.limit(), tz)?;
-    let own_groups = (!user.is_master).then_some(user.teacher_id);
+    // Anyone but a master on this page is a teacher, and sees only his own groups.
+    let own_groups = match user.is_master {
+        true => None,
+        false => Some(user.teacher_id.ok_or(AppError::Forbidden)?),
+    };
     let groups = store::groups(&mut ctx.db, own_groups)?;
     let senders = match user.is_master {
         true => store::senders(&mut ctx.db)?,

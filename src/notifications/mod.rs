@@ -8,6 +8,8 @@ pub mod send;
 pub mod store;
 pub mod vk;
 
+use crate::ids::{GroupId, StudentInGroupId};
+
 /// A bit of `parents.notification_types`: e-mail 1, VK 2, SMS 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
@@ -55,16 +57,16 @@ impl Channel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Receiver {
     /// `receiver_id` = groups.id.
-    Group(u32),
+    Group(GroupId),
     /// `receiver_id` = student_in_groups.id.
-    Member(u32),
+    Member(StudentInGroupId),
 }
 
 impl Receiver {
     pub fn type_and_id(self) -> (i32, u32) {
         match self {
-            Receiver::Group(id) => (1, id),
-            Receiver::Member(id) => (2, id),
+            Receiver::Group(id) => (1, id.0),
+            Receiver::Member(id) => (2, id.0),
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::app::access::{GroupRef, group_for_write};
 use crate::app::forms::{Field, FormView, Kind, check_choice, check_length, check_required};
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::{GroupId, StudentInGroupId};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -49,7 +50,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let sender_id = user.id;
     let receiver = match receiver.parse::<u32>() {
         Ok(0) | Err(_) => Receiver::Group(group.id),
-        Ok(member) => Receiver::Member(member),
+        Ok(member) => Receiver::Member(StudentInGroupId(member)),
     };
     let parents = store::parents_of(&mut ctx.db, receiver)?;
     let report = delivery::deliver(ctx.config, &Receivers::of(&parents), subject, body);
@@ -74,7 +75,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
 /// original.
 fn the_group(ctx: &mut Ctx) -> Result<GroupRef, AppError> {
     let id = ctx.query()?.str("group_id").trim().parse().unwrap_or(0);
-    group_for_write(ctx, id)
+    group_for_write(ctx, GroupId(id))
 }
 
 fn view(ctx: &Ctx, group: &GroupRef, members: &[store::Member]) -> FormView {

@@ -4,6 +4,7 @@
 use super::Receiver;
 use super::delivery::Parent;
 use crate::auth::Role;
+use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use chrono::NaiveDateTime;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Row, Value};
@@ -53,7 +54,7 @@ pub enum Filter {
     All,
     Sender(u32),
     /// Addressed to one of the student's groups (also before the student joined) or memberships.
-    Student(u32),
+    Student(StudentId),
 }
 
 impl Filter {
@@ -160,7 +161,7 @@ fn search(text: &str) -> String {
 /// addresses (other parents') are left out.
 pub fn for_student(
     conn: &mut Conn,
-    student_id: u32,
+    student_id: StudentId,
     limit: (u32, u64),
     tz: chrono_tz::Tz,
 ) -> mysql::Result<(Vec<Notification>, u64)> {
@@ -186,7 +187,10 @@ pub fn senders(conn: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
 }
 
 /// Groups a user may notify: all of them, or a teacher's own; newest start first, then by name.
-pub fn groups(conn: &mut Conn, teacher_id: Option<u32>) -> mysql::Result<Vec<(u32, String)>> {
+pub fn groups(
+    conn: &mut Conn,
+    teacher_id: Option<TeacherId>,
+) -> mysql::Result<Vec<(GroupId, String)>> {
     conn.exec_map(
         "SELECT id, name FROM `groups` WHERE ? IS NULL OR teacher_id = ?
          ORDER BY start_month DESC, name",
@@ -198,8 +202,8 @@ pub fn groups(conn: &mut Conn, teacher_id: Option<u32>) -> mysql::Result<Vec<(u3
 /// A group member with their parents, for the send page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
-    /// student_in_groups.id: the receiver id of a notification to this student.
-    pub id: u32,
+    /// The receiver id of a notification to this student.
+    pub id: StudentInGroupId,
     pub fio: String,
     pub parents: Vec<ParentChannels>,
 }
@@ -212,8 +216,8 @@ pub struct ParentChannels {
 }
 
 /// Every membership of the group (current or not), by the student's FIO, with the parents.
-pub fn members(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<Member>> {
-    let rows: Vec<(u32, String, Option<String>, Option<i32>)> = conn.exec(
+pub fn members(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<Member>> {
+    let rows: Vec<(StudentInGroupId, String, Option<String>, Option<i32>)> = conn.exec(
         "SELECT sig.id, s.fio, p.fio, p.notification_types
          FROM student_in_groups sig
          JOIN students s ON s.id = sig.student_id
@@ -245,8 +249,8 @@ pub fn members(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<Member>> {
 /// The parents to notify: of every student ever in the group, or of one member's student.
 pub fn parents_of(conn: &mut Conn, receiver: Receiver) -> mysql::Result<Vec<Parent>> {
     let (condition, id) = match receiver {
-        Receiver::Group(id) => ("sig.group_id = ?", id),
-        Receiver::Member(id) => ("sig.id = ?", id),
+        Receiver::Group(id) => ("sig.group_id = ?", id.0),
+        Receiver::Member(id) => ("sig.id = ?", id.0),
     };
     conn.exec_map(
         format!(

@@ -4,6 +4,7 @@
 
 use super::store::{COMMENT_CHARS, Cell, Submitted, clamp};
 use crate::http::Form;
+use crate::ids::StudentInGroupId;
 use crate::month::Month;
 
 /// The field names of one cell, e.g. `p_9_1`, `cash_9_1`, `comment_9_1`, `conf_9_1`, `was_9_1`.
@@ -85,7 +86,7 @@ pub fn parse_money(raw: &str) -> Result<i64, &'static str> {
 pub fn read_cell(
     form: &Form,
     names: &CellFields,
-    (student_in_group_id, month): (u32, Month),
+    (student_in_group_id, month): (StudentInGroupId, Month),
     max: i32,
     stored: Option<&Cell>,
 ) -> Result<Submitted, &'static str> {

@@ -3,15 +3,15 @@
 //! and developers confirm; a confirmed payment is frozen for everybody else.
 
 use super::cell_form::{CellFields, encode_shown, read_cell};
-use super::store::{self, Cell, Member, Payment, Saved, max_value};
+use super::store::{self, Cell, Member, PaymentsByCell, Saved, max_value};
 use crate::app::access::{GroupRef, group_for_write};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
+use crate::ids::GroupId;
 use crate::month::Month;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// «confirmed / paid or confirmed / cells», green when everything is confirmed.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -56,7 +56,7 @@ struct RowView {
 /// The page's data from the database.
 struct Grid {
     members: Vec<Member>,
-    payments: HashMap<(u32, i32), Payment>,
+    payments: PaymentsByCell,
 }
 
 impl Grid {
@@ -68,7 +68,7 @@ impl Grid {
     }
 
     fn stored(&self, member: &Member, month: Month) -> Option<&Cell> {
-        self.payments.get(&(member.id, month.0)).map(|p| &p.cell)
+        self.payments.get(&(member.id, month)).map(|p| &p.cell)
     }
 
     /// Every cell inside a member's period: (member, month, its key, its maximum).
@@ -179,9 +179,9 @@ fn render(
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
-    let unconfirmed = match user.is_teacher {
-        true => store::unconfirmed_sums(&mut ctx.db, user.teacher_id)?,
-        false => Vec::new(),
+    let unconfirmed = match user.teacher_id {
+        Some(teacher_id) => store::unconfirmed_sums(&mut ctx.db, teacher_id)?,
+        None => Vec::new(),
     };
     let unconfirmed_total: i64 = unconfirmed.iter().map(|g| g.sum).sum();
     let (month_totals, grand_total) = month_totals(group, grid);
@@ -204,13 +204,13 @@ fn render(
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let grid = Grid::load(ctx, &group)?;
     render(ctx, &group, &grid, None, Vec::new())
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let can_confirm = ctx.user()?.is_master;
     let form = ctx.form()?.clone();
     let grid = Grid::load(ctx, &group)?;
@@ -235,7 +235,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     let mut not_saved = Vec::new();
     for (label, cell) in &submitted {
-        let current = grid.payments.get(&(cell.student_in_group_id, cell.month.0));
+        let current = grid.payments.get(&(cell.student_in_group_id, cell.month));
         match store::save_cell(&mut ctx.db, current, cell, can_confirm)? {
             Saved::Unchanged | Saved::Written => {}
             Saved::Stale => not_saved.push(format!("{label} (изменено другим пользователем)")),

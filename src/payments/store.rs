@@ -2,6 +2,7 @@
 //! (the payments grid and the payment column of the month grid). One payment per
 //! (student-in-group, month); its value is 0 … section price − the member's discount.
 
+use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -48,7 +49,7 @@ impl Cell {
 #[derive(Debug, Clone)]
 pub struct Payment {
     pub id: u32,
-    pub student_in_group_id: u32,
+    pub student_in_group_id: StudentInGroupId,
     pub month: Month,
     pub cell: Cell,
 }
@@ -67,8 +68,8 @@ pub fn clamp(value: i64, max: i32) -> i32 {
 /// A member of a group (a `student_in_groups` row) with what payment cells need.
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
-    pub id: u32,
-    pub student_id: u32,
+    pub id: StudentInGroupId,
+    pub student_id: StudentId,
     pub fio: String,
     pub enabled: bool,
     pub discount: i32,
@@ -83,7 +84,7 @@ impl Member {
 }
 
 /// Every member of a group, whatever the months, by FIO.
-pub fn members(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<Member>> {
+pub fn members(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<Member>> {
     conn.exec_map(
         "SELECT sig.id, s.id, s.fio, su.enabled, sig.discount, sig.enter_month, sig.exit_month
          FROM student_in_groups sig JOIN students s ON s.id = sig.student_id
@@ -91,8 +92,8 @@ pub fn members(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<Member>> {
          WHERE sig.group_id = ? ORDER BY s.fio, sig.id",
         (group_id,),
         |(id, student_id, fio, enabled, discount, enter, exit): (
-            u32,
-            u32,
+            StudentInGroupId,
+            StudentId,
             String,
             bool,
             i32,
@@ -113,13 +114,16 @@ pub fn members(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<Member>> {
 /// The sum of a teacher's unconfirmed payments in one of his groups.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnconfirmedSum {
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub group_name: String,
     pub sum: i64,
 }
 
 /// Per own group (newest start first, then by name), what is paid but not yet confirmed.
-pub fn unconfirmed_sums(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<UnconfirmedSum>> {
+pub fn unconfirmed_sums(
+    conn: &mut Conn,
+    teacher_id: TeacherId,
+) -> mysql::Result<Vec<UnconfirmedSum>> {
     conn.exec_map(
         "SELECT g.id, g.name,
                 CAST(COALESCE(SUM(CASE WHEN p.confirmed = 0 THEN p.value END), 0) AS SIGNED)
@@ -136,7 +140,7 @@ pub fn unconfirmed_sums(conn: &mut Conn, teacher_id: u32) -> mysql::Result<Vec<U
     )
 }
 
-type PaymentRow = (u32, u32, i32, i32, bool, bool, String);
+type PaymentRow = (u32, StudentInGroupId, i32, i32, bool, bool, String);
 
 fn payment((id, sig, month, value, cash, confirmed, comment): PaymentRow) -> Payment {
     Payment {
@@ -156,43 +160,43 @@ const PAYMENT_SELECT: &str =
     "SELECT p.id, p.student_in_group_id, p.month, p.value, p.cash, p.confirmed, p.comment
      FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id";
 
+/// A group's or a student's payments: by membership and month.
+pub type PaymentsByCell = HashMap<(StudentInGroupId, Month), Payment>;
+
 /// The payments of the memberships `condition` picks (a constant condition on `sig` with one
-/// parameter), keyed by (student-in-group id, month).
+/// parameter).
 fn payments_where(
     conn: &mut Conn,
     condition: &'static str,
-    id: u32,
-) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+    id: impl Into<mysql::Value>,
+) -> mysql::Result<PaymentsByCell> {
     let rows: Vec<PaymentRow> = conn.exec(format!("{PAYMENT_SELECT} WHERE {condition}"), (id,))?;
     Ok(rows
         .into_iter()
         .map(payment)
-        .map(|p| ((p.student_in_group_id, p.month.0), p))
+        .map(|p| ((p.student_in_group_id, p.month), p))
         .collect())
 }
 
 /// Every payment of a group's members.
-pub fn payments_of_group(
-    conn: &mut Conn,
-    group_id: u32,
-) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+pub fn payments_of_group(conn: &mut Conn, group_id: GroupId) -> mysql::Result<PaymentsByCell> {
     payments_where(conn, "sig.group_id = ?", group_id)
 }
 
 /// Every payment of a student, in any group.
 pub fn payments_of_student(
     conn: &mut Conn,
-    student_id: u32,
-) -> mysql::Result<HashMap<(u32, i32), Payment>> {
+    student_id: StudentId,
+) -> mysql::Result<PaymentsByCell> {
     payments_where(conn, "sig.student_id = ?", student_id)
 }
 
 /// The payments of a group for one month, keyed by student-in-group id.
 pub fn payments_in_month(
     conn: &mut Conn,
-    group_id: u32,
+    group_id: GroupId,
     month: Month,
-) -> mysql::Result<HashMap<u32, Payment>> {
+) -> mysql::Result<HashMap<StudentInGroupId, Payment>> {
     let rows: Vec<PaymentRow> = conn.exec(
         format!("{PAYMENT_SELECT} WHERE sig.group_id = ? AND p.month = ?"),
         (group_id, month.0),
@@ -207,7 +211,7 @@ pub fn payments_in_month(
 /// One cell as a visitor submitted it.
 #[derive(Debug, Clone)]
 pub struct Submitted {
-    pub student_in_group_id: u32,
+    pub student_in_group_id: StudentInGroupId,
     pub month: Month,
     /// What the page showed when it was opened; `None` when the form did not say (then the
     /// stored state counts as shown).

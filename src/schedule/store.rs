@@ -1,6 +1,7 @@
 //! The timetable in the database: 20 `schedule_times` rows (a free-text time each) and at most
 //! one group per (time, weekday) in `schedule_groups`.
 
+use crate::ids::TeacherId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -66,7 +67,7 @@ pub fn set_group(
 pub struct GroupName {
     pub id: u32,
     pub name: String,
-    pub teacher_id: u32,
+    pub teacher_id: TeacherId,
 }
 
 /// Every group, ended ones included, newest start first, then by name.

@@ -5,6 +5,7 @@ use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
 use crate::app::options::OptionList;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
+use crate::ids::TeacherId;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -38,7 +39,12 @@ fn is_clock_time(s: &str) -> bool {
         && (b.len() == 5 || (b[5] == b':' && two_digits(6)))
 }
 
-fn rows(ctx: &Ctx, slots: &[Slot], groups: &[GroupName], teacher_id: u32) -> Vec<RowView> {
+fn rows(
+    ctx: &Ctx,
+    slots: &[Slot],
+    groups: &[GroupName],
+    teacher_id: Option<TeacherId>,
+) -> Vec<RowView> {
     slots
         .iter()
         .map(|slot| {
@@ -56,7 +62,7 @@ fn rows(ctx: &Ctx, slots: &[Slot], groups: &[GroupName], teacher_id: u32) -> Vec
                         link: group
                             .map(|g| crate::payments::groups_list_url(ctx, &g.name))
                             .unwrap_or_default(),
-                        mine: group.is_some_and(|g| teacher_id != 0 && g.teacher_id == teacher_id),
+                        mine: group.is_some_and(|g| teacher_id == Some(g.teacher_id)),
                     }
                 })
                 .collect();

@@ -6,6 +6,7 @@ use super::store;
 use crate::app::access::group_for_write;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::month::Month;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -72,7 +73,7 @@ struct Bars {
 const SLOT: u32 = 36;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group = group_for_write(ctx, ctx.params.id("group_id"))?;
+    let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let members = store::memberships(&mut ctx.db, group.id)?;
     let lessons = store::lessons_by_month(&mut ctx.db, group.id)?;
     let payments = store::payments_by_month(&mut ctx.db, group.id)?;

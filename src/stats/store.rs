@@ -1,11 +1,12 @@
 //! SQL of the statistics: three grouped queries for the whole group period, whatever its size.
 
+use crate::ids::GroupId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use std::collections::HashMap;
 
 /// (enter month, exit month) of every member.
-pub fn memberships(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<(i32, i32)>> {
+pub fn memberships(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<(i32, i32)>> {
     conn.exec(
         "SELECT enter_month, exit_month FROM student_in_groups WHERE group_id = ?",
         (group_id,),
@@ -13,7 +14,10 @@ pub fn memberships(conn: &mut Conn, group_id: u32) -> mysql::Result<Vec<(i32, i3
 }
 
 /// Month → (lessons, «был» marks on them).
-pub fn lessons_by_month(conn: &mut Conn, group_id: u32) -> mysql::Result<HashMap<i32, (u32, u32)>> {
+pub fn lessons_by_month(
+    conn: &mut Conn,
+    group_id: GroupId,
+) -> mysql::Result<HashMap<i32, (u32, u32)>> {
     let rows: Vec<(i32, u32, u32)> = conn.exec(
         "SELECT x.m, COUNT(*), CAST(COALESCE(SUM(x.present), 0) AS UNSIGNED)
          FROM (SELECT (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 AS m,
@@ -28,7 +32,7 @@ pub fn lessons_by_month(conn: &mut Conn, group_id: u32) -> mysql::Result<HashMap
 /// Month → (confirmed payments, payments with a value or confirmed).
 pub fn payments_by_month(
     conn: &mut Conn,
-    group_id: u32,
+    group_id: GroupId,
 ) -> mysql::Result<HashMap<i32, (u32, u32)>> {
     let rows: Vec<(i32, u32, u32)> = conn.exec(
         "SELECT p.month, CAST(SUM(p.confirmed <> 0) AS UNSIGNED),

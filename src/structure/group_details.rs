@@ -6,6 +6,7 @@
 use crate::app::access::{GroupRef, group_for_read, group_for_write};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
+use crate::ids::GroupId;
 use crate::month::Month;
 use crate::structure::groups;
 use crate::structure::members::{self, Member};
@@ -29,7 +30,7 @@ fn choices(from: Month, to: Month) -> Vec<(i32, String)> {
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group_id = ctx.params.id("group_id");
+    let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_read(ctx, group_id)?;
     let list = members::of_group(&mut ctx.db, group.id)?;
     let rows: Vec<Row> = list
@@ -102,7 +103,7 @@ fn check_discount(g: &GroupRef, raw: &str) -> Result<i32, &'static str> {
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group_id = ctx.params.id("group_id");
+    let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
     let master = ctx.user()?.is_master;
     let form = ctx.form()?.clone();

@@ -6,6 +6,7 @@ use crate::app::AppError;
 use crate::app::access::can_write_group;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
+use crate::ids::TeacherId;
 use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::Conn;
@@ -20,7 +21,10 @@ pub const MAX_MONTHS: i32 = 12;
 
 /// (id, name) of every group in the "for current user" order: a teacher's own
 /// groups first, then the latest start, then the name.
-pub fn for_user(db: &mut Conn, teacher_id: u32) -> Result<Vec<(u32, String)>, AppError> {
+pub fn for_user(
+    db: &mut Conn,
+    teacher_id: Option<TeacherId>,
+) -> Result<Vec<(u32, String)>, AppError> {
     Ok(db.exec(
         "SELECT id, name FROM `groups` ORDER BY teacher_id <> ?, start_month DESC, name, id",
         (teacher_id,),
@@ -95,7 +99,7 @@ pub fn page(
         u32,
         String,
         String,
-        u32,
+        TeacherId,
         String,
         bool,
         u32,

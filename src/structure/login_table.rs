@@ -4,12 +4,13 @@
 use crate::app::access::group_for_read;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::structure::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group_id = ctx.params.id("group_id");
+    let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_read(ctx, group_id)?;
     let rows = members::logins(&mut ctx.db, group.id)?;
     // The original printed its own host name; this prints the one the page was opened on.

@@ -3,6 +3,8 @@
 //! the group and his months cannot be moved past that history.
 
 use crate::app::AppError;
+use crate::app::access::GroupRef;
+use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
 use crate::payments::store;
 use mysql::Conn;
@@ -30,8 +32,8 @@ impl Member {
 }
 
 /// Every member of the group by FIO, with the history that binds them.
-pub fn of_group(db: &mut Conn, group_id: u32) -> Result<Vec<Member>, AppError> {
-    type Used = (u32, i64, i64, bool, bool);
+pub fn of_group(db: &mut Conn, group_id: GroupId) -> Result<Vec<Member>, AppError> {
+    type Used = (StudentInGroupId, i64, i64, bool, bool);
     let used: Vec<Used> = db.exec(
         "SELECT sig_id, MIN(m), MAX(m), MAX(kind = 1), MAX(kind = 2) FROM (
             SELECT sig.id AS sig_id, (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 AS m, 1 AS kind
@@ -46,7 +48,7 @@ pub fn of_group(db: &mut Conn, group_id: u32) -> Result<Vec<Member>, AppError> {
          GROUP BY sig_id",
         (group_id, group_id),
     )?;
-    let mut used: HashMap<u32, Used> = used.into_iter().map(|u| (u.0, u)).collect();
+    let mut used: HashMap<StudentInGroupId, Used> = used.into_iter().map(|u| (u.0, u)).collect();
     Ok(store::members(db, group_id)?
         .into_iter()
         .map(|member| match used.remove(&member.id) {
@@ -67,7 +69,7 @@ pub fn of_group(db: &mut Conn, group_id: u32) -> Result<Vec<Member>, AppError> {
 }
 
 /// (id, FIO) of every student who is not in the group, by FIO.
-pub fn others(db: &mut Conn, group_id: u32) -> Result<Vec<(u32, String)>, AppError> {
+pub fn others(db: &mut Conn, group_id: GroupId) -> Result<Vec<(StudentId, String)>, AppError> {
     Ok(db.exec(
         "SELECT s.id, s.fio FROM students s WHERE NOT EXISTS (
             SELECT 1 FROM student_in_groups sig WHERE sig.student_id = s.id AND sig.group_id = ?)
@@ -77,17 +79,11 @@ pub fn others(db: &mut Conn, group_id: u32) -> Result<Vec<(u32, String)>, AppErr
 }
 
 /// A new member for the whole period of the group, without a discount.
-pub fn add(
-    db: &mut Conn,
-    group_id: u32,
-    student_id: u32,
-    start: Month,
-    end: Month,
-) -> Result<(), AppError> {
+pub fn add(db: &mut Conn, group: &GroupRef, student_id: StudentId) -> Result<(), AppError> {
     db.exec_drop(
         "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
          VALUES (?, ?, 0, ?, ?)",
-        (student_id, group_id, start.0, end.0),
+        (student_id, group.id, group.start_month.0, group.end_month.0),
     )?;
     Ok(())
 }
@@ -95,7 +91,7 @@ pub fn add(
 /// Takes a member without presences or confirmed payments out of the group, with his
 /// unconfirmed payments, his absences in the group's lessons and the notifications sent to him
 /// as a member.
-pub fn remove(db: &mut Conn, m: &store::Member, group_id: u32) -> Result<(), AppError> {
+pub fn remove(db: &mut Conn, m: &store::Member, group_id: GroupId) -> Result<(), AppError> {
     db.exec_drop(
         "DELETE FROM payments WHERE student_in_group_id = ? AND confirmed = 0",
         (m.id,),
@@ -118,7 +114,7 @@ pub fn remove(db: &mut Conn, m: &store::Member, group_id: u32) -> Result<(), App
 pub fn set_months(
     db: &mut Conn,
     m: &store::Member,
-    group_id: u32,
+    group_id: GroupId,
     enter: Month,
     exit: Month,
 ) -> Result<(), AppError> {
@@ -140,7 +136,11 @@ pub fn set_months(
     Ok(())
 }
 
-pub fn set_discount(db: &mut Conn, sig_id: u32, discount: i32) -> Result<(), AppError> {
+pub fn set_discount(
+    db: &mut Conn,
+    sig_id: StudentInGroupId,
+    discount: i32,
+) -> Result<(), AppError> {
     db.exec_drop(
         "UPDATE student_in_groups SET discount = ? WHERE id = ?",
         (discount, sig_id),
@@ -149,7 +149,7 @@ pub fn set_discount(db: &mut Conn, sig_id: u32, discount: i32) -> Result<(), App
 }
 
 /// (FIO, login) of every member, by FIO: the login table.
-pub fn logins(db: &mut Conn, group_id: u32) -> Result<Vec<(String, String)>, AppError> {
+pub fn logins(db: &mut Conn, group_id: GroupId) -> Result<Vec<(String, String)>, AppError> {
     Ok(db.exec(
         "SELECT s.fio, su.login FROM student_in_groups sig
          JOIN students s ON s.id = sig.student_id

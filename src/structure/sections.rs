@@ -4,6 +4,7 @@ use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::placeholders;
+use crate::ids::TeacherId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -91,7 +92,7 @@ fn groups(
     }
     let mut params: Vec<mysql::Value> = section_ids.iter().map(|id| (*id).into()).collect();
     params.push(me.teacher_id.into());
-    let rows: Vec<(u32, String, u32, String, bool, u32)> = db.exec(
+    let rows: Vec<(u32, String, TeacherId, String, bool, u32)> = db.exec(
         format!(
             "SELECT g.section_id, g.name, g.teacher_id, t.fio, su.enabled, su.id
              FROM `groups` g
@@ -107,7 +108,7 @@ fn groups(
         by_section.entry(section).or_default().push(GroupRef {
             search_group: search_query(&name),
             name,
-            mine: me.is_teacher && teacher_id == me.teacher_id,
+            mine: me.teacher_id == Some(teacher_id),
             search_teacher: search_query(&teacher_fio),
             teacher_fio,
             teacher_enabled,

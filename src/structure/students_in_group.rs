@@ -6,12 +6,13 @@
 use crate::app::access::group_for_write;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
+use crate::ids::{GroupId, StudentId};
 use crate::structure::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group_id = ctx.params.id("group_id");
+    let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
     let in_group = members::of_group(&mut ctx.db, group.id)?;
     let others = members::others(&mut ctx.db, group.id)?;
@@ -29,7 +30,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 /// Student ids of a multi-valued field; anything but an id is a bad request.
-fn ids(values: Vec<&str>) -> Result<Vec<u32>, AppError> {
+fn ids(values: Vec<&str>) -> Result<Vec<StudentId>, AppError> {
     values
         .into_iter()
         .map(|v| {
@@ -41,7 +42,7 @@ fn ids(values: Vec<&str>) -> Result<Vec<u32>, AppError> {
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let group_id = ctx.params.id("group_id");
+    let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
     let form = ctx.form()?.clone();
     let add = ids(form.all("add"))?;
@@ -57,13 +58,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 "нет ученика с номером {student_id}"
             )));
         }
-        members::add(
-            &mut ctx.db,
-            group.id,
-            student_id,
-            group.start_month,
-            group.end_month,
-        )?;
+        members::add(&mut ctx.db, &group, student_id)?;
     }
     for m in current
         .iter()

@@ -27,7 +27,7 @@ const LESSONS_FROM: &str = "FROM student_in_groups sig
      WHERE sig.student_id = ? AND (? = 0 OR sig.group_id = ?) AND (? IS NULL OR l.date <= ?)";
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let student_id = ctx.user()?.student_id;
+    let student_id = super::me(ctx)?;
     let query = ctx.query()?;
     let group_id: u32 = match query.str("group_id").trim() {
         "" => 0,

@@ -10,7 +10,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let student_id = ctx.user()?.student_id;
+    let student_id = super::me(ctx)?;
     let tz = ctx.config.zone();
     let list = ListQuery::parse(&ctx.query()?);
     let (notifications, total) = store::for_student(&mut ctx.db, student_id, list.limit(), tz)?;

@@ -3,6 +3,7 @@
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::StudentInGroupId;
 use crate::month::Month;
 use crate::payments::store::{Cell, max_value, payments_of_student};
 use minijinja::context;
@@ -25,8 +26,8 @@ struct Membership {
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let student_id = ctx.user()?.student_id;
-    let rows: Vec<(u32, String, i32, i32, i32, i32)> = ctx.db.exec(
+    let student_id = super::me(ctx)?;
+    let rows: Vec<(StudentInGroupId, String, i32, i32, i32, i32)> = ctx.db.exec(
         "SELECT sig.id, g.name, sec.price, sig.discount, sig.enter_month, sig.exit_month
          FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
          JOIN sections sec ON sec.id = g.section_id
@@ -42,7 +43,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
                 .map(|m| MonthView {
                     name: Month(m).name(),
                     max: max_value(price, discount),
-                    payment: payments.remove(&(sig, m)).map(|p| p.cell),
+                    payment: payments.remove(&(sig, Month(m))).map(|p| p.cell),
                 })
                 .collect(),
         })

@@ -8,12 +8,13 @@ use crate::app::forms::{Field, FormView, Kind, check_text};
 use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
+use crate::ids::{GroupId, StudentId};
+use crate::structure::members;
 use crate::users::store;
-use crate::users::student_form;
+use crate::users::student_form::{self, choices::ContactPhone};
 use crate::users::students::{self, Profile};
 use minijinja::context;
 use minijinja::value::Serde;
-use mysql::prelude::Queryable;
 
 const TITLE: &str = "быстрое создание ученика";
 const PARENT_NAME: &str = "parent_name";
@@ -24,10 +25,10 @@ const NOT_GIVEN: &str = "не указано";
 const DEFAULT_CITIZENSHIP: u32 = 1;
 
 fn view(ctx: &mut Ctx) -> Result<FormView, AppError> {
-    let mut fields = student_form::name_fields();
-    fields.push(student_form::birth_date_field());
-    fields.push(student_form::school_field(&mut ctx.db, true)?);
-    fields.extend(student_form::grade_shift_fields());
+    let mut fields = student_form::fields::name_fields();
+    fields.push(student_form::fields::birth_date_field());
+    fields.push(student_form::fields::school_field(&mut ctx.db, true)?);
+    fields.extend(student_form::fields::grade_shift_fields());
     for (name, label) in [
         (PARENT_NAME, "имя родителя"),
         (PARENT_PHONE, "телефон родителя"),
@@ -67,17 +68,14 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// The same, then into the group for its whole period, and back to the group's month.
 pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let (group_id, month) = (ctx.params.id("group_id"), ctx.params.id("month_number"));
+    let group_id = GroupId(ctx.params.id("group_id"));
+    let month = ctx.params.id("month_number");
     let group = group_for_read(ctx, group_id)?;
     let (student_id, fio) = match create(ctx)? {
         Err(form) => return render(ctx, form),
         Ok(created) => created,
     };
-    ctx.db.exec_drop(
-        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
-         VALUES (?, ?, 0, ?, ?)",
-        (student_id, group.id, group.start_month.0, group.end_month.0),
-    )?;
+    members::add(&mut ctx.db, &group, student_id)?;
     ctx.flash_done(Done::with(
         format!("ученик {fio} создан и добавлен в группу {}.", group.name),
         format!(
@@ -89,15 +87,15 @@ pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 /// Validates and inserts the student: its id and FIO, or the form with its errors.
-fn create(ctx: &mut Ctx) -> Result<Result<(u32, String), FormView>, AppError> {
+fn create(ctx: &mut Ctx) -> Result<Result<(StudentId, String), FormView>, AppError> {
     let submitted = ctx.form()?.clone();
     let mut form = view(ctx)?;
     form.fill(&submitted);
-    let names = student_form::check_names(&mut ctx.db, &mut form, &submitted)?;
-    let birth_date = student_form::check_birth_date(&mut form, &submitted, ctx.today());
-    let school_id = student_form::check_school(&mut form, &submitted);
-    let grade = check_text(&mut form, &submitted, student_form::GRADE, 1, 31);
-    let shift = check_text(&mut form, &submitted, student_form::SHIFT, 1, 31);
+    let names = student_form::read::check_names(&mut ctx.db, &mut form, &submitted)?;
+    let birth_date = student_form::read::check_birth_date(&mut form, &submitted, ctx.today());
+    let school_id = student_form::read::check_school(&mut form, &submitted);
+    let grade = check_text(&mut form, &submitted, student_form::fields::GRADE, 1, 31);
+    let shift = check_text(&mut form, &submitted, student_form::fields::SHIFT, 1, 31);
     let parent_name = check_text(&mut form, &submitted, PARENT_NAME, 1, 31);
     let parent_phone = check_text(&mut form, &submitted, PARENT_PHONE, 1, 31);
     let (Some((fio, login)), Some(birth_date), Some(school_id)) = (names, birth_date, school_id)
@@ -107,7 +105,7 @@ fn create(ctx: &mut Ctx) -> Result<Result<(u32, String), FormView>, AppError> {
     if form.has_errors() {
         return Ok(Err(form));
     }
-    let hash = password::hash(&student_form::default_password(birth_date));
+    let hash = password::hash(&student_form::write::default_password(birth_date));
     let user_id =
         store::insert_system_user(&mut ctx.db, Role::Student, &login, &hash, true, ctx.now)?;
     let profile = Profile {
@@ -125,9 +123,9 @@ fn create(ctx: &mut Ctx) -> Result<Result<(u32, String), FormView>, AppError> {
         grade,
         shift,
         phone: Some(NOT_GIVEN.into()),
-        contact_phone: 1,
+        contact_phone: ContactPhone::Student.code(),
         filled: false,
     };
     let student_id = students::insert(&mut ctx.db, user_id, &profile)?;
-    Ok(Ok((student_id, fio)))
+    Ok(Ok((StudentId(student_id), fio)))
 }

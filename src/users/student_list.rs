@@ -5,6 +5,7 @@ use crate::app::access::group_for_read;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::users::students;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -17,7 +18,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = match query.str("group_id").trim().parse::<i64>() {
         Ok(id) if id > 0 => Some(group_for_read(
             ctx,
-            u32::try_from(id).map_err(|_| AppError::NotFound)?,
+            GroupId(u32::try_from(id).map_err(|_| AppError::NotFound)?),
         )?),
         _ => None,
     };
@@ -32,7 +33,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             search => q.search,
             pages => Serde(pages),
             groups => Serde(groups),
-            group_id => group_id.unwrap_or(0),
+            group_id => group_id.map_or(0, u32::from),
             group_name => group.map(|g| g.name).unwrap_or_default(),
         },
     )

@@ -5,6 +5,7 @@ use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::placeholders;
+use crate::ids::{GroupId, TeacherId};
 use crate::users::people::{self, Person, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
@@ -64,15 +65,15 @@ pub struct Link {
 pub fn page(
     db: &mut Conn,
     q: &ListQuery,
-    group_id: Option<u32>,
+    group_id: Option<GroupId>,
     me: &CurrentUser,
     now: NaiveDateTime,
 ) -> Result<(Vec<Row>, u64), AppError> {
     let filter = format!(
-        "{} AND (? = 0 OR EXISTS(SELECT 1 FROM student_in_groups f WHERE f.student_id = x.id AND f.group_id = ?))",
+        "{} AND (? IS NULL OR EXISTS(SELECT 1 FROM student_in_groups f WHERE f.student_id = x.id AND f.group_id = ?))",
         list::like("x.fio")
     );
-    let group = group_id.unwrap_or(0);
+    let group = group_id;
     let total: u64 = db
         .exec_first(
             format!("SELECT COUNT(*) FROM students x WHERE {filter}"),
@@ -154,7 +155,7 @@ fn group_links(
     }
     let mut params: Vec<mysql::Value> = ids.iter().map(|id| (*id).into()).collect();
     params.push(me.teacher_id.into());
-    let found: Vec<(u32, String, u32)> = db.exec(
+    let found: Vec<(u32, String, TeacherId)> = db.exec(
         format!(
             "SELECT sig.student_id, g.name, g.teacher_id
              FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
@@ -168,7 +169,7 @@ fn group_links(
         links.entry(student).or_default().push(Link {
             search: people::search_query(&name),
             name,
-            mine: me.is_teacher && teacher_id == me.teacher_id,
+            mine: me.teacher_id == Some(teacher_id),
         });
     }
     Ok(links)
@@ -215,11 +216,11 @@ pub fn memberships(
         .map(|mut r| {
             let teacher = Person::from_row(&mut r, me.id, now);
             let group: String = take(&mut r, 7);
-            let teacher_id: u32 = take(&mut r, 8);
+            let teacher_id: TeacherId = take(&mut r, 8);
             Membership {
                 group_search: people::search_query(&group),
                 group,
-                mine: me.is_teacher && teacher_id == me.teacher_id,
+                mine: me.teacher_id == Some(teacher_id),
                 teacher_search: people::search_query(&teacher.fio),
                 teacher,
                 enter: crate::month::Month(take(&mut r, 9)).name(),
@@ -231,7 +232,7 @@ pub fn memberships(
 }
 
 /// Every group in the "for current user" order, for the list's filter.
-pub fn all_groups(db: &mut Conn, me: &CurrentUser) -> Result<Vec<(u32, String)>, AppError> {
+pub fn all_groups(db: &mut Conn, me: &CurrentUser) -> Result<Vec<(GroupId, String)>, AppError> {
     Ok(db.exec(
         "SELECT id, name FROM `groups` ORDER BY teacher_id <> ?, start_month DESC, name",
         (me.teacher_id,),
