@@ -10,6 +10,7 @@ use crate::app::access::group_for_read;
 use crate::app::list::{ListQuery, PER_PAGE};
 use crate::app::{AppError, Ctx};
 use crate::http::{Form, Response};
+use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
 use crate::structure::groups;
 use minijinja::context;
@@ -26,27 +27,29 @@ pub struct Filters {
 
 /// The filters of the request, checked against who asks.
 pub fn filters(ctx: &mut Ctx, query: &Form) -> Result<Filters, AppError> {
-    let id = |name: &str| query.str(name).trim().parse::<u32>().unwrap_or(0);
+    let id = |name: &str| {
+        query
+            .str(name)
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|&id| id > 0)
+    };
     let this_month = Month::of_date(ctx.today());
     let up_to = match query.str("up_to").trim().parse::<i32>() {
         Ok(m) => Month(m.clamp(0, this_month.0)),
         Err(_) => this_month,
     };
     let me = ctx.user()?;
-    let (mut scope, teacher) = (
-        Scope {
-            section_id: id("section_id"),
-            group_id: id("group_id"),
-            teacher_id: id("teacher_id"),
-        },
-        (!me.is_master).then_some(me.teacher_id),
-    );
-    if let Some(own) = teacher {
-        scope.teacher_id = own;
-    }
-    if scope.group_id != 0 {
-        let group = group_for_read(ctx, scope.group_id)?;
-        if teacher.is_some() && !group.writable {
+    let own = (!me.is_master).then_some(me.teacher_id);
+    let scope = Scope {
+        section_id: id("section_id"),
+        group_id: id("group_id").map(GroupId),
+        // A teacher's report is his own groups' (a teacher without a teachers row has none).
+        teacher_id: own.unwrap_or(id("teacher_id").map(TeacherId)),
+    };
+    if let Some(group) = scope.group_id {
+        if own.is_some() && !group_for_read(ctx, group)?.writable {
             return Err(AppError::Forbidden);
         }
     }
@@ -65,9 +68,10 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         first..first + PER_PAGE as usize,
     )?;
     let me = ctx.user()?.clone();
-    let group_options = match me.is_master {
-        true => groups::for_user(&mut ctx.db, 0)?,
-        false => groups::of_teacher(&mut ctx.db, me.teacher_id)?,
+    let group_options = match (me.is_master, me.teacher_id) {
+        (true, _) => groups::for_user(&mut ctx.db, None)?,
+        (false, Some(own)) => groups::of_teacher(&mut ctx.db, own)?,
+        (false, None) => Vec::new(),
     };
     let sections = groups::sections(&mut ctx.db)?;
     let teachers = match me.is_master {
@@ -91,9 +95,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             months_text => report.debtors.iter().map(|d| debts::months_text(&d.months)).collect::<Vec<_>>(),
             pages => Serde(pages),
             sections, teachers, groups => group_options, months,
-            section_id => f.scope.section_id,
-            group_id => f.scope.group_id,
-            teacher_id => f.scope.teacher_id,
+            section_id => f.scope.section_id.unwrap_or(0),
+            group_id => f.scope.group_id.map_or(0, u32::from),
+            teacher_id => f.scope.teacher_id.map_or(0, u32::from),
             up_to => f.up_to.0,
             up_to_name => f.up_to.name(),
             export,
@@ -104,9 +108,15 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 /// The query of the same report's download.
 fn export_pairs(f: &Filters) -> [(&'static str, String); 4] {
     [
-        ("section_id", f.scope.section_id.to_string()),
-        ("group_id", f.scope.group_id.to_string()),
-        ("teacher_id", f.scope.teacher_id.to_string()),
+        ("section_id", f.scope.section_id.unwrap_or(0).to_string()),
+        (
+            "group_id",
+            f.scope.group_id.map_or(0, u32::from).to_string(),
+        ),
+        (
+            "teacher_id",
+            f.scope.teacher_id.map_or(0, u32::from).to_string(),
+        ),
         ("up_to", f.up_to.0.to_string()),
     ]
 }

@@ -3,6 +3,7 @@
 //! for the rows shown, their payments and parents.
 
 use super::store::{self, DebtRow, Scope};
+use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
 use mysql::Conn;
 use serde::Serialize;
@@ -23,10 +24,10 @@ pub struct OwedMonth {
 /// A student owing in one group.
 #[derive(Debug, Clone, Serialize)]
 pub struct Debtor {
-    pub student_in_group_id: u32,
-    pub student_id: u32,
+    pub student_in_group_id: StudentInGroupId,
+    pub student_id: StudentId,
     pub fio: String,
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub group_name: String,
     pub owed: i64,
     pub months: Vec<OwedMonth>,
@@ -39,7 +40,7 @@ pub struct Debtor {
 /// The debt of one group.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupTotal {
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub group_name: String,
     pub debtors: usize,
     pub owed: i64,
@@ -67,13 +68,13 @@ pub fn report(
     let total = all.iter().map(|d| d.owed).sum();
     let count = all.len();
     let shown = &all[rows.start.min(count)..rows.end.min(count)];
-    let ids: Vec<u32> = shown.iter().map(|d| d.student_in_group_id).collect();
-    let mut paid: HashMap<(u32, i32), (i64, bool)> = HashMap::new();
+    let ids: Vec<StudentInGroupId> = shown.iter().map(|d| d.student_in_group_id).collect();
+    let mut paid: HashMap<(StudentInGroupId, i32), (i64, bool)> = HashMap::new();
     for (sig, month, value, confirmed) in store::payments_of_memberships(db, &ids)? {
         paid.insert((sig, month), (value, confirmed));
     }
-    let students: Vec<u32> = shown.iter().map(|d| d.student_id).collect();
-    let mut families: HashMap<u32, Vec<(bool, String, String)>> = HashMap::new();
+    let students: Vec<StudentId> = shown.iter().map(|d| d.student_id).collect();
+    let mut families: HashMap<StudentId, Vec<(bool, String, String)>> = HashMap::new();
     for (student, is_mother, fio, phone) in store::parents_of(db, &students)? {
         families
             .entry(student)
@@ -100,7 +101,7 @@ pub fn report(
 
 fn debtor(
     d: &DebtRow,
-    paid: &HashMap<(u32, i32), (i64, bool)>,
+    paid: &HashMap<(StudentInGroupId, i32), (i64, bool)>,
     family: &[(bool, String, String)],
 ) -> Debtor {
     let months = (d.first.0..=d.last.0)
@@ -152,7 +153,7 @@ fn debtor(
 
 /// Per group, largest debt first.
 fn group_totals(all: &[DebtRow]) -> Vec<GroupTotal> {
-    let mut by_group: HashMap<u32, GroupTotal> = HashMap::new();
+    let mut by_group: HashMap<GroupId, GroupTotal> = HashMap::new();
     for d in all {
         let g = by_group.entry(d.group_id).or_insert_with(|| GroupTotal {
             group_id: d.group_id,

@@ -331,19 +331,19 @@ mod tests {
     }
 }
 
-/// Which memberships a money report covers: 0 in a filter means all. `teacher_id` also limits
-/// a teacher to his own groups.
+/// Which memberships a money report covers: `None` in a filter means all. `teacher_id` also
+/// limits a teacher to his own groups.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Scope {
-    pub section_id: u32,
-    pub group_id: u32,
-    pub teacher_id: u32,
+    pub section_id: Option<u32>,
+    pub group_id: Option<GroupId>,
+    pub teacher_id: Option<TeacherId>,
 }
 
 /// A membership that owes for some month up to a month.
 #[derive(Debug, Clone)]
 pub struct DebtRow {
-    pub student_in_group_id: u32,
+    pub student_in_group_id: StudentInGroupId,
     /// The months counted: the later of the enter month and the group's start to the earliest
     /// of the exit month, the group's end and the last month asked for.
     pub first: Month,
@@ -351,9 +351,9 @@ pub struct DebtRow {
     /// What each month is due: the section price less the member's discount, never below 0.
     pub due: i64,
     pub owed: i64,
-    pub student_id: u32,
+    pub student_id: StudentId,
     pub fio: String,
-    pub group_id: u32,
+    pub group_id: GroupId,
     pub group_name: String,
     /// The student's own phone and which number the family asked to be called on (1 own, 2
     /// mother's, 3 father's).
@@ -369,23 +369,22 @@ const COUNTED: &str = "(SELECT sig.id AS sig_id, sig.student_id, sig.group_id,
          GREATEST(sec.price - sig.discount, 0) AS due
        FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
        JOIN sections sec ON sec.id = g.section_id
-       WHERE (? = 0 OR g.section_id = ?) AND (? = 0 OR g.id = ?) AND (? = 0 OR g.teacher_id = ?))";
+       WHERE (? IS NULL OR g.section_id = ?) AND (? IS NULL OR g.id = ?)
+         AND (? IS NULL OR g.teacher_id = ?))";
 
 /// The scope's parameters in the order of [`COUNTED`].
 fn scope_params(up_to: Month, scope: Scope) -> Vec<mysql::Value> {
-    let Scope {
-        section_id,
-        group_id,
-        teacher_id,
-    } = scope;
+    let section: mysql::Value = scope.section_id.into();
+    let group: mysql::Value = scope.group_id.map(u32::from).into();
+    let teacher: mysql::Value = scope.teacher_id.map(u32::from).into();
     vec![
         up_to.0.into(),
-        section_id.into(),
-        section_id.into(),
-        group_id.into(),
-        group_id.into(),
-        teacher_id.into(),
-        teacher_id.into(),
+        section.clone(),
+        section,
+        group.clone(),
+        group,
+        teacher.clone(),
+        teacher,
     ]
 }
 
@@ -395,14 +394,14 @@ fn scope_params(up_to: Month, scope: Scope) -> Vec<mysql::Value> {
 /// times the due less the payments, each capped at the due: one statement, whatever the size.
 pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
     type Raw = (
-        u32,
+        StudentInGroupId,
         i32,
         i32,
         i64,
         i64,
-        u32,
+        StudentId,
         String,
-        u32,
+        GroupId,
         String,
         Option<String>,
         i32,
@@ -462,8 +461,8 @@ pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<D
 /// The payments of these memberships: (membership, month, value, confirmed).
 pub fn payments_of_memberships(
     conn: &mut Conn,
-    ids: &[u32],
-) -> mysql::Result<Vec<(u32, i32, i64, bool)>> {
+    ids: &[StudentInGroupId],
+) -> mysql::Result<Vec<(StudentInGroupId, i32, i64, bool)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -473,15 +472,17 @@ pub fn payments_of_memberships(
              WHERE student_in_group_id IN ({}) ORDER BY student_in_group_id, month",
             crate::db::placeholders(ids.len())
         ),
-        ids.to_vec(),
+        ids.iter()
+            .map(|&id| mysql::Value::from(id))
+            .collect::<Vec<_>>(),
     )
 }
 
 /// A parent of a student, for the call list: (student id, is the mother, FIO, phone).
 pub fn parents_of(
     conn: &mut Conn,
-    student_ids: &[u32],
-) -> mysql::Result<Vec<(u32, bool, String, String)>> {
+    student_ids: &[StudentId],
+) -> mysql::Result<Vec<(StudentId, bool, String, String)>> {
     if student_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -492,6 +493,9 @@ pub fn parents_of(
              ORDER BY ps.student_id, ps.is_mother DESC",
             crate::db::placeholders(student_ids.len())
         ),
-        student_ids.to_vec(),
+        student_ids
+            .iter()
+            .map(|&id| mysql::Value::from(id))
+            .collect::<Vec<_>>(),
     )
 }

@@ -323,7 +323,7 @@ mod tests {
 }
 
 /// (id, name) of a teacher's own groups, the latest start first.
-pub fn of_teacher(db: &mut Conn, teacher_id: u32) -> Result<Vec<(u32, String)>, AppError> {
+pub fn of_teacher(db: &mut Conn, teacher_id: TeacherId) -> Result<Vec<(u32, String)>, AppError> {
     Ok(db.exec(
         "SELECT id, name FROM `groups` WHERE teacher_id = ? ORDER BY start_month DESC, name, id",
         (teacher_id,),
