@@ -17,6 +17,7 @@ const IDS: &[&str] = &[
     "0007_unread_messages_index",
     "0008_lessons_teacher_date_index",
     "0009_parents_list_index",
+    "0010_payments_debts_index",
 ];
 const OUR_TABLES: &[&str] = &["crmit_migrations", "login_throttle", "page_visits"];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
@@ -46,7 +47,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "payments",
         "  KEY `ix_payments_student_in_group_id` (`student_in_group_id`),\n",
-        "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n",
+        "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n  KEY `ix_payments_debts` (`student_in_group_id`,`month`,`value`,`confirmed`),\n",
     ),
     (
         "students",

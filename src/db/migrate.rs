@@ -84,6 +84,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс порядка списка родителей",
         sql: include_str!("../../sql/0009_parents_list_index.sql"),
     },
+    Migration {
+        id: "0010_payments_debts_index",
+        description: "индекс payments для отчётов об оплате и долгах",
+        sql: include_str!("../../sql/0010_payments_debts_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
