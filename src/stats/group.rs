@@ -103,7 +103,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         })
         .collect();
     ctx.render(
-        "stat/group.html",
+        "stats/group.html",
         context! {
             group => Serde(&group),
             months => Serde(months),

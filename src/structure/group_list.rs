@@ -17,7 +17,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (rows, total) = groups::page(&mut ctx.db, &q, teacher_id, &me)?;
     let pages = q.pages(&ctx.url("/structure/groups"), total);
     ctx.render(
-        "structure/groups_list.html",
+        "structure/group_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,

@@ -17,7 +17,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (rows, total) = parents::page(&mut ctx.db, &q, group_id)?;
     let pages = q.pages(&ctx.url("/structure/parents"), total);
     ctx.render(
-        "structure/parents_list.html",
+        "structure/parent_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,

@@ -77,5 +77,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         pages => Serde(pages),
         action => ctx.url("/student/lessons"),
     };
-    ctx.render("student/lessons_list.html", page)
+    ctx.render("student/lessons.html", page)
 }

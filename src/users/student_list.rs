@@ -26,7 +26,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let groups = students::all_groups(&mut ctx.db, &me)?;
     let pages = q.pages(&ctx.url("/users/students"), total);
     ctx.render(
-        "users/students_list.html",
+        "users/student_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,
