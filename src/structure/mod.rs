@@ -25,10 +25,8 @@ pub mod sections;
 pub mod students_in_group;
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::http::Response;
-use minijinja::context;
-use minijinja::value::Serde;
 
 /// The shared add/edit page: «создание <what>» or «редактирование <what>».
 pub fn render_form(
@@ -41,10 +39,7 @@ pub fn render_form(
         true => format!("редактирование {what}"),
         false => format!("создание {what}"),
     };
-    ctx.render(
-        "structure/form_add_edit.html",
-        context! { title, form => Serde(form) },
-    )
+    form_page::render(ctx, &title, &title, form)
 }
 
 /// «создать» on an add form, «сохранить» on an edit form.

@@ -23,10 +23,8 @@ pub mod students;
 pub mod translit;
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::http::Response;
-use minijinja::context;
-use minijinja::value::Serde;
 
 /// The registration or edit page of one kind of user (`class` is «руководителя», «ученика», …).
 pub fn render_form(
@@ -45,8 +43,5 @@ pub fn render_form(
             format!("регистрация нового {class}"),
         ),
     };
-    ctx.render(
-        "users/form_register_edit.html",
-        context! { title, heading, form => Serde(form) },
-    )
+    form_page::render(ctx, &title, &heading, form)
 }

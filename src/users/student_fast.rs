@@ -5,14 +5,12 @@
 
 use crate::app::access::group_for_read;
 use crate::app::forms::{Field, FormView, Kind, check_text};
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, form_page};
 use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::users::store;
 use crate::users::student_form;
 use crate::users::students::{self, Profile};
-use minijinja::context;
-use minijinja::value::Serde;
 use mysql::prelude::Queryable;
 
 const TITLE: &str = "быстрое создание ученика";
@@ -44,10 +42,7 @@ fn view(ctx: &mut Ctx) -> Result<FormView, AppError> {
 }
 
 fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
-    ctx.render(
-        "users/form_register_edit.html",
-        context! { title => TITLE, heading => TITLE, form => Serde(form) },
-    )
+    form_page::render(ctx, TITLE, TITLE, form)
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
