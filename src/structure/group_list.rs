@@ -4,7 +4,8 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::{groups, list_filter};
+use crate::structure::list_filter;
+use crate::structure::store::groups;
 use minijinja::context;
 use minijinja::value::Serde;
 

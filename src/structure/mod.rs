@@ -2,7 +2,6 @@
 //! sections, schools and citizenships, parents, groups and their members (students in group,
 //! group details, login table).
 
-pub mod catalog;
 pub mod catalog_delete;
 pub mod catalog_form;
 pub mod catalog_list;
@@ -10,18 +9,15 @@ pub mod group_delete;
 pub mod group_details;
 pub mod group_form;
 pub mod group_list;
-pub mod groups;
 pub mod login_table;
-pub mod members;
 pub mod names;
 pub mod parent_delete;
 pub mod parent_form;
 pub mod parent_list;
-pub mod parents;
 pub mod section_delete;
 pub mod section_form;
 pub mod section_list;
-pub mod sections;
+pub mod store;
 pub mod students_in_group;
 
 use crate::app::forms::FormView;

@@ -5,7 +5,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::sections;
+use crate::structure::store::sections;
 use minijinja::context;
 use minijinja::value::Serde;
 

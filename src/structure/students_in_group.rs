@@ -6,7 +6,7 @@
 use crate::app::access::group_for_write;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{groups, members};
+use crate::structure::store::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 

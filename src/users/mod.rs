@@ -8,10 +8,7 @@ pub mod force_change_password;
 pub mod login;
 pub mod logout;
 pub mod logout_app;
-pub mod parents;
 pub mod password_form;
-pub mod people;
-pub mod staff;
 pub mod staff_form;
 pub mod staff_list;
 pub mod store;
@@ -19,7 +16,6 @@ pub mod student_details;
 pub mod student_fast;
 pub mod student_form;
 pub mod student_list;
-pub mod students;
 pub mod translit;
 
 use crate::app::forms::FormView;

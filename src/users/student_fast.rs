@@ -9,8 +9,8 @@ use crate::app::{AppError, Ctx, Done, form_page};
 use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::users::store;
+use crate::users::store::students::{self, Profile};
 use crate::users::student_form;
-use crate::users::students::{self, Profile};
 use mysql::prelude::Queryable;
 
 const TITLE: &str = "быстрое создание ученика";

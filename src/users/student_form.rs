@@ -10,10 +10,10 @@ use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::{Form, Response};
 use crate::structure::parent_form::{ContactFields, with_contacts};
-use crate::structure::parents::{self as parent_store, Parent};
+use crate::structure::store::parents::{self as parent_store, Parent};
 use crate::users::account_form::{self, ENABLED};
-use crate::users::parents;
-use crate::users::students::{self, Profile};
+use crate::users::store::parents;
+use crate::users::store::students::{self, Profile};
 use crate::users::{render_form, store, translit};
 use chrono::NaiveDate;
 

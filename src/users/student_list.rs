@@ -5,7 +5,7 @@ use crate::app::access::group_for_read;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::users::students;
+use crate::users::store::students;
 use minijinja::context;
 use minijinja::value::Serde;
 
