@@ -6,6 +6,7 @@ pub mod access;
 pub mod assets;
 pub mod done;
 pub mod error;
+pub mod form_page;
 pub mod forms;
 pub mod list;
 pub mod options;

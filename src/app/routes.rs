@@ -6,11 +6,11 @@ use super::Ctx;
 use super::error::AppError;
 use crate::auth::Role::{self, Developer as D, Master as M, Student as S, Teacher as T};
 use crate::http::{Method, Response};
-use crate::structure::catalog::{Citizenships, Schools};
+use crate::structure::store::catalog::{Citizenships, Schools};
 use crate::structure::{
     catalog_delete, catalog_form, catalog_list, section_delete, section_form, section_list,
 };
-use crate::users::staff::{Bots, Developers, Masters, Teachers};
+use crate::users::store::staff::{Bots, Developers, Masters, Teachers};
 use crate::users::{
     delete, staff_form, staff_list, student_details, student_fast, student_form, student_list,
 };

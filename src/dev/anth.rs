@@ -6,5 +6,5 @@ use crate::http::Response;
 use minijinja::context;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    ctx.render("anth.html", context! {})
+    ctx.render("dev/anth.html", context! {})
 }

@@ -10,7 +10,7 @@ use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let Some(user) = ctx.user.clone() else {
-        return ctx.render("index.html", context! { hide_acting_as => true });
+        return ctx.render("home/index.html", context! { hide_acting_as => true });
     };
     let tz = ctx.config.zone();
     let show = |t: Option<chrono::NaiveDateTime>| {
@@ -29,7 +29,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         None => None,
     };
     ctx.render(
-        "index.html",
+        "home/index.html",
         context! {
             hide_acting_as => true,
             tokens,

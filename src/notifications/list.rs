@@ -34,7 +34,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     };
     let pages = list.pages(&ctx.url("/notifications/list"), total);
     ctx.render(
-        "notifications/notifications_list.html",
+        "notifications/list.html",
         context! {
             notifications => Serde(rows),
             pages => Serde(pages),

@@ -12,7 +12,7 @@ use crate::app::{AppError, Ctx};
 use crate::http::{Form, Response};
 use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
-use crate::structure::groups;
+use crate::structure::store::groups;
 use minijinja::context;
 use minijinja::value::Serde;
 

@@ -200,7 +200,7 @@ fn render(
         errors,
         action => ctx.url(&format!("/payments/group/{}", group.id)),
     };
-    ctx.render("payments/payments_in_group.html", page)
+    ctx.render("payments/group_grid.html", page)
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {

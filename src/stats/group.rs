@@ -104,7 +104,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         })
         .collect();
     ctx.render(
-        "stat/group.html",
+        "stats/group.html",
         context! {
             group => Serde(&group),
             months => Serde(months),

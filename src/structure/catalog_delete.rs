@@ -4,7 +4,7 @@
 use crate::app::list;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::catalog::{self, Which};
+use crate::structure::store::catalog::{self, Which};
 
 pub fn post<C: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
     let c = &C::CATALOG;

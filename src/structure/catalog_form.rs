@@ -3,7 +3,7 @@
 use crate::app::forms::FormView;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::catalog::{self, Catalog, Which};
+use crate::structure::store::catalog::{self, Catalog, Which};
 use crate::structure::{names, render_form, submit_label};
 
 fn view(ctx: &Ctx, c: &Catalog, id: Option<u32>) -> FormView {

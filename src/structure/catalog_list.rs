@@ -4,7 +4,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::catalog::{self, Which};
+use crate::structure::store::catalog::{self, Which};
 use minijinja::context;
 use minijinja::value::Serde;
 

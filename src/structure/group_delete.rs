@@ -4,7 +4,7 @@
 use crate::app::list;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::groups;
+use crate::structure::store::groups;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");

@@ -5,7 +5,7 @@ use crate::app::forms::{Field, FormView, Kind, check_choice};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
 use crate::month::{FIRST_YEAR, LAST_YEAR, Month};
-use crate::structure::groups::{self, Group};
+use crate::structure::store::groups::{self, Group};
 use crate::structure::{names, render_form, submit_label};
 
 const WHAT: &str = "группы";

@@ -4,7 +4,8 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::{groups, list_filter};
+use crate::structure::list_filter;
+use crate::structure::store::groups;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -17,7 +18,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (rows, total) = groups::page(&mut ctx.db, &q, teacher_id, &me)?;
     let pages = q.pages(&ctx.url("/structure/groups"), total);
     ctx.render(
-        "structure/groups_list.html",
+        "structure/group_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,

@@ -5,7 +5,7 @@ use crate::app::access::group_for_read;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
 use crate::ids::GroupId;
-use crate::structure::{groups, members};
+use crate::structure::store::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 

@@ -2,7 +2,6 @@
 //! sections, schools and citizenships, parents, groups and their members (students in group,
 //! group details, login table).
 
-pub mod catalog;
 pub mod catalog_delete;
 pub mod catalog_form;
 pub mod catalog_list;
@@ -10,25 +9,20 @@ pub mod group_delete;
 pub mod group_details;
 pub mod group_form;
 pub mod group_list;
-pub mod groups;
 pub mod login_table;
-pub mod members;
 pub mod names;
 pub mod parent_delete;
 pub mod parent_form;
 pub mod parent_list;
-pub mod parents;
 pub mod section_delete;
 pub mod section_form;
 pub mod section_list;
-pub mod sections;
+pub mod store;
 pub mod students_in_group;
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::http::Response;
-use minijinja::context;
-use minijinja::value::Serde;
 
 /// The shared add/edit page: «создание <what>» or «редактирование <what>».
 pub fn render_form(
@@ -41,10 +35,7 @@ pub fn render_form(
         true => format!("редактирование {what}"),
         false => format!("создание {what}"),
     };
-    ctx.render(
-        "structure/form_add_edit.html",
-        context! { title, form => Serde(form) },
-    )
+    form_page::render(ctx, &title, &title, form)
 }
 
 /// «создать» on an add form, «сохранить» on an edit form.

@@ -4,7 +4,7 @@
 use crate::app::list;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::parents;
+use crate::structure::store::parents;
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let id = ctx.params.id("id");

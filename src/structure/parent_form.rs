@@ -7,7 +7,7 @@ use crate::app::forms::{
 };
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
-use crate::structure::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
+use crate::structure::store::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
 use crate::structure::{names, render_form, submit_label};
 
 const WHAT: &str = "родителя";

@@ -4,7 +4,8 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::{list_filter, parents};
+use crate::structure::list_filter;
+use crate::structure::store::{groups, parents};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -12,12 +13,12 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let me = ctx.user()?.clone();
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
-    let groups = crate::structure::groups::for_user(&mut ctx.db, me.teacher_id)?;
+    let groups = groups::for_user(&mut ctx.db, me.teacher_id)?;
     let (group_id, group_name) = list_filter(&query, "group_id", &groups)?;
     let (rows, total) = parents::page(&mut ctx.db, &q, group_id)?;
     let pages = q.pages(&ctx.url("/structure/parents"), total);
     ctx.render(
-        "structure/parents_list.html",
+        "structure/parent_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,

@@ -4,7 +4,8 @@
 use crate::app::forms::{Field, FormView, Kind};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
-use crate::structure::{names, render_form, sections, submit_label};
+use crate::structure::store::sections;
+use crate::structure::{names, render_form, submit_label};
 
 const WHAT: &str = "секции";
 const PRICE: &str = "price";

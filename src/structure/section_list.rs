@@ -5,7 +5,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::structure::sections;
+use crate::structure::store::sections;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -15,7 +15,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (rows, total) = sections::page(&mut ctx.db, &q, &me)?;
     let pages = q.pages(&ctx.url("/structure/sections"), total);
     ctx.render(
-        "structure/sections_list.html",
+        "structure/section_list.html",
         context! { rows => Serde(rows), search => q.search, pages => Serde(pages) },
     )
 }

@@ -7,7 +7,7 @@ use crate::app::access::group_for_write;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::ids::{GroupId, StudentId};
-use crate::structure::{groups, members};
+use crate::structure::store::{groups, members};
 use minijinja::context;
 use minijinja::value::Serde;
 

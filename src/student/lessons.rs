@@ -1,14 +1,13 @@
 //! `/student/lessons` (students only): the lessons of the student's groups within each
 //! membership's months, with the student's attendance, newest first, 20 a page.
 
-use super::own_groups;
+use super::store;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use minijinja::value::Serde;
-use mysql::prelude::Queryable;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -17,14 +16,6 @@ struct LessonRow {
     group: String,
     state: i32,
 }
-
-/// The memberships' lessons: a lesson counts when its month lies in [enter, exit].
-const LESSONS_FROM: &str = "FROM student_in_groups sig
-     JOIN lessons l ON l.group_id = sig.group_id
-       AND (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 BETWEEN sig.enter_month AND sig.exit_month
-     JOIN `groups` g ON g.id = sig.group_id
-     LEFT JOIN attendings a ON a.lesson_id = l.id AND a.student_id = sig.student_id
-     WHERE sig.student_id = ? AND (? = 0 OR sig.group_id = ?) AND (? IS NULL OR l.date <= ?)";
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let student_id = super::me(ctx)?;
@@ -48,26 +39,22 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         ),
     };
     let list = ListQuery::parse(&query);
-    let filter = (student_id, group_id, group_id, selected_date, selected_date);
-    let total: u64 = ctx
-        .db
-        .exec_first(format!("SELECT COUNT(*) {LESSONS_FROM}"), filter)?
-        .unwrap_or(0);
-    let (limit, offset) = list.limit();
-    let (s, g1, g2, d1, d2) = filter;
-    let lessons: Vec<LessonRow> = ctx.db.exec_map(
-        format!(
-            "SELECT l.date, g.name, COALESCE(a.state, 0) {LESSONS_FROM}
-             ORDER BY l.date DESC, l.id DESC LIMIT ? OFFSET ?"
-        ),
-        (s, g1, g2, d1, d2, limit, offset),
-        |(date, group, state): (NaiveDate, String, i32)| LessonRow {
-            date: date.format("%Y-%m-%d").to_string(),
-            group,
-            state,
-        },
-    )?;
-    let groups = own_groups(ctx)?;
+    let total = store::lessons_count(&mut ctx.db, student_id, group_id, selected_date)?;
+    let lessons: Vec<LessonRow> = store::lessons(
+        &mut ctx.db,
+        student_id,
+        group_id,
+        selected_date,
+        list.limit(),
+    )?
+    .into_iter()
+    .map(|(date, group, state)| LessonRow {
+        date: date.format("%Y-%m-%d").to_string(),
+        group,
+        state,
+    })
+    .collect();
+    let groups = store::own_groups(&mut ctx.db, student_id)?;
     let pages = list.pages(&ctx.url("/student/lessons"), total);
     let page = context! {
         lessons => Serde(lessons),
@@ -77,5 +64,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         pages => Serde(pages),
         action => ctx.url("/student/lessons"),
     };
-    ctx.render("student/lessons_list.html", page)
+    ctx.render("student/lessons.html", page)
 }

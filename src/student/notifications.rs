@@ -16,7 +16,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (notifications, total) = store::for_student(&mut ctx.db, student_id, list.limit(), tz)?;
     let pages = list.pages(&ctx.url("/student/notifications"), total);
     ctx.render(
-        "student/notifications_list.html",
+        "student/notifications.html",
         context! { notifications => Serde(notifications), pages => Serde(pages) },
     )
 }

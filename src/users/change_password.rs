@@ -2,12 +2,12 @@
 //! this web session.
 
 use crate::app::forms::{Field, FormView, Kind, check_required};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::auth::{password, session};
 use crate::http::Response;
 use crate::users::{password_form, store};
-use minijinja::context;
-use minijinja::value::Serde;
+
+const TITLE: &str = "смена пароля";
 
 fn view(ctx: &Ctx) -> FormView {
     let mut fields =
@@ -17,10 +17,7 @@ fn view(ctx: &Ctx) -> FormView {
 }
 
 fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
-    ctx.render(
-        "users/change_password.html",
-        context! { form => Serde(form) },
-    )
+    form_page::render(ctx, TITLE, TITLE, form)
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {

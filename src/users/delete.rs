@@ -8,8 +8,9 @@ use crate::app::list::back_to_list;
 use crate::app::{AppError, Ctx, Done};
 use crate::auth::Role;
 use crate::http::Response;
-use crate::users::staff::{self, Which};
-use crate::users::{store, students};
+use crate::users::store;
+use crate::users::store::staff::{self, Which};
+use crate::users::store::students;
 
 pub fn staff<W: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
     let staff = &W::STAFF;

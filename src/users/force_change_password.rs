@@ -2,12 +2,10 @@
 //! someone else's password; the target must log in again and loses app sessions.
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, form_page};
 use crate::auth::{Role, password, user};
 use crate::http::Response;
 use crate::users::{password_form, store};
-use minijinja::context;
-use minijinja::value::Serde;
 
 /// The target account after the permission rules; `Ok(None)` means "it is you": go home.
 fn target(ctx: &mut Ctx) -> Result<Option<user::Account>, AppError> {
@@ -28,10 +26,8 @@ fn target(ctx: &mut Ctx) -> Result<Option<user::Account>, AppError> {
 }
 
 fn render(ctx: &mut Ctx, account: &user::Account, form: FormView) -> Result<Response, AppError> {
-    ctx.render(
-        "users/force_change_password.html",
-        context! { form => Serde(form), target_login => account.login.clone() },
-    )
+    let title = format!("сброс пароля {}", account.login);
+    form_page::render(ctx, &title, &title, form)
 }
 
 fn view(ctx: &Ctx, account: &user::Account) -> FormView {

@@ -2,11 +2,11 @@
 //! address (see `auth::throttle`).
 
 use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::auth::{Role, password, session, throttle, user};
 use crate::http::Response;
-use minijinja::context;
-use minijinja::value::Serde;
+
+const TITLE: &str = "авторизация";
 
 fn view(ctx: &Ctx) -> FormView {
     let action = match ctx.req.query.as_str() {
@@ -30,7 +30,7 @@ fn view(ctx: &Ctx) -> FormView {
 }
 
 fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
-    ctx.render("users/login.html", context! { form => Serde(form) })
+    form_page::render(ctx, TITLE, TITLE, form)
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {

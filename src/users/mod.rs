@@ -8,10 +8,7 @@ pub mod force_change_password;
 pub mod login;
 pub mod logout;
 pub mod logout_app;
-pub mod parents;
 pub mod password_form;
-pub mod people;
-pub mod staff;
 pub mod staff_form;
 pub mod staff_list;
 pub mod store;
@@ -19,14 +16,11 @@ pub mod student_details;
 pub mod student_fast;
 pub mod student_form;
 pub mod student_list;
-pub mod students;
 pub mod translit;
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, form_page};
 use crate::http::Response;
-use minijinja::context;
-use minijinja::value::Serde;
 
 /// The registration or edit page of one kind of user (`class` is «руководителя», «ученика», …).
 pub fn render_form(
@@ -45,8 +39,5 @@ pub fn render_form(
             format!("регистрация нового {class}"),
         ),
     };
-    ctx.render(
-        "users/form_register_edit.html",
-        context! { title, heading, form => Serde(form) },
-    )
+    form_page::render(ctx, &title, &heading, form)
 }

@@ -6,7 +6,7 @@ use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::users::account_form::{self, ENABLED};
-use crate::users::staff::{self, Account, Staff, Which};
+use crate::users::store::staff::{self, Account, Staff, Which};
 use crate::users::{password_form, render_form};
 
 const PHONE: &str = "phone";

@@ -5,7 +5,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::users::staff::{self, Which};
+use crate::users::store::staff::{self, Which};
 use minijinja::context;
 use minijinja::value::Serde;
 

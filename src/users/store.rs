@@ -1,4 +1,10 @@
-//! SQL on `system_users` and `access_tokens` used by the account pages.
+//! SQL on `system_users` and `access_tokens` used by the account pages; the people tables' SQL
+//! is in the submodules.
+
+pub mod parents;
+pub mod people;
+pub mod staff;
+pub mod students;
 
 use chrono::NaiveDateTime;
 use mysql::Conn;

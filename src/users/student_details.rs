@@ -3,7 +3,7 @@
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
-use crate::users::students;
+use crate::users::store::students;
 use minijinja::context;
 use minijinja::value::Serde;
 

@@ -5,16 +5,14 @@
 
 use crate::app::access::group_for_read;
 use crate::app::forms::{Field, FormView, Kind, check_text};
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, form_page};
 use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::ids::{GroupId, StudentId};
-use crate::structure::members;
+use crate::structure::store::members;
 use crate::users::store;
+use crate::users::store::students::{self, Profile};
 use crate::users::student_form::{self, choices::ContactPhone};
-use crate::users::students::{self, Profile};
-use minijinja::context;
-use minijinja::value::Serde;
 
 const TITLE: &str = "быстрое создание ученика";
 const PARENT_NAME: &str = "parent_name";
@@ -45,10 +43,7 @@ fn view(ctx: &mut Ctx) -> Result<FormView, AppError> {
 }
 
 fn render(ctx: &mut Ctx, form: FormView) -> Result<Response, AppError> {
-    ctx.render(
-        "users/form_register_edit.html",
-        context! { title => TITLE, heading => TITLE, form => Serde(form) },
-    )
+    form_page::render(ctx, TITLE, TITLE, form)
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {

@@ -6,7 +6,7 @@ use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
 use crate::ids::GroupId;
-use crate::users::students;
+use crate::users::store::students;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -27,7 +27,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let groups = students::all_groups(&mut ctx.db, &me)?;
     let pages = q.pages(&ctx.url("/users/students"), total);
     ctx.render(
-        "users/students_list.html",
+        "users/student_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,

@@ -3,7 +3,7 @@
 
 use crate::app::AppError;
 use crate::app::forms::{Field, Kind};
-use crate::users::students;
+use crate::users::store::students;
 
 pub const LAST_NAME: &str = "last_name";
 pub const FIRST_NAME: &str = "first_name";

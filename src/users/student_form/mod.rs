@@ -17,7 +17,7 @@ pub mod write;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::users::render_form;
-use crate::users::{parents, students};
+use crate::users::store::{parents, students};
 use write::Stored;
 
 const CLASS: &str = "ученика";

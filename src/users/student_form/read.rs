@@ -15,7 +15,7 @@ use crate::app::forms::{
 };
 use crate::http::Form;
 use crate::structure::parent_form::{ContactFields, with_contacts};
-use crate::structure::parents::Parent;
+use crate::structure::store::parents::Parent;
 use crate::users::account_form::{self, ENABLED};
 use crate::users::{store, translit};
 use chrono::NaiveDate;

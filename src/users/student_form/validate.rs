@@ -6,8 +6,8 @@ use super::fields::{CONTACT_PHONE, FATHER, MOTHER, Side};
 use super::read::{AccountPart, Choice, Draft};
 use crate::app::AppError;
 use crate::app::forms::FormView;
-use crate::structure::parents as parent_store;
-use crate::users::students::Profile;
+use crate::structure::store::parents as parent_store;
+use crate::users::store::students::Profile;
 
 /// A student that passed every rule.
 pub struct Student {

@@ -10,8 +10,8 @@ use crate::app::forms::{Field, FormView, Kind};
 use crate::app::{AppError, Ctx};
 use crate::auth::user::Account;
 use crate::users::account_form::{self, ENABLED};
-use crate::users::parents;
-use crate::users::students::{self, Profile};
+use crate::users::store::parents;
+use crate::users::store::students::{self, Profile};
 
 /// The notification channels with their bits: option value = bit shift (0 e-mail, 1 VK, 2 SMS).
 const CHANNELS: [(&str, &str); 3] = [("0", "email"), ("1", "ВКонтакте"), ("2", "sms")];

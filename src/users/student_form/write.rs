@@ -6,10 +6,10 @@ use super::validate::Student;
 use crate::app::AppError;
 use crate::app::forms::FormView;
 use crate::auth::{Role, password};
-use crate::structure::parents as parent_store;
+use crate::structure::store::parents as parent_store;
 use crate::users::account_form;
-use crate::users::students::{self, Profile};
-use crate::users::{parents, store};
+use crate::users::store::students::{self, Profile};
+use crate::users::store::{self, parents};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
 

@@ -6,7 +6,7 @@ use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::placeholders;
 use crate::ids::{GroupId, TeacherId};
-use crate::users::people::{self, Person, take};
+use crate::users::store::people::{self, Person, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
 use mysql::prelude::Queryable;

@@ -5,7 +5,7 @@ use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::{CurrentUser, Role};
 use crate::db::placeholders;
-use crate::users::people::{self, Person};
+use crate::users::store::people::{self, Person};
 use chrono::NaiveDateTime;
 use mysql::Conn;
 use mysql::prelude::Queryable;
