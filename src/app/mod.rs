@@ -286,9 +286,9 @@ fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) -> Result<(), App
 /// How many times a handler runs at most when deadlocks keep choosing it.
 const DEADLOCK_RUNS: u32 = 3;
 
-/// MySQL's ER_LOCK_DEADLOCK.
+/// The handler lost a deadlock (see [`db::is_deadlock`]).
 fn is_deadlock(outcome: &Result<Response, AppError>) -> bool {
-    matches!(outcome, Err(AppError::Db(mysql::Error::MySqlError(e))) if e.code == 1213)
+    matches!(outcome, Err(AppError::Db(e)) if db::is_deadlock(e))
 }
 
 /// Turns the session's claim into a user, dropping it when the account no longer qualifies.
@@ -344,7 +344,7 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
         eprintln!("crmit: {:?} {}: {err}", ctx.req.method, ctx.req.path);
     }
     if ctx.route.access == Access::Api {
-        return crate::api::error_response(&err);
+        return err.api_response();
     }
     if let AppError::LoginRequired = err {
         ctx.flash("Пожалуйста, войдите, чтобы открыть эту страницу.");
@@ -373,7 +373,7 @@ fn options_answer(config: &Config, req: &Request) -> Response {
         return bare_error(config, req, AppError::NotFound);
     }
     let content_type = match req.path.starts_with("/api/") {
-        true => crate::api::json::CONTENT_TYPE,
+        true => crate::http::JSON_CONTENT_TYPE,
         false => "text/html; charset=utf-8",
     };
     let mut resp = Response::new(200, content_type, Vec::new());
@@ -388,7 +388,7 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
     if let AppError::Unavailable(reason) = &err {
         eprintln!("crmit: {reason}");
         if req.path.starts_with("/api/") {
-            return crate::api::error_response(&err);
+            return err.api_response();
         }
     }
     let env = render::environment(&config.site.url_prefix);

@@ -6,6 +6,7 @@ use crate::app::forms::{
     optional_text,
 };
 use crate::app::{AppError, Ctx, Done};
+use crate::db;
 use crate::http::{Form, Response};
 use crate::structure::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
 use crate::structure::{names, render_form, submit_label};
@@ -223,7 +224,7 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     match written {
         Ok(()) => {}
         // A parent saved with the same passport since the check above.
-        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {
+        Err(e) if db::is_duplicate_key(&e) => {
             form.error(PASSPORT, PASSPORT_TAKEN);
             return render_form(ctx, WHAT, id.is_some(), form);
         }
