@@ -10,11 +10,11 @@ pub mod forms;
 pub mod list;
 pub mod options;
 pub mod render;
-pub mod routes;
+pub mod route;
 
 pub use done::Done;
 pub use error::AppError;
-pub use routes::Params;
+pub use route::Params;
 
 use crate::auth::{self, CurrentUser, Session, session};
 use crate::config::Config;
@@ -25,7 +25,7 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use mysql::Conn;
 use mysql::prelude::Queryable;
-use routes::{Access, Match, Route};
+use route::{Access, Match, Route};
 
 /// Everything a handler works with.
 pub struct Ctx<'a> {
@@ -159,16 +159,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Answers one request. Never panics on bad input and never returns a half-done write.
-pub fn handle(config: &Config, req: Request) -> Response {
-    handle_with(config, req, &mut None)
+/// Answers one request by the route table `routes`. Never panics on bad input and never returns a
+/// half-done write.
+pub fn handle(config: &Config, routes: &'static [Route], req: Request) -> Response {
+    handle_with(config, routes, req, &mut None)
 }
 
 /// `handle` for a long-lived process (FastCGI) that keeps one connection across requests in
 /// `kept`: a kept connection is reused only while it answers a ping (the server may have closed
 /// it), else a new one is opened. It is put back only after an answer below 500: a database error
 /// may leave it mid-transaction, and the next `START TRANSACTION` would commit that.
-pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Response {
+pub fn handle_with(
+    config: &Config,
+    routes: &'static [Route],
+    req: Request,
+    kept: &mut Option<Conn>,
+) -> Response {
     let is_head = req.method == Method::Head;
     if let Some(name) = req.path.strip_prefix("/static/") {
         if matches!(req.method, Method::Get | Method::Head) {
@@ -179,11 +185,14 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
         }
     }
     if req.method == Method::Options {
-        return options_answer(config, &req);
+        return options_answer(config, routes, &req);
     }
-    let (route, params) = match routes::find(req.method, &req.path) {
+    let (route, params) = match route::find(routes, req.method, &req.path) {
         Match::Found(route, params) => (route, params),
-        Match::WrongMethod => return bare_error(config, &req, AppError::MethodNotAllowed),
+        Match::WrongMethod => {
+            return bare_error(config, &req, AppError::MethodNotAllowed)
+                .with_header("Allow", &route::allowed_methods(routes, &req.path));
+        }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
@@ -368,8 +377,8 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
 /// `OPTIONS` on an existing path: 200, the `Allow` header and an empty body, before any
 /// authentication or database work, as Flask answers it (the API's paths keep their JSON content
 /// type, src/api/README.md §1). An unknown path is the 404 page.
-fn options_answer(config: &Config, req: &Request) -> Response {
-    if !routes::path_exists(&req.path) {
+fn options_answer(config: &Config, routes: &[Route], req: &Request) -> Response {
+    if !route::path_exists(routes, &req.path) {
         return bare_error(config, req, AppError::NotFound);
     }
     let content_type = match req.path.starts_with("/api/") {
@@ -378,7 +387,7 @@ fn options_answer(config: &Config, req: &Request) -> Response {
     };
     let mut resp = Response::new(200, content_type, Vec::new());
     resp.headers
-        .push(("Allow".into(), routes::allowed_methods(&req.path)));
+        .push(("Allow".into(), route::allowed_methods(routes, &req.path)));
     resp
 }
 
@@ -396,16 +405,10 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
         status => err.status(), message => err.title(), detail => err.detail(),
         prefix => config.site.url_prefix.clone(), flashes => Vec::<String>::new(), csrf_token => "",
     };
-    let mut resp = env
-        .get_template("error.html")
+    env.get_template("error.html")
         .and_then(|t| t.render(page))
         .map(|html| Response::html(err.status(), html))
-        .unwrap_or_else(|_| Response::text(err.status(), err.title()));
-    if let AppError::MethodNotAllowed = err {
-        resp.headers
-            .push(("Allow".into(), routes::allowed_methods(&req.path)));
-    }
-    resp
+        .unwrap_or_else(|_| Response::text(err.status(), err.title()))
 }
 
 /// One upsert per routed request into `page_visits` (our migration's table, shown to developers

@@ -2,9 +2,10 @@
 //! per route, so that the robustness tests enumerate every route without parsing Rust.
 
 use super::CmdResult;
-use crate::app::routes::{Access, ROUTES};
+use crate::app::route::Access;
 use crate::auth::Role;
 use crate::http::Method;
+use crate::routes::ROUTES;
 
 #[derive(clap::Args)]
 pub struct Args {}
