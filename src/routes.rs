@@ -5,6 +5,7 @@
 
 use crate::app::route::{Access, Route, get, post};
 use crate::auth::Role::{Developer as D, Master as M, Student as S, Teacher as T};
+use crate::auth::token::Allowed;
 use crate::structure::catalog::{Citizenships, Schools};
 use crate::users::staff::{Bots, Developers, Masters, Teachers};
 use crate::{api, dev, home, lessons, messages, notifications, payments, schedule, stats};
@@ -17,6 +18,14 @@ const MDT: Access = Access::Roles(&[M, D, T]);
 const MD: Access = Access::Roles(&[M, D]);
 const DEV: Access = Access::Roles(&[D]);
 const STUDENT: Access = Access::Roles(&[S]);
+
+// The API's role checks (src/api/README.md §5).
+const API_OPEN: Access = Access::ApiOpen;
+const API_ANY: Access = Access::Api(Allowed::AnyRole);
+const API_STAFF: Access = Access::Api(Allowed::Staff);
+const API_DEV: Access = Access::Api(Allowed::Developer);
+/// The only bot the original let fetch the dump.
+const API_DUMP_BOT: Access = Access::Api(Allowed::Bots(&["dump_creator"]));
 
 #[rustfmt::skip]
 pub static ROUTES: &[Route] = &[
@@ -38,35 +47,35 @@ pub static ROUTES: &[Route] = &[
     get("/check_db_integrity/attengings_correct_group_of_students", DEV, dev::check_integrity::attendings_in_own_groups),
     get("/check_db_integrity/notifications_and_messages",           DEV, dev::check_integrity::notifications_and_messages),
     get("/visit_stats",                                             DEV, dev::visit_stats::get),
-    // REST API v1.1.0 for the apps (src/api/README.md §10); handlers authenticate the token themselves.
-    post("/api/v1.1.0/login",                           Access::Api, api::account::login).persists(),
-    post("/api/v1.1.0/logout",                          Access::Api, api::account::logout).persists(),
-    get("/api/v1.1.0/app_info",                         Access::Api, api::account::app_info),
-    post("/api/v1.1.0/cabinet_info",                    Access::Api, api::account::cabinet_info),
-    get("/api/v1.1.0/sections_list",                    Access::Api, api::lists::sections_list),
-    get("/api/v1.1.0/groups_list",                      Access::Api, api::lists::groups_list),
-    get("/api/v1.1.0/teachers_list",                    Access::Api, api::lists::teachers_list),
-    get("/api/v1.1.0/masters_list",                     Access::Api, api::lists::masters_list),
-    get("/api/v1.1.0/bots_list",                        Access::Api, api::lists::bots_list),
-    get("/api/v1.1.0/developers_list",                  Access::Api, api::lists::developers_list),
-    get("/api/v1.1.0/students_list",                    Access::Api, api::lists::students_list),
-    get("/api/v1.1.0/student_details/{student_id}",     Access::Api, api::details::student),
-    get("/api/v1.1.0/group_details/{group_id}",         Access::Api, api::details::group),
-    get("/api/v1.1.0/section_details/{section_id}",     Access::Api, api::details::section),
-    get("/api/v1.1.0/teacher_details/{teacher_id}",     Access::Api, api::details::teacher),
-    get("/api/v1.1.0/developer_details/{developer_id}", Access::Api, api::details::developer),
-    get("/api/v1.1.0/bot_details/{bot_id}",             Access::Api, api::details::bot),
-    get("/api/v1.1.0/master_details/{master_id}",       Access::Api, api::details::master),
-    get("/api/v1.1.0/students_in_group/{group_id}",     Access::Api, api::group_contents::students),
-    get("/api/v1.1.0/lessons_in_group/{group_id}",      Access::Api, api::group_contents::lessons),
-    get("/api/v1.1.0/lesson_details/{lesson_id}",       Access::Api, api::lessons::details),
-    post("/api/v1.1.0/save_attending_state",            Access::Api, api::lessons::save_attending_state),
-    get("/api/v1.1.0/payments/{group_id}",              Access::Api, api::payments::list),
-    post("/api/v1.1.0/save_payment",                    Access::Api, api::payments::save),
-    get("/api/v1.1.0/last_seens",                       Access::Api, api::developer::last_seens),
-    get("/api/v1.1.0/access_tokens",                    Access::Api, api::developer::access_tokens),
-    get("/api/v1.1.0/schedule",                         Access::Api, api::schedule::get),
-    get("/api/v1.1.0/dump",                             Access::Api, api::dump::get),
+    // REST API v1.1.0 for the apps (src/api/README.md §10)
+    post("/api/v1.1.0/login",                           API_OPEN,     api::account::login).persists(),
+    post("/api/v1.1.0/logout",                          API_ANY,      api::account::logout).persists(),
+    get("/api/v1.1.0/app_info",                         API_OPEN,     api::account::app_info),
+    post("/api/v1.1.0/cabinet_info",                    API_STAFF,    api::account::cabinet_info),
+    get("/api/v1.1.0/sections_list",                    API_STAFF,    api::lists::sections_list),
+    get("/api/v1.1.0/groups_list",                      API_STAFF,    api::lists::groups_list),
+    get("/api/v1.1.0/teachers_list",                    API_STAFF,    api::lists::teachers_list),
+    get("/api/v1.1.0/masters_list",                     API_STAFF,    api::lists::masters_list),
+    get("/api/v1.1.0/bots_list",                        API_DEV,      api::lists::bots_list),
+    get("/api/v1.1.0/developers_list",                  API_DEV,      api::lists::developers_list),
+    get("/api/v1.1.0/students_list",                    API_STAFF,    api::lists::students_list),
+    get("/api/v1.1.0/student_details/{student_id}",     API_STAFF,    api::details::student),
+    get("/api/v1.1.0/group_details/{group_id}",         API_STAFF,    api::details::group),
+    get("/api/v1.1.0/section_details/{section_id}",     API_STAFF,    api::details::section),
+    get("/api/v1.1.0/teacher_details/{teacher_id}",     API_STAFF,    api::details::teacher),
+    get("/api/v1.1.0/developer_details/{developer_id}", API_DEV,      api::details::developer),
+    get("/api/v1.1.0/bot_details/{bot_id}",             API_DEV,      api::details::bot),
+    get("/api/v1.1.0/master_details/{master_id}",       API_STAFF,    api::details::master),
+    get("/api/v1.1.0/students_in_group/{group_id}",     API_STAFF,    api::group_contents::students),
+    get("/api/v1.1.0/lessons_in_group/{group_id}",      API_STAFF,    api::group_contents::lessons),
+    get("/api/v1.1.0/lesson_details/{lesson_id}",       API_STAFF,    api::lessons::details),
+    post("/api/v1.1.0/save_attending_state",            API_STAFF,    api::lessons::save_attending_state),
+    get("/api/v1.1.0/payments/{group_id}",              API_STAFF,    api::payments::list),
+    post("/api/v1.1.0/save_payment",                    API_STAFF,    api::payments::save),
+    get("/api/v1.1.0/last_seens",                       API_DEV,      api::developer::last_seens),
+    get("/api/v1.1.0/access_tokens",                    API_DEV,      api::developer::access_tokens),
+    get("/api/v1.1.0/schedule",                         API_STAFF,    api::schedule::get),
+    get("/api/v1.1.0/dump",                             API_DUMP_BOT, api::dump::get),
     // payments grid, timetable, student cabinet
     get("/payments/group/{group_id}",  MDT,     payments::group_grid::get),
     post("/payments/group/{group_id}", MDT,     payments::group_grid::post),

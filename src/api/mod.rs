@@ -14,7 +14,6 @@ pub mod payments;
 pub mod people;
 pub mod schedule;
 pub mod sql;
-pub mod token;
 
 /// The newest Android build (`init_model.actual_app_build_code`): older apps offer an update.
 pub const ACTUAL_APP_BUILD_CODE: i32 = 9;

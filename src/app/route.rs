@@ -5,6 +5,7 @@
 use super::Ctx;
 use super::error::AppError;
 use crate::auth::Role;
+use crate::auth::token::Allowed;
 use crate::http::{Method, Response};
 
 pub type Handler = fn(&mut Ctx) -> Result<Response, AppError>;
@@ -15,8 +16,18 @@ pub enum Access {
     Anyone,
     /// Logged-in web users with one of these roles; anonymous visitors go to the login page.
     Roles(&'static [Role]),
-    /// The REST API: the handler authenticates the access token itself.
-    Api,
+    /// The REST API for a valid access token whose owner `Allowed` admits: the lifecycle
+    /// authenticates the caller before the handler runs (src/api/README.md §5).
+    Api(Allowed),
+    /// The REST API without a token (`login`, `app_info`).
+    ApiOpen,
+}
+
+impl Access {
+    /// An API route: JSON answers, no session, no CSRF.
+    pub fn is_api(self) -> bool {
+        matches!(self, Access::Api(_) | Access::ApiOpen)
+    }
 }
 
 pub struct Route {

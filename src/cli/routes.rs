@@ -19,7 +19,7 @@ pub fn run(_args: Args) -> CmdResult {
         };
         let access = match route.access {
             Access::Anyone => "anyone".to_string(),
-            Access::Api => "api".to_string(),
+            Access::Api(_) | Access::ApiOpen => "api".to_string(),
             Access::Roles(roles) => roles
                 .iter()
                 .map(|r| letter(*r))
