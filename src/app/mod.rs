@@ -145,10 +145,6 @@ impl<'a> Ctx<'a> {
     }
 
     fn layout_context(&mut self) -> Result<Value, AppError> {
-        let unread_dialogs = match &self.user {
-            Some(u) => crate::messages::unread_dialogs(&mut self.db, u.id)?,
-            None => 0,
-        };
         let today = self.today().format("%Y-%m-%d").to_string();
         Ok(context! {
             prefix => self.config.site.url_prefix.clone(),
@@ -156,7 +152,7 @@ impl<'a> Ctx<'a> {
             flashes => self.session.take_flashes(),
             csrf_token => self.session.csrf_token(),
             read_only => self.config.security.developer_read_only && self.user.as_ref().is_some_and(|u| u.is_developer),
-            unread_dialogs,
+            unread_dialogs => self.user.as_ref().map_or(0, |u| u.unread_dialogs),
             today,
         })
     }
@@ -363,31 +359,16 @@ fn is_deadlock(outcome: &Result<Response, AppError>) -> bool {
     matches!(outcome, Err(AppError::Db(e)) if db::is_deadlock(e))
 }
 
-/// Turns the session's claim into a user, dropping it when the account no longer qualifies.
+/// The web visitor the session names, if the account still qualifies (`auth::user::web_user`).
 fn load_web_user(ctx: &mut Ctx) -> Result<(), AppError> {
-    let Some(claim) = ctx.session.claim() else {
-        return Ok(());
-    };
-    let (user_id, remember) = (claim.user_id, claim.remember);
-    let binding_ok = remember
-        || claim.binding
-            == session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
-    let tag = claim.password_tag.to_string();
-    let found = match binding_ok {
-        true => auth::user::signed_in_account(&mut ctx.db, user_id, ctx.now)?,
-        false => None,
-    };
-    let user =
-        found.and_then(|(a, expired_tokens)| Some((CurrentUser::for_web(a)?, expired_tokens)));
-    match user.filter(|(u, _)| session::password_tag(ctx.key(), &u.password_hash) == tag) {
-        Some((user, expired_tokens)) => {
-            auth::user::note_visit(&mut ctx.db, &user, expired_tokens, ctx.now)?;
-            ctx.session.touch(ctx.now.and_utc().timestamp());
-            ctx.acting_developer = user.is_developer;
-            ctx.user = Some(user);
-        }
-        None => ctx.session.log_out(),
-    }
+    ctx.user = auth::user::web_user(
+        &mut ctx.db,
+        &mut ctx.session,
+        ctx.config.security.secret_key.as_bytes(),
+        (&ctx.req.remote_addr, &ctx.req.user_agent),
+        ctx.now,
+    )?;
+    ctx.acting_developer = ctx.user.as_ref().is_some_and(|u| u.is_developer);
     Ok(())
 }
 
@@ -430,9 +411,12 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
         );
         return ctx.redirect(&target);
     }
+    // A signed-in visitor whose connection was lost gets the page as before a connection exists:
+    // no menu of an account that can no longer be read.
+    if ctx.user.is_some() && matches!(err, AppError::Db(_)) && ctx.db.ping().is_err() {
+        return bare_error(ctx.config, ctx.req, err);
+    }
     let page = context! { status => err.status(), message => err.title(), detail => err.detail() };
-    // The layout reads the database; when that is what failed (the connection lost), the page
-    // is rendered as before a connection exists.
     ctx.render_status(err.status(), "error.html", page)
         .unwrap_or_else(|_| bare_error(ctx.config, ctx.req, err))
 }
