@@ -46,8 +46,10 @@ pub struct Ctx<'a> {
     /// Set once the API's authentication bookkeeping (sliding expiry, `last_seen`, expired tokens)
     /// is written and marked by the savepoint [`BOOKKEEPING`]; see [`finish`].
     pub bookkeeping_marked: bool,
+    /// The decoded form body of a web POST (decoded before the CSRF check reads it); empty for
+    /// a GET and for the API, whose bodies are JSON.
+    pub form: Form,
     route: &'static Route,
-    form: Option<Form>,
 }
 
 impl<'a> Ctx<'a> {
@@ -100,14 +102,6 @@ impl<'a> Ctx<'a> {
     /// The centre's date today (in the configured zone, not UTC's).
     pub fn today(&self) -> NaiveDate {
         crate::time::local_date(self.now, self.config.zone())
-    }
-
-    /// The decoded form body (cached: the CSRF check has already read it).
-    pub fn form(&mut self) -> Result<&Form, AppError> {
-        if self.form.is_none() {
-            self.form = Some(self.req.body_form()?);
-        }
-        Ok(self.form.as_ref().expect("just set"))
     }
 
     pub fn query(&self) -> Result<Form, AppError> {
@@ -228,8 +222,8 @@ pub fn handle_with(
         now,
         acting_developer: false,
         bookkeeping_marked: false,
+        form: Form::default(),
         route,
-        form: None,
     };
     let mut resp = match run(&mut ctx) {
         Ok(resp) => resp,
@@ -259,6 +253,7 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     check_access(ctx)?;
     if ctx.req.method == Method::Post && !ctx.route.access.is_api() {
+        ctx.form = ctx.req.body_form()?;
         check_csrf(ctx)?;
     }
     let session = ctx.session.clone();
@@ -381,9 +376,8 @@ fn check_access(ctx: &Ctx) -> Result<(), AppError> {
     }
 }
 
-fn check_csrf(ctx: &mut Ctx) -> Result<(), AppError> {
-    let submitted = ctx.form()?.str("csrf_token").to_string();
-    if ctx.session.csrf_matches(&submitted) {
+fn check_csrf(ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.session.csrf_matches(ctx.form.str("csrf_token")) {
         Ok(())
     } else {
         Err(AppError::BadRequest(

@@ -34,7 +34,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let other = interlocutor(ctx)?;
-    let body = ctx.form()?.str(BODY).to_string();
+    let body = ctx.form.str(BODY).to_string();
     let mut form = view(ctx, other.id);
     form.field_mut(BODY).value = body.clone();
     check_required(&mut form, BODY, &body);

@@ -211,7 +211,7 @@ const PASSPORT_TAKEN: &str = "этот паспорт уже зарегистр�
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let mut form = view(ctx, id);
     form.fill(&submitted);
     let Some(parent) = check(ctx, &mut form, &submitted, id.unwrap_or(0))? else {

@@ -459,7 +459,7 @@ struct AccountPart {
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, old: Option<(u32, u32, Profile)>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let mut form = view(ctx, old.as_ref().map(|o| o.0))?;
     form.fill(&submitted);
     let today = ctx.today();
