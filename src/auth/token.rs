@@ -8,7 +8,8 @@
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use super::user::{
-    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, SeenWhere, account, drop_expired_tokens,
+    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, HAS_EXPIRED_TOKENS, SeenWhere, account,
+    drop_expired_tokens,
 };
 use super::{Role, hmac_sha256};
 use chrono::{Duration, NaiveDateTime};
@@ -189,8 +190,7 @@ fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option
     );
     let row: Option<FoundRow> = conn.exec_first(
         format!(
-            "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS},
-                EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)
+            "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}
             FROM access_tokens tok JOIN system_users su ON su.id = tok.system_user_id {ACCOUNT_JOINS}
             WHERE tok.token_hash = ?"
         ),

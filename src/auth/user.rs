@@ -39,6 +39,10 @@ pub(crate) const ACCOUNT_JOINS: &str = "JOIN system_roles r ON r.id = su.system_
     LEFT JOIN bots b ON b.system_user_id = su.id
     LEFT JOIN developers d ON d.system_user_id = su.id";
 
+/// Whether `su` has expired app tokens to delete (true or false), as of the bound `now`.
+pub(crate) const HAS_EXPIRED_TOKENS: &str =
+    "EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)";
+
 pub(crate) type AccountRow = (u32, String, String, bool, bool, String, u32, String);
 
 pub(crate) fn account(row: AccountRow) -> Account {
@@ -99,9 +103,7 @@ fn signed_in_account(
     );
     let found: Option<Found> = conn.exec_first(
         format!(
-            "SELECT {ACCOUNT_COLUMNS},
-                EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?),
-                {UNREAD_DIALOGS}
+            "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS}
             FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
         ),
         (now, id),
