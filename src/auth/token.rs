@@ -8,13 +8,13 @@
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
 use super::user::{
-    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, HAS_EXPIRED_TOKENS, SeenWhere, account,
+    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, HAS_EXPIRED_TOKENS, SeenWhere, account_at, column,
     drop_expired_tokens,
 };
 use super::{Role, hmac_sha256};
 use chrono::{Duration, NaiveDateTime};
-use mysql::Conn;
 use mysql::prelude::Queryable;
+use mysql::{Conn, Row};
 
 /// A token lives this long after its last use (after login for developers).
 pub const LIFETIME_DAYS: i64 = 42;
@@ -175,20 +175,7 @@ struct Found {
 }
 
 fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option<Found>> {
-    type FoundRow = (
-        u32,
-        bool,
-        u32,
-        String,
-        String,
-        bool,
-        bool,
-        String,
-        u32,
-        String,
-        bool,
-    );
-    let row: Option<FoundRow> = conn.exec_first(
+    let row: Option<Row> = conn.exec_first(
         format!(
             "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}
             FROM access_tokens tok JOIN system_users su ON su.id = tok.system_user_id {ACCOUNT_JOINS}
@@ -196,28 +183,12 @@ fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option
         ),
         (now, now, hash),
     )?;
-    Ok(row.map(
-        |(
-            token_id,
-            expired,
-            id,
-            login,
-            hash,
-            enabled,
-            force,
-            role,
-            details,
-            fio,
-            expired_tokens,
-        )| {
-            Found {
-                token_id,
-                expired,
-                account: account((id, login, hash, enabled, force, role, details, fio)),
-                expired_tokens,
-            }
-        },
-    ))
+    Ok(row.map(|mut row| Found {
+        token_id: column(&mut row, 0),
+        expired: column(&mut row, 1),
+        account: account_at(&mut row, 2),
+        expired_tokens: column(&mut row, 10),
+    }))
 }
 
 /// Finds the token by its fast hash, else by the legacy hash (re-storing it in the fast form).

@@ -2,8 +2,9 @@
 
 use super::Role;
 use super::session::{self, Session};
-use mysql::Conn;
+use mysql::prelude::FromValue;
 use mysql::prelude::Queryable;
+use mysql::{Conn, Row};
 use serde::Serialize;
 
 /// `system_users.last_seen_where` values.
@@ -43,31 +44,35 @@ pub(crate) const ACCOUNT_JOINS: &str = "JOIN system_roles r ON r.id = su.system_
 pub(crate) const HAS_EXPIRED_TOKENS: &str =
     "EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)";
 
-pub(crate) type AccountRow = (u32, String, String, bool, bool, String, u32, String);
+/// Column `i` of a row read by a statement of ours, which selects it: a missing column is a bug.
+pub(crate) fn column<T: FromValue>(row: &mut Row, i: usize) -> T {
+    row.take(i).expect("the statement selects this column")
+}
 
-pub(crate) fn account(row: AccountRow) -> Account {
-    let (id, login, password_hash, enabled, force_ask_to_login, role, details_id, fio) = row;
+/// The account in `ACCOUNT_COLUMNS`, read from `row` where they start at column `first`.
+pub(crate) fn account_at(row: &mut Row, first: usize) -> Account {
+    let role: String = column(row, first + 5);
     Account {
-        id,
-        login,
-        password_hash,
-        enabled,
-        force_ask_to_login,
+        id: column(row, first),
+        login: column(row, first + 1),
+        password_hash: column(row, first + 2),
+        enabled: column(row, first + 3),
+        force_ask_to_login: column(row, first + 4),
         role: Role::from_db_name(&role),
-        details_id,
-        fio,
+        details_id: column(row, first + 6),
+        fio: column(row, first + 7),
     }
 }
 
 pub fn account_by_id(conn: &mut Conn, id: u32) -> mysql::Result<Option<Account>> {
     Ok(conn
-        .exec_first(
+        .exec_first::<Row, _, _>(
             format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
             ),
             (id,),
         )?
-        .map(account))
+        .map(|mut row| account_at(&mut row, 0)))
 }
 
 /// How many dialogs of `su` hold at least one unread incoming message (the «(N)» in the menu).
@@ -89,34 +94,18 @@ fn signed_in_account(
     id: u32,
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<Option<SignedIn>> {
-    type Found = (
-        u32,
-        String,
-        String,
-        bool,
-        bool,
-        String,
-        u32,
-        String,
-        bool,
-        u64,
-    );
-    let found: Option<Found> = conn.exec_first(
+    let found: Option<Row> = conn.exec_first(
         format!(
             "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS}
             FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
         ),
         (now, id),
     )?;
-    Ok(found.map(
-        |(id, login, hash, enabled, force, role, details, fio, expired_tokens, unread_dialogs)| {
-            SignedIn {
-                account: account((id, login, hash, enabled, force, role, details, fio)),
-                expired_tokens,
-                unread_dialogs,
-            }
-        },
-    ))
+    Ok(found.map(|mut row| SignedIn {
+        account: account_at(&mut row, 0),
+        expired_tokens: column(&mut row, 8),
+        unread_dialogs: column(&mut row, 9),
+    }))
 }
 
 /// The menu's count of dialogs with unread messages, read again after a page has marked some
@@ -171,13 +160,13 @@ pub fn web_user(
 
 pub fn account_by_login(conn: &mut Conn, login: &str) -> mysql::Result<Option<Account>> {
     Ok(conn
-        .exec_first(
+        .exec_first::<Row, _, _>(
             format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.login = ?"
             ),
             (login,),
         )?
-        .map(account))
+        .map(|mut row| account_at(&mut row, 0)))
 }
 
 /// A logged-in web user, as pages and templates see it.
