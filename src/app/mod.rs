@@ -1,6 +1,7 @@
-//! One request from start to finish: static files, routing, the database connection, the session
-//! and current user, access checks, CSRF, one transaction around the handler, the developer's
-//! read-only mode, visit counting and the error pages.
+//! One request from start to finish: static files, routing by the table the entry point hands in
+//! (`crate::routes`, above the areas: this layer names no area), the database connection, the
+//! session and current user or the API's caller, access checks, CSRF, one transaction around the
+//! handler, the developer's read-only mode, visit counting and the error pages.
 
 pub mod access;
 pub mod assets;
