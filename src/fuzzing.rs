@@ -1,9 +1,10 @@
 //! Entry points for the cargo-fuzz targets in `tests/fuzz/` (not an API). They take and give plain
 //! data, so the crate's own types stay private and its dead-code warnings keep their meaning.
 
-use crate::app::routes::{self, Match};
+use crate::app::route::{Match, find};
 use crate::auth::session::{self, Session};
 use crate::http::{Form, ReadError, Request, Response, cgi, fastcgi};
+use crate::routes::ROUTES;
 
 /// A form as name-value pairs; `None` when it is refused (a 400).
 pub type Pairs = Option<Vec<(String, String)>>;
@@ -39,7 +40,7 @@ pub fn cgi_request(
         query_form: pairs(req.query_form()),
         body_form: pairs(req.body_form()),
         session_cookie: req.cookie(session::COOKIE_NAME),
-        routed: !matches!(routes::find(req.method, &req.path), Match::None),
+        routed: !matches!(find(ROUTES, req.method, &req.path), Match::None),
         path: req.path,
         body: req.body,
     })

@@ -21,6 +21,7 @@ mod messages;
 mod month;
 mod notifications;
 mod payments;
+mod routes;
 mod schedule;
 mod stats;
 mod structure;

@@ -5,8 +5,8 @@ use super::ACTUAL_APP_BUILD_CODE;
 use super::groups::lessons_where;
 use super::json::{Body, bad_request, json, ok};
 use super::people::account_type;
-use super::token::{self, Allowed, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
+use crate::auth::token;
 use crate::auth::user::{SeenWhere, account_by_login};
 use crate::auth::{Role, password, throttle};
 use crate::http::Response;
@@ -78,7 +78,7 @@ pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn logout(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::AnyRole)?;
+    let caller = authenticated(&ctx.caller)?;
     token::delete(&mut ctx.db, caller.token_id)?;
     Ok(ok())
 }
@@ -91,7 +91,7 @@ pub fn app_info(_ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn cabinet_info(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let body = Body::of(ctx)?;
     let (device, app_version) = (body.string("device")?, body.string("appVersion")?);
     let count = body.int("lastLessonsCount").unwrap_or(DEFAULT_LAST_LESSONS);

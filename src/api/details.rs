@@ -6,8 +6,7 @@ use super::groups::{self, full_json};
 use super::json::json;
 use super::lists::sections_where;
 use super::people::{Staff, staff_by_id, student_full};
-use super::token::{Allowed, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
 use serde_json::Value;
 
@@ -16,45 +15,45 @@ fn found(value: Option<Value>) -> Result<Response, AppError> {
 }
 
 pub fn student(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id("student_id");
-    found(student_full(&mut ctx.db, &caller, id)?)
+    found(student_full(&mut ctx.db, caller, id)?)
 }
 
 pub fn group(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id("group_id");
-    let g = groups::group(&mut ctx.db, &caller, id)?.ok_or(AppError::NotFound)?;
+    let g = groups::group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
     let today = ctx.today();
-    Ok(json(200, &full_json(&mut ctx.db, &caller, &g, today)?))
+    Ok(json(200, &full_json(&mut ctx.db, caller, &g, today)?))
 }
 
 pub fn section(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id("section_id");
-    let sections = sections_where(&mut ctx.db, &caller, "id = ?", vec![id.into()])?;
+    let sections = sections_where(&mut ctx.db, caller, "id = ?", vec![id.into()])?;
     found(sections.into_iter().next())
 }
 
-fn staff(ctx: &mut Ctx, allowed: Allowed, kind: Staff, param: &str) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, allowed)?;
+fn staff(ctx: &mut Ctx, kind: Staff, param: &str) -> Result<Response, AppError> {
+    let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id(param);
     let today = ctx.today();
-    found(staff_by_id(&mut ctx.db, &caller, today, kind, id)?)
+    found(staff_by_id(&mut ctx.db, caller, today, kind, id)?)
 }
 
 pub fn teacher(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Staff, Staff::Teacher, "teacher_id")
+    staff(ctx, Staff::Teacher, "teacher_id")
 }
 
 pub fn master(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Staff, Staff::Master, "master_id")
+    staff(ctx, Staff::Master, "master_id")
 }
 
 pub fn developer(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Developer, Staff::Developer, "developer_id")
+    staff(ctx, Staff::Developer, "developer_id")
 }
 
 pub fn bot(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Developer, Staff::Bot, "bot_id")
+    staff(ctx, Staff::Bot, "bot_id")
 }

@@ -4,16 +4,15 @@
 use super::groups::{group, lessons_where};
 use super::json::json;
 use super::sql::at;
-use super::token::{Allowed, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
 use mysql::Row;
 use mysql::prelude::Queryable;
 use serde_json::json;
 
 pub fn students(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
-    let g = group(&mut ctx.db, &caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
+    let caller = authenticated(&ctx.caller)?;
+    let g = group(&mut ctx.db, caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
     let can_write = caller.can_write_group(g.teacher_id);
     let rows: Vec<Row> = ctx.db.exec(
         "SELECT sig.id, sig.discount, sig.enter_month, sig.exit_month, s.id, s.fio, su.enabled,
@@ -44,8 +43,8 @@ pub fn students(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn lessons(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
-    let g = group(&mut ctx.db, &caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
+    let caller = authenticated(&ctx.caller)?;
+    let g = group(&mut ctx.db, caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
     let lessons = lessons_where(
         &mut ctx.db,
         "l.group_id = ? ORDER BY l.date, l.id",

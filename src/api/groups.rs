@@ -2,7 +2,7 @@
 //! `Lesson`, with the group sorting and masking rules of src/api/README.md §7.
 
 use super::sql::at;
-use super::token::Caller;
+use crate::auth::Caller;
 use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::prelude::Queryable;

@@ -3,24 +3,20 @@
 //! them.
 
 use crate::app::{AppError, Ctx};
-use crate::http::Response;
+use crate::http::{JSON_CONTENT_TYPE, Response};
 use serde_json::Value;
-
-/// Every API answer carries this type, the plain `ok` and error texts included; the Flutter client
-/// falls back to Latin-1 without the charset.
-pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// Compact JSON with sorted keys, raw UTF-8 and a trailing newline. serde_json (built without
 /// `preserve_order`) keeps object keys in a BTreeMap, so sorting holds at every level.
 pub fn json(status: u16, value: &Value) -> Response {
     let mut body = serde_json::to_vec(value).expect("a JSON value always serialises");
     body.push(b'\n');
-    Response::new(status, CONTENT_TYPE, body)
+    Response::new(status, JSON_CONTENT_TYPE, body)
 }
 
 /// The body of successful writes and of logout.
 pub fn ok() -> Response {
-    Response::new(200, CONTENT_TYPE, b"ok".to_vec())
+    Response::new(200, JSON_CONTENT_TYPE, b"ok".to_vec())
 }
 
 /// Malformed client input: the contract's `400 bad request`.

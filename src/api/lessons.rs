@@ -5,8 +5,7 @@ use super::groups::{group, lessons_where, month_of};
 use super::json::{Body, bad_request, json, ok};
 use super::people::{Staff, staff_by_id};
 use super::sql::at;
-use super::token::{Allowed, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
 use chrono::NaiveDate;
 use mysql::Row;
@@ -14,7 +13,6 @@ use mysql::prelude::Queryable;
 use serde_json::json;
 
 pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
     let lesson_id = ctx.params.id("lesson_id");
     let (group_id, teacher_id, date): (u32, u32, NaiveDate) = ctx
         .db
@@ -52,15 +50,16 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
             }))
         })
         .collect::<mysql::Result<Vec<_>>>()?;
-    let g = group(&mut ctx.db, &caller, group_id)?.ok_or(AppError::NotFound)?;
+    let caller = authenticated(&ctx.caller)?;
+    let g = group(&mut ctx.db, caller, group_id)?.ok_or(AppError::NotFound)?;
     let lesson = lessons_where(&mut ctx.db, "l.id = ?", vec![lesson_id.into()])?;
     let today = ctx.today();
-    let teacher = staff_by_id(&mut ctx.db, &caller, today, Staff::Teacher, teacher_id)?;
+    let teacher = staff_by_id(&mut ctx.db, caller, today, Staff::Teacher, teacher_id)?;
     Ok(json(
         200,
         &json!({
             "attendings": attendings,
-            "group": g.json(&caller),
+            "group": g.json(caller),
             "lesson": lesson.into_iter().next(),
             "teacher": teacher,
         }),
@@ -68,7 +67,7 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn save_attending_state(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let body = Body::of(ctx)?;
     let attending_id = body.required_int("attendingId")?;
     let state = body.required_int("attendingState")?;

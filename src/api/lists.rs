@@ -4,8 +4,8 @@ use super::groups::{groups_json, groups_where, list_json};
 use super::json::json;
 use super::people::{Staff, staff_list, students_list as students_page};
 use super::sql::{ListQuery, PAGE, at};
-use super::token::{Allowed, Caller, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
+use crate::auth::Caller;
 use crate::http::Response;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value as Db};
@@ -36,11 +36,11 @@ pub fn sections_where(
 }
 
 pub fn sections_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let list = ListQuery::of(ctx)?;
     let sections = sections_where(
         &mut ctx.db,
-        &caller,
+        caller,
         &format!("LOWER(name) LIKE LOWER(?) ORDER BY name, id {PAGE}"),
         list.params(),
     )?;
@@ -48,46 +48,46 @@ pub fn sections_list(ctx: &mut Ctx) -> Result<Response, AppError> {
 }
 
 pub fn groups_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let list = ListQuery::of(ctx)?;
     let groups = groups_where(
         &mut ctx.db,
-        &caller,
+        caller,
         "LOWER(g.name) LIKE LOWER(?)",
         vec![list.pattern.clone().into()],
         PAGE,
         vec![list.limit.into(), list.offset.into()],
     )?;
-    Ok(json(200, &list_json(&groups, &caller)))
+    Ok(json(200, &list_json(&groups, caller)))
 }
 
-fn staff(ctx: &mut Ctx, allowed: Allowed, kind: Staff) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, allowed)?;
+fn staff(ctx: &mut Ctx, kind: Staff) -> Result<Response, AppError> {
+    let caller = authenticated(&ctx.caller)?;
     let list = ListQuery::of(ctx)?;
     let today = ctx.today();
-    let people = staff_list(&mut ctx.db, &caller, today, kind, &list)?;
+    let people = staff_list(&mut ctx.db, caller, today, kind, &list)?;
     Ok(json(200, &people.into()))
 }
 
 pub fn teachers_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Staff, Staff::Teacher)
+    staff(ctx, Staff::Teacher)
 }
 
 pub fn masters_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Staff, Staff::Master)
+    staff(ctx, Staff::Master)
 }
 
 pub fn bots_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Developer, Staff::Bot)
+    staff(ctx, Staff::Bot)
 }
 
 pub fn developers_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Allowed::Developer, Staff::Developer)
+    staff(ctx, Staff::Developer)
 }
 
 pub fn students_list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let list = ListQuery::of(ctx)?;
-    let students = students_page(&mut ctx.db, &caller, &list)?;
+    let students = students_page(&mut ctx.db, caller, &list)?;
     Ok(json(200, &students.into()))
 }

@@ -4,8 +4,7 @@
 use super::groups::group;
 use super::json::{Body, bad_request, json, ok};
 use super::sql::at;
-use super::token::{Allowed, authenticate};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
 use mysql::Row;
 use mysql::prelude::Queryable;
@@ -15,8 +14,8 @@ use serde_json::{Value, json};
 const COMMENT_CHARS: usize = 32;
 
 pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
-    let g = group(&mut ctx.db, &caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
+    let caller = authenticated(&ctx.caller)?;
+    let g = group(&mut ctx.db, caller, ctx.params.id("group_id"))?.ok_or(AppError::NotFound)?;
     if !caller.can_write_group(g.teacher_id) {
         return Err(AppError::Forbidden);
     }
@@ -61,9 +60,10 @@ pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
             }))
         })
         .collect::<mysql::Result<Vec<_>>>()?;
+    let caller = authenticated(&ctx.caller)?;
     Ok(json(
         200,
-        &json!({"group": g.json(&caller), "payments": payments}),
+        &json!({"group": g.json(caller), "payments": payments}),
     ))
 }
 
@@ -78,7 +78,7 @@ fn comment(body: &Body) -> Result<String, AppError> {
 }
 
 pub fn save(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let caller = authenticate(ctx, Allowed::Staff)?;
+    let caller = authenticated(&ctx.caller)?;
     let body = Body::of(ctx)?;
     let payment_id = body.required_int("paymentId")?;
     let value = body.required_int("value")?;

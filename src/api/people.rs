@@ -3,7 +3,7 @@
 
 use super::groups::groups_where;
 use super::sql::{PAGE, at};
-use super::token::Caller;
+use crate::auth::Caller;
 use crate::auth::Role;
 use crate::db::placeholders;
 use chrono::NaiveDate;

@@ -2,6 +2,7 @@
 //! the contract's plain body (API); none of them leaks internals to the visitor.
 
 use crate::http::form::FormError;
+use crate::http::{JSON_CONTENT_TYPE, Response};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -72,6 +73,21 @@ impl AppError {
             AppError::PayloadTooLarge => Some("отправленные данные слишком велики".into()),
             _ => None,
         }
+    }
+}
+
+impl AppError {
+    /// The API contract's answer for this error: a plain-text body sent with the JSON content
+    /// type (src/api/README.md §3).
+    pub fn api_response(&self) -> Response {
+        let (status, body) = match self {
+            AppError::BadRequest(_) => (400, "bad request"),
+            AppError::LoginRequired => (401, "auth required"),
+            AppError::Forbidden => (403, "access denied"),
+            AppError::NotFound => (404, "not found"),
+            _ => (500, "internal server error"),
+        };
+        Response::new(status, JSON_CONTENT_TYPE, body.as_bytes().to_vec())
     }
 }
 

@@ -1,6 +1,7 @@
-//! One request from start to finish: static files, routing, the database connection, the session
-//! and current user, access checks, CSRF, one transaction around the handler, the developer's
-//! read-only mode, visit counting and the error pages.
+//! One request from start to finish: static files, routing by the table the entry point hands in
+//! (`crate::routes`, above the areas: this layer names no area), the database connection, the
+//! session and current user or the API's caller, access checks, CSRF, one transaction around the
+//! handler, the developer's read-only mode, visit counting and the error pages.
 
 pub mod access;
 pub mod assets;
@@ -11,14 +12,15 @@ pub mod forms;
 pub mod list;
 pub mod options;
 pub mod render;
-pub mod routes;
+pub mod route;
 pub mod spreadsheet;
 
 pub use done::Done;
 pub use error::AppError;
-pub use routes::Params;
+pub use route::Params;
 
-use crate::auth::{self, CurrentUser, Session, session};
+use crate::auth::token::{self, Allowed};
+use crate::auth::{self, Caller, CurrentUser, Session, session};
 use crate::config::Config;
 use crate::db;
 use crate::http::{Form, Method, Request, Response};
@@ -27,7 +29,7 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use mysql::Conn;
 use mysql::prelude::Queryable;
-use routes::{Access, Match, Route};
+use route::{Access, Match, Route};
 
 /// Everything a handler works with.
 pub struct Ctx<'a> {
@@ -36,6 +38,8 @@ pub struct Ctx<'a> {
     pub db: Conn,
     pub session: Session,
     pub user: Option<CurrentUser>,
+    /// The API's authenticated caller, on routes with [`Access::Api`].
+    pub caller: Option<Caller>,
     pub params: Params,
     /// Now, naive UTC, as the database stores times.
     pub now: NaiveDateTime,
@@ -45,8 +49,10 @@ pub struct Ctx<'a> {
     /// Set once the API's authentication bookkeeping (sliding expiry, `last_seen`, expired tokens)
     /// is written and marked by the savepoint [`BOOKKEEPING`]; see [`finish`].
     pub bookkeeping_marked: bool,
+    /// The decoded form body of a web POST (decoded before the CSRF check reads it); empty for
+    /// a GET and for the API, whose bodies are JSON.
+    pub form: Form,
     route: &'static Route,
-    form: Option<Form>,
 }
 
 impl<'a> Ctx<'a> {
@@ -61,7 +67,7 @@ impl<'a> Ctx<'a> {
 
     /// The logged-in user; routes with role checks always have one.
     pub fn user(&self) -> Result<&CurrentUser, AppError> {
-        self.user.as_ref().ok_or(AppError::LoginRequired)
+        signed_in(&self.user)
     }
 
     pub fn flash(&mut self, message: impl Into<String>) {
@@ -101,14 +107,6 @@ impl<'a> Ctx<'a> {
         crate::time::local_date(self.now, self.config.zone())
     }
 
-    /// The decoded form body (cached: the CSRF check has already read it).
-    pub fn form(&mut self) -> Result<&Form, AppError> {
-        if self.form.is_none() {
-            self.form = Some(self.req.body_form()?);
-        }
-        Ok(self.form.as_ref().expect("just set"))
-    }
-
     pub fn query(&self) -> Result<Form, AppError> {
         Ok(self.req.query_form()?)
     }
@@ -144,10 +142,6 @@ impl<'a> Ctx<'a> {
     }
 
     fn layout_context(&mut self) -> Result<Value, AppError> {
-        let unread_dialogs = match &self.user {
-            Some(u) => crate::messages::unread_dialogs(&mut self.db, u.id)?,
-            None => 0,
-        };
         let today = self.today().format("%Y-%m-%d").to_string();
         Ok(context! {
             prefix => self.config.site.url_prefix.clone(),
@@ -155,22 +149,40 @@ impl<'a> Ctx<'a> {
             flashes => self.session.take_flashes(),
             csrf_token => self.session.csrf_token(),
             read_only => self.config.security.developer_read_only && self.user.as_ref().is_some_and(|u| u.is_developer),
-            unread_dialogs,
+            unread_dialogs => self.user.as_ref().map_or(0, |u| u.unread_dialogs),
             today,
         })
     }
 }
 
-/// Answers one request. Never panics on bad input and never returns a half-done write.
-pub fn handle(config: &Config, req: Request) -> Response {
-    handle_with(config, req, &mut None)
+/// The logged-in user, borrowed from the field `ctx.user` alone, so that `ctx.db` stays free for
+/// the handler; routes with role checks always have one.
+pub fn signed_in(user: &Option<CurrentUser>) -> Result<&CurrentUser, AppError> {
+    user.as_ref().ok_or(AppError::LoginRequired)
+}
+
+/// The API's authenticated caller, borrowed from the field `ctx.caller` alone; routes with
+/// [`Access::Api`] always have one.
+pub fn authenticated(caller: &Option<Caller>) -> Result<&Caller, AppError> {
+    caller.as_ref().ok_or(AppError::LoginRequired)
+}
+
+/// Answers one request by the route table `routes`. Never panics on bad input and never returns a
+/// half-done write.
+pub fn handle(config: &Config, routes: &'static [Route], req: Request) -> Response {
+    handle_with(config, routes, req, &mut None)
 }
 
 /// `handle` for a long-lived process (FastCGI) that keeps one connection across requests in
 /// `kept`: a kept connection is reused only while it answers a ping (the server may have closed
 /// it), else a new one is opened. It is put back only after an answer below 500: a database error
 /// may leave it mid-transaction, and the next `START TRANSACTION` would commit that.
-pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Response {
+pub fn handle_with(
+    config: &Config,
+    routes: &'static [Route],
+    req: Request,
+    kept: &mut Option<Conn>,
+) -> Response {
     let is_head = req.method == Method::Head;
     if let Some(name) = req.path.strip_prefix("/static/") {
         if matches!(req.method, Method::Get | Method::Head) {
@@ -181,11 +193,14 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
         }
     }
     if req.method == Method::Options {
-        return options_answer(config, &req);
+        return options_answer(config, routes, &req);
     }
-    let (route, params) = match routes::find(req.method, &req.path) {
+    let (route, params) = match route::find(routes, req.method, &req.path) {
         Match::Found(route, params) => (route, params),
-        Match::WrongMethod => return bare_error(config, &req, AppError::MethodNotAllowed),
+        Match::WrongMethod => {
+            return bare_error(config, &req, AppError::MethodNotAllowed)
+                .with_header("Allow", &route::allowed_methods(routes, &req.path));
+        }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
@@ -205,12 +220,13 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
         db: conn,
         session,
         user: None,
+        caller: None,
         params,
         now,
         acting_developer: false,
         bookkeeping_marked: false,
+        form: Form::default(),
         route,
-        form: None,
     };
     let mut resp = match run(&mut ctx) {
         Ok(resp) => resp,
@@ -235,17 +251,18 @@ pub fn handle_with(config: &Config, req: Request, kept: &mut Option<Conn>) -> Re
 /// Authentication bookkeeping (committed on its own, as the original does), then the handler in
 /// one transaction.
 fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
-    if ctx.route.access != Access::Api {
+    if !ctx.route.access.is_api() {
         load_web_user(ctx)?;
     }
     check_access(ctx)?;
-    if ctx.req.method == Method::Post && ctx.route.access != Access::Api {
+    if ctx.req.method == Method::Post && !ctx.route.access.is_api() {
+        ctx.form = ctx.req.body_form()?;
         check_csrf(ctx)?;
     }
     let session = ctx.session.clone();
     let mut attempts = 1;
     db::begin(&mut ctx.db)?;
-    let mut outcome = (ctx.route.handler)(ctx);
+    let mut outcome = attempt(ctx);
     // A deadlock is the server's choice of a victim among concurrent saves (say, a month grid and
     // the app marking the same lesson): the victim's transaction is already rolled back, so it is
     // run again, with the session as it was (no flashes of the failed run), like a user would.
@@ -253,12 +270,59 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
         db::rollback(&mut ctx.db)?;
         ctx.session = session.clone();
         ctx.bookkeeping_marked = false;
+        ctx.caller = None;
         attempts += 1;
         db::begin(&mut ctx.db)?;
-        outcome = (ctx.route.handler)(ctx);
+        outcome = attempt(ctx);
     }
     finish(ctx, &outcome)?;
     outcome
+}
+
+/// One run of the handler in the request's transaction, after the API's authentication (which
+/// is part of the run: its bookkeeping is written in the same transaction).
+fn attempt(ctx: &mut Ctx) -> Result<Response, AppError> {
+    if let Access::Api(allowed) = ctx.route.access {
+        ctx.caller = Some(authenticate_caller(ctx, allowed)?);
+    }
+    (ctx.route.handler)(ctx)
+}
+
+/// The authentication pipeline of src/api/README.md §5, in its order: 401 for a missing, unknown
+/// or expired token or a disabled owner, then the bookkeeping (`token::authenticate`), then the
+/// role check (403).
+///
+/// The request runs in one transaction, yet the contract keeps this bookkeeping when the answer
+/// is a refusal (401/403/404): a refused token's deletion is committed here, and a valid token's
+/// bookkeeping ends at a savepoint that [`finish`] rolls back to on a refusal and past on a 400
+/// or 500 (the original's 500 for bad input rolled everything back). (The original rolled a
+/// developer's expired-token housekeeping back on most endpoints; deleting tokens that can no
+/// longer be used is kept for everyone here.)
+fn authenticate_caller(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppError> {
+    let query = ctx.query()?;
+    let token = query.get("access_token").ok_or(AppError::LoginRequired)?;
+    let keys = token::Keys {
+        secret_key: ctx.config.security.secret_key.as_bytes(),
+        legacy_salt: ctx.config.security.access_token_salt.as_bytes(),
+    };
+    let caller = match token::authenticate(&mut ctx.db, &keys, token, ctx.now) {
+        Ok(Some(caller)) => caller,
+        Ok(None) => {
+            ctx.commit_so_far()?;
+            return Err(AppError::LoginRequired);
+        }
+        // Half-done bookkeeping: the lifecycle rolls it back with the 500.
+        Err(e) => return Err(e.into()),
+    };
+    ctx.mark_bookkeeping()?;
+    if caller.role == auth::Role::Developer {
+        ctx.acting_developer = true;
+    }
+    if allowed.admits(&caller) {
+        Ok(caller)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The savepoint that ends the API's authentication bookkeeping.
@@ -288,51 +352,35 @@ fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) -> Result<(), App
 /// How many times a handler runs at most when deadlocks keep choosing it.
 const DEADLOCK_RUNS: u32 = 3;
 
-/// MySQL's ER_LOCK_DEADLOCK.
+/// The handler lost a deadlock (see [`db::is_deadlock`]).
 fn is_deadlock(outcome: &Result<Response, AppError>) -> bool {
-    matches!(outcome, Err(AppError::Db(mysql::Error::MySqlError(e))) if e.code == 1213)
+    matches!(outcome, Err(AppError::Db(e)) if db::is_deadlock(e))
 }
 
-/// Turns the session's claim into a user, dropping it when the account no longer qualifies.
+/// The web visitor the session names, if the account still qualifies (`auth::user::web_user`).
 fn load_web_user(ctx: &mut Ctx) -> Result<(), AppError> {
-    let Some(claim) = ctx.session.claim() else {
-        return Ok(());
-    };
-    let (user_id, remember) = (claim.user_id, claim.remember);
-    let binding_ok = remember
-        || claim.binding
-            == session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
-    let tag = claim.password_tag.to_string();
-    let found = match binding_ok {
-        true => auth::user::signed_in_account(&mut ctx.db, user_id, ctx.now)?,
-        false => None,
-    };
-    let user =
-        found.and_then(|(a, expired_tokens)| Some((CurrentUser::for_web(a)?, expired_tokens)));
-    match user.filter(|(u, _)| session::password_tag(ctx.key(), &u.password_hash) == tag) {
-        Some((user, expired_tokens)) => {
-            auth::user::note_visit(&mut ctx.db, &user, expired_tokens, ctx.now)?;
-            ctx.session.touch(ctx.now.and_utc().timestamp());
-            ctx.acting_developer = user.is_developer;
-            ctx.user = Some(user);
-        }
-        None => ctx.session.log_out(),
-    }
+    ctx.user = auth::user::web_user(
+        &mut ctx.db,
+        &mut ctx.session,
+        ctx.config.security.secret_key.as_bytes(),
+        (&ctx.req.remote_addr, &ctx.req.user_agent),
+        ctx.now,
+    )?;
+    ctx.acting_developer = ctx.user.as_ref().is_some_and(|u| u.is_developer);
     Ok(())
 }
 
 fn check_access(ctx: &Ctx) -> Result<(), AppError> {
     match (ctx.route.access, &ctx.user) {
-        (Access::Anyone | Access::Api, _) => Ok(()),
+        (Access::Anyone | Access::Api(_) | Access::ApiOpen, _) => Ok(()),
         (Access::Roles(_), None) => Err(AppError::LoginRequired),
         (Access::Roles(roles), Some(user)) if roles.contains(&user.role) => Ok(()),
         (Access::Roles(_), Some(_)) => Err(AppError::Forbidden),
     }
 }
 
-fn check_csrf(ctx: &mut Ctx) -> Result<(), AppError> {
-    let submitted = ctx.form()?.str("csrf_token").to_string();
-    if ctx.session.csrf_matches(&submitted) {
+fn check_csrf(ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.session.csrf_matches(ctx.form.str("csrf_token")) {
         Ok(())
     } else {
         Err(AppError::BadRequest(
@@ -345,8 +393,8 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
     if matches!(err, AppError::Db(_) | AppError::Template(_)) {
         eprintln!("crmit: {:?} {}: {err}", ctx.req.method, ctx.req.path);
     }
-    if ctx.route.access == Access::Api {
-        return crate::api::error_response(&err);
+    if ctx.route.access.is_api() {
+        return err.api_response();
     }
     if let AppError::LoginRequired = err {
         ctx.flash("Пожалуйста, войдите, чтобы открыть эту страницу.");
@@ -360,9 +408,12 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
         );
         return ctx.redirect(&target);
     }
+    // A signed-in visitor whose connection was lost gets the page as before a connection exists:
+    // no menu of an account that can no longer be read.
+    if ctx.user.is_some() && matches!(err, AppError::Db(_)) && ctx.db.ping().is_err() {
+        return bare_error(ctx.config, ctx.req, err);
+    }
     let page = context! { status => err.status(), message => err.title(), detail => err.detail() };
-    // The layout reads the database; when that is what failed (the connection lost), the page
-    // is rendered as before a connection exists.
     ctx.render_status(err.status(), "error.html", page)
         .unwrap_or_else(|_| bare_error(ctx.config, ctx.req, err))
 }
@@ -370,17 +421,17 @@ fn error_response(ctx: &mut Ctx, err: AppError) -> Response {
 /// `OPTIONS` on an existing path: 200, the `Allow` header and an empty body, before any
 /// authentication or database work, as Flask answers it (the API's paths keep their JSON content
 /// type, src/api/README.md §1). An unknown path is the 404 page.
-fn options_answer(config: &Config, req: &Request) -> Response {
-    if !routes::path_exists(&req.path) {
+fn options_answer(config: &Config, routes: &[Route], req: &Request) -> Response {
+    if !route::path_exists(routes, &req.path) {
         return bare_error(config, req, AppError::NotFound);
     }
     let content_type = match req.path.starts_with("/api/") {
-        true => crate::api::json::CONTENT_TYPE,
+        true => crate::http::JSON_CONTENT_TYPE,
         false => "text/html; charset=utf-8",
     };
     let mut resp = Response::new(200, content_type, Vec::new());
     resp.headers
-        .push(("Allow".into(), routes::allowed_methods(&req.path)));
+        .push(("Allow".into(), route::allowed_methods(routes, &req.path)));
     resp
 }
 
@@ -390,7 +441,7 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
     if let AppError::Unavailable(reason) = &err {
         eprintln!("crmit: {reason}");
         if req.path.starts_with("/api/") {
-            return crate::api::error_response(&err);
+            return err.api_response();
         }
     }
     let env = render::environment(&config.site.url_prefix);
@@ -398,16 +449,10 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
         status => err.status(), message => err.title(), detail => err.detail(),
         prefix => config.site.url_prefix.clone(), flashes => Vec::<String>::new(), csrf_token => "",
     };
-    let mut resp = env
-        .get_template("error.html")
+    env.get_template("error.html")
         .and_then(|t| t.render(page))
         .map(|html| Response::html(err.status(), html))
-        .unwrap_or_else(|_| Response::text(err.status(), err.title()));
-    if let AppError::MethodNotAllowed = err {
-        resp.headers
-            .push(("Allow".into(), routes::allowed_methods(&req.path)));
-    }
-    resp
+        .unwrap_or_else(|_| Response::text(err.status(), err.title()))
 }
 
 /// One upsert per routed request into `page_visits` (our migration's table, shown to developers

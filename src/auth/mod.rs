@@ -1,12 +1,14 @@
 //! Who is asking: roles, password hashes, the signed session cookie with its CSRF secret, login
-//! throttling and the loading of the current user.
+//! throttling, the loading of the current user and the apps' access tokens.
 
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod token;
 pub mod user;
 
 pub use session::Session;
+pub use token::Caller;
 pub use user::CurrentUser;
 
 use serde::Serialize;

@@ -1,9 +1,11 @@
 //! The current user: one query loads the account, its role and its details row.
 
 use super::Role;
+use super::session::{self, Session};
 use crate::ids::{StudentId, TeacherId};
-use mysql::Conn;
+use mysql::prelude::FromValue;
 use mysql::prelude::Queryable;
+use mysql::{Conn, Row};
 use serde::Serialize;
 
 /// `system_users.last_seen_where` values.
@@ -39,68 +41,133 @@ pub(crate) const ACCOUNT_JOINS: &str = "JOIN system_roles r ON r.id = su.system_
     LEFT JOIN bots b ON b.system_user_id = su.id
     LEFT JOIN developers d ON d.system_user_id = su.id";
 
-pub(crate) type AccountRow = (u32, String, String, bool, bool, String, u32, String);
+/// Whether `su` has expired app tokens to delete (true or false), as of the bound `now`.
+pub(crate) const HAS_EXPIRED_TOKENS: &str =
+    "EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)";
 
-pub(crate) fn account(row: AccountRow) -> Account {
-    let (id, login, password_hash, enabled, force_ask_to_login, role, details_id, fio) = row;
+/// Column `i` of a row read by a statement of ours, which selects it: a missing column is a bug.
+pub(crate) fn column<T: FromValue>(row: &mut Row, i: usize) -> T {
+    row.take(i).expect("the statement selects this column")
+}
+
+/// The account in `ACCOUNT_COLUMNS`, read from `row` where they start at column `first`.
+pub(crate) fn account_at(row: &mut Row, first: usize) -> Account {
+    let role: String = column(row, first + 5);
     Account {
-        id,
-        login,
-        password_hash,
-        enabled,
-        force_ask_to_login,
+        id: column(row, first),
+        login: column(row, first + 1),
+        password_hash: column(row, first + 2),
+        enabled: column(row, first + 3),
+        force_ask_to_login: column(row, first + 4),
         role: Role::from_db_name(&role),
-        details_id,
-        fio,
+        details_id: column(row, first + 6),
+        fio: column(row, first + 7),
     }
 }
 
 pub fn account_by_id(conn: &mut Conn, id: u32) -> mysql::Result<Option<Account>> {
     Ok(conn
-        .exec_first(
+        .exec_first::<Row, _, _>(
             format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
             ),
             (id,),
         )?
-        .map(account))
+        .map(|mut row| account_at(&mut row, 0)))
 }
 
-/// The account behind a web session, and whether its owner has expired app tokens to delete: one
-/// statement instead of two on every page.
-pub fn signed_in_account(
+/// How many dialogs of `su` hold at least one unread incoming message (the «(N)» in the menu).
+const UNREAD_DIALOGS: &str = "(SELECT COUNT(DISTINCT m.receiver_id) FROM messages m
+    JOIN message_details d ON d.id = m.message_details_id
+    WHERE m.owner_id = su.id AND m.forward = 0 AND d.unread = 1)";
+
+/// The account behind a web session, read with what every page needs of it: one statement
+/// instead of three.
+struct SignedIn {
+    account: Account,
+    /// The owner has expired app tokens to delete.
+    expired_tokens: bool,
+    unread_dialogs: u64,
+}
+
+fn signed_in_account(
     conn: &mut Conn,
     id: u32,
     now: chrono::NaiveDateTime,
-) -> mysql::Result<Option<(Account, bool)>> {
-    type Found = (u32, String, String, bool, bool, String, u32, String, bool);
-    let found: Option<Found> = conn.exec_first(
+) -> mysql::Result<Option<SignedIn>> {
+    let found: Option<Row> = conn.exec_first(
         format!(
-            "SELECT {ACCOUNT_COLUMNS},
-                EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)
+            "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS}
             FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
         ),
         (now, id),
     )?;
-    Ok(found.map(
-        |(id, login, hash, enabled, force, role, details, fio, expired_tokens)| {
-            (
-                account((id, login, hash, enabled, force, role, details, fio)),
-                expired_tokens,
-            )
-        },
-    ))
+    Ok(found.map(|mut row| SignedIn {
+        account: account_at(&mut row, 0),
+        expired_tokens: column(&mut row, 8),
+        unread_dialogs: column(&mut row, 9),
+    }))
+}
+
+/// The menu's count of dialogs with unread messages, read again after a page has marked some
+/// read.
+pub fn unread_dialogs(conn: &mut Conn, id: u32) -> mysql::Result<u64> {
+    let count: Option<u64> = conn.exec_first(
+        format!("SELECT {UNREAD_DIALOGS} FROM system_users su WHERE su.id = ?"),
+        (id,),
+    )?;
+    Ok(count.unwrap_or(0))
+}
+
+/// The visitor a web session names, when the account still qualifies: the session is bound to
+/// this address and browser (unless «запомнить меня»), the account is enabled, not a bot, not
+/// forced to log in again, and still has the password the session was opened with. Then the
+/// visit is noted and the session's idle clock restarted; otherwise the session is logged out.
+pub fn web_user(
+    conn: &mut Conn,
+    session: &mut Session,
+    key: &[u8],
+    (remote_addr, user_agent): (&str, &str),
+    now: chrono::NaiveDateTime,
+) -> mysql::Result<Option<CurrentUser>> {
+    let Some(claim) = session.claim() else {
+        return Ok(None);
+    };
+    let (user_id, remember) = (claim.user_id, claim.remember);
+    let binding_ok =
+        remember || claim.binding == session::binding_for(key, remote_addr, user_agent);
+    let tag = claim.password_tag.to_string();
+    let found = match binding_ok {
+        true => signed_in_account(conn, user_id, now)?,
+        false => None,
+    };
+    let user = found.and_then(|found| {
+        let mut user = CurrentUser::for_web(found.account)?;
+        user.unread_dialogs = found.unread_dialogs;
+        Some((user, found.expired_tokens))
+    });
+    match user.filter(|(u, _)| session::password_tag(key, &u.password_hash) == tag) {
+        Some((user, expired_tokens)) => {
+            note_visit(conn, &user, expired_tokens, now)?;
+            session.touch(now.and_utc().timestamp());
+            Ok(Some(user))
+        }
+        None => {
+            session.log_out();
+            Ok(None)
+        }
+    }
 }
 
 pub fn account_by_login(conn: &mut Conn, login: &str) -> mysql::Result<Option<Account>> {
     Ok(conn
-        .exec_first(
+        .exec_first::<Row, _, _>(
             format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM system_users su {ACCOUNT_JOINS} WHERE su.login = ?"
             ),
             (login,),
         )?
-        .map(account))
+        .map(|mut row| account_at(&mut row, 0)))
 }
 
 /// A logged-in web user, as pages and templates see it.
@@ -124,6 +191,9 @@ pub struct CurrentUser {
     pub student_id: Option<StudentId>,
     #[serde(skip)]
     pub password_hash: String,
+    /// How many dialogs hold unread incoming messages (the menu's «(N)»).
+    #[serde(skip)]
+    pub unread_dialogs: u64,
 }
 
 impl CurrentUser {
@@ -147,6 +217,7 @@ impl CurrentUser {
             teacher_id: (role == Role::Teacher).then_some(TeacherId(a.details_id)),
             student_id: (role == Role::Student).then_some(StudentId(a.details_id)),
             password_hash: a.password_hash,
+            unread_dialogs: 0,
         })
     }
 }
@@ -154,7 +225,7 @@ impl CurrentUser {
 /// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
 /// (web), except for developers, who are never tracked; everyone's expired app tokens go
 /// (`expired_tokens` as `signed_in_account` found).
-pub fn note_visit(
+fn note_visit(
     conn: &mut Conn,
     user: &CurrentUser,
     expired_tokens: bool,

@@ -52,7 +52,7 @@ pub fn answer(
         )
     };
     match read(config) {
-        Ok(req) => app::handle_with(config, req, kept),
+        Ok(req) => app::handle_with(config, crate::routes::ROUTES, req, kept),
         Err(ReadError::TooLarge) => app::bare_error(config, &fallback(), AppError::PayloadTooLarge),
         Err(e) => app::bare_error(config, &fallback(), AppError::BadRequest(e.to_string())),
     }

@@ -2,9 +2,10 @@
 //! per route, so that the robustness tests enumerate every route without parsing Rust.
 
 use super::CmdResult;
-use crate::app::routes::{Access, ROUTES};
+use crate::app::route::Access;
 use crate::auth::Role;
 use crate::http::Method;
+use crate::routes::ROUTES;
 
 #[derive(clap::Args)]
 pub struct Args {}
@@ -18,7 +19,7 @@ pub fn run(_args: Args) -> CmdResult {
         };
         let access = match route.access {
             Access::Anyone => "anyone".to_string(),
-            Access::Api => "api".to_string(),
+            Access::Api(_) | Access::ApiOpen => "api".to_string(),
             Access::Roles(roles) => roles
                 .iter()
                 .map(|r| letter(*r))

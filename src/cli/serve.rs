@@ -15,7 +15,8 @@ pub struct Args {
 static CONFIG: OnceLock<Config> = OnceLock::new();
 
 fn handle(req: Request) -> Response {
-    crate::app::handle(CONFIG.get().expect("set before serving"), req)
+    let config = CONFIG.get().expect("set before serving");
+    crate::app::handle(config, crate::routes::ROUTES, req)
 }
 
 pub fn run(config: Config, args: Args) -> CmdResult {

@@ -55,6 +55,18 @@ fn lift_timeouts(conn: &Conn) -> std::io::Result<()> {
     socket.set_write_timeout(None)
 }
 
+/// MariaDB's ER_DUP_ENTRY: the statement hit a UNIQUE key (a concurrent request saved the same
+/// value first); only the statement failed, the transaction goes on.
+pub fn is_duplicate_key(err: &DbError) -> bool {
+    matches!(err, DbError::MySqlError(e) if e.code == 1062)
+}
+
+/// MariaDB's ER_LOCK_DEADLOCK: the server chose this transaction as a deadlock's victim and has
+/// already rolled it back.
+pub fn is_deadlock(err: &DbError) -> bool {
+    matches!(err, DbError::MySqlError(e) if e.code == 1213)
+}
+
 /// `?, ?, …` for an `IN` list of `n` parameters (the values are bound, never spliced in).
 pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")

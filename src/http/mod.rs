@@ -103,6 +103,10 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
 }
 
+/// The type of every API answer, the plain `ok` and error texts included; the Flutter client
+/// falls back to Latin-1 without the charset.
+pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,

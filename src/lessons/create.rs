@@ -19,7 +19,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
-    let form = ctx.form()?;
+    let form = &ctx.form;
     let date_text = form.str("date").trim().to_string();
     let teacher_text = form.str("teacher_id").trim().to_string();
     let teachers = store::teachers(&mut ctx.db)?;

@@ -26,7 +26,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let today = ctx.today();
     let mut ids = Vec::new();
-    for (key, _) in ctx.form()?.pairs() {
+    for (key, _) in ctx.form.pairs() {
         if let Some(id) = key.strip_prefix("l_") {
             ids.push(
                 id.parse::<u32>()

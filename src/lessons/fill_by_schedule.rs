@@ -31,7 +31,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let mut weekdays = HashSet::new();
-    for (key, _) in ctx.form()?.pairs() {
+    for (key, _) in ctx.form.pairs() {
         if let Some(day) = key.strip_prefix("dow_") {
             let day: u32 =
                 day.parse().ok().filter(|d| *d < 7).ok_or_else(|| {

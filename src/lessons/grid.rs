@@ -9,7 +9,7 @@
 use super::parse_state;
 use super::store::{self, Lesson};
 use crate::app::access::{GroupRef, group_for_read, group_for_write};
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
@@ -190,7 +190,7 @@ fn render(
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let today = ctx.today();
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     let columns: Vec<Column> = grid
         .lessons
         .iter()
@@ -201,7 +201,7 @@ fn render(
             substitute: (l.teacher_id != group.teacher_id)
                 .then(|| (l.teacher_fio.clone(), store::search_query(&l.teacher_fio))),
             present: l.present,
-            delete_shown: group.writable && super::date_allowed(&user, l.date, today),
+            delete_shown: group.writable && super::date_allowed(user, l.date, today),
         })
         .collect();
     let shown = match posted.and_then(|f| f.get("shown")) {
@@ -248,7 +248,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let month = month_of(ctx, &group)?;
     let grid = Grid::load(ctx, &group, month)?;
-    let form = ctx.form()?.clone();
+    let form = ctx.form.clone();
     let changes = match read_changes(&form, &grid, &group, month) {
         Ok(changes) => changes,
         Err(errors) => return render(ctx, &group, month, &grid, Some(&form), errors),

@@ -5,7 +5,7 @@ use super::date_allowed;
 use super::store::{self, ListFilter};
 use crate::app::access::can_write_group;
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::{GroupId, TeacherId};
 use chrono::NaiveDate;
@@ -28,15 +28,15 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         up_to: parse_date_filter(query.str("selected_date"))?,
     };
     let q = ListQuery::parse(&query);
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     let today = ctx.today();
     let total = store::count_listed(&mut ctx.db, &filter)?;
     let (limit, offset) = q.limit();
     let rows: Vec<Row> = store::list_page(&mut ctx.db, &filter, limit, offset)?
         .into_iter()
         .map(|lesson| Row {
-            delete_shown: can_write_group(&user, lesson.group_teacher_id)
-                && date_allowed(&user, lesson.date, today),
+            delete_shown: can_write_group(user, lesson.group_teacher_id)
+                && date_allowed(user, lesson.date, today),
             lesson,
         })
         .collect();

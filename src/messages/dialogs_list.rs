@@ -4,7 +4,7 @@
 use super::store;
 use crate::app::forms::{Field, Kind};
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -25,7 +25,7 @@ struct DialogRow {
 }
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let me = ctx.user()?.clone();
+    let me = signed_in(&ctx.user)?;
     let list = ListQuery::parse(&ctx.query()?);
     let tz = ctx.config.zone();
     let total = store::dialogs_count(&mut ctx.db, me.id)?;

@@ -34,7 +34,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let other = interlocutor(ctx)?;
-    let body = ctx.form()?.str(BODY).to_string();
+    let body = ctx.form.str(BODY).to_string();
     let mut form = view(ctx, other.id);
     form.field_mut(BODY).value = body.clone();
     check_required(&mut form, BODY, &body);
@@ -85,7 +85,12 @@ fn render(ctx: &mut Ctx, other: &Account, form: FormView) -> Result<Response, Ap
     let total = store::messages_count(&mut ctx.db, me.id, other.id)?;
     let shown = store::messages(&mut ctx.db, me.id, other.id, list.limit())?;
     // Before rendering, so the menu's unread counter already reflects this visit.
-    store::mark_read(&mut ctx.db, &shown)?;
+    if store::mark_read(&mut ctx.db, &shown)? {
+        let unread = crate::auth::user::unread_dialogs(&mut ctx.db, me.id)?;
+        if let Some(user) = &mut ctx.user {
+            user.unread_dialogs = unread;
+        }
+    }
     let rows: Vec<MessageRow> = shown
         .into_iter()
         .map(|m| MessageRow {

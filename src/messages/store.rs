@@ -159,11 +159,14 @@ pub fn messages(
     )
 }
 
-/// Marks the given incoming messages read, for both participants (the flag is shared).
-pub fn mark_read(conn: &mut Conn, shown: &[Message]) -> mysql::Result<()> {
-    let ids = shown
+/// Marks the given incoming messages read, for both participants (the flag is shared); true
+/// when there was one to mark.
+pub fn mark_read(conn: &mut Conn, shown: &[Message]) -> mysql::Result<bool> {
+    let ids: Vec<(u32,)> = shown
         .iter()
         .filter(|m| !m.forward && m.unread)
-        .map(|m| (m.details_id,));
-    conn.exec_batch("UPDATE message_details SET unread = 0 WHERE id = ?", ids)
+        .map(|m| (m.details_id,))
+        .collect();
+    conn.exec_batch("UPDATE message_details SET unread = 0 WHERE id = ?", &ids)?;
+    Ok(!ids.is_empty())
 }

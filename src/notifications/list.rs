@@ -3,13 +3,13 @@
 
 use super::store::{self, Filter};
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     let query = ctx.query()?;
     let list = ListQuery::parse(&query);
     // A malformed filter is "all", as the original's `type=int` default did.

@@ -27,9 +27,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = the_group(ctx)?;
     let members = store::members(&mut ctx.db, group.id)?;
-    let submitted = ctx.form()?.clone();
+    let submitted = &ctx.form;
     let mut form = view(ctx, &group, &members);
-    form.fill(&submitted);
+    form.fill(submitted);
     let (receiver, subject, body) = (
         submitted.str(RECEIVER),
         submitted.str(SUBJECT),

@@ -5,7 +5,7 @@
 use super::cell_form::{CellFields, encode_shown, read_cell};
 use super::store::{self, Cell, Member, PaymentsByCell, Saved, max_value};
 use crate::app::access::{GroupRef, group_for_write};
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::GroupId;
 use crate::month::Month;
@@ -178,7 +178,7 @@ fn render(
     posted: Option<&Form>,
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     let unconfirmed = match user.teacher_id {
         Some(teacher_id) => store::unconfirmed_sums(&mut ctx.db, teacher_id)?,
         None => Vec::new(),
@@ -212,7 +212,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
     let can_confirm = ctx.user()?.is_master;
-    let form = ctx.form()?.clone();
+    let form = ctx.form.clone();
     let grid = Grid::load(ctx, &group)?;
     // Every cell is read before anything is written: one bad amount and nothing is saved.
     let mut submitted = Vec::new();

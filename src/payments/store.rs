@@ -2,6 +2,7 @@
 //! (the payments grid and the payment column of the month grid). One payment per
 //! (student-in-group, month); its value is 0 … section price − the member's discount.
 
+use crate::db;
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use mysql::Conn;
@@ -303,7 +304,7 @@ pub fn save_cell(
             match inserted {
                 // The row came from a concurrent save: only this statement failed, the
                 // transaction goes on.
-                Err(mysql::Error::MySqlError(e)) if e.code == DUPLICATE_KEY => {
+                Err(e) if db::is_duplicate_key(&e) => {
                     return Ok(Saved::Stale);
                 }
                 other => other?,
@@ -312,9 +313,6 @@ pub fn save_cell(
     }
     Ok(Saved::Written)
 }
-
-/// MariaDB's ER_DUP_ENTRY.
-const DUPLICATE_KEY: u16 = 1062;
 
 #[cfg(test)]
 mod tests {

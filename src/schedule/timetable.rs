@@ -3,7 +3,7 @@
 
 use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
 use crate::app::options::OptionList;
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::TeacherId;
 use minijinja::context;
@@ -86,7 +86,7 @@ fn render(
     groups: &[GroupName],
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     let rows = rows(ctx, slots, groups, user.teacher_id);
     let page = context! {
         editable => user.is_master,
@@ -147,10 +147,10 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         ctx.flash("вы не можете редактировать расписание.");
         return Ok(ctx.redirect("/schedule/"));
     }
-    let form = ctx.form()?.clone();
+    let form = &ctx.form;
     let slots = store::slots(&mut ctx.db)?;
     let groups = store::groups(&mut ctx.db)?;
-    let (wanted, errors) = read(&form, &slots, &groups);
+    let (wanted, errors) = read(form, &slots, &groups);
     if !errors.is_empty() {
         return render(ctx, &wanted, &groups, errors);
     }

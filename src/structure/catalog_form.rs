@@ -47,9 +47,9 @@ pub fn edit_post<C: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, c: &Catalog, id: Option<u32>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = &ctx.form;
     let mut form = view(ctx, c, id);
-    form.fill(&submitted);
+    form.fill(submitted);
     let value = submitted.str(names::FIELD);
     let except = id.unwrap_or(0);
     let Some(name) = names::check(&mut ctx.db, &mut form, c.table, value, except, c.taken)? else {

@@ -106,7 +106,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
     let master = ctx.user()?.is_master;
-    let form = ctx.form()?.clone();
+    let form = &ctx.form;
     for m in members::of_group(&mut ctx.db, group.id)? {
         let sig = m.member.id;
         let (enter_name, exit_name) = (format!("enter_{sig}"), format!("exit_{sig}"));
@@ -115,27 +115,28 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             continue;
         }
         let fio = m.member.fio.clone();
-        let exit = month_field(&form, &exit_name);
-        let enter = month_field(&form, &enter_name).min(exit);
+        let exit = month_field(form, &exit_name);
+        let enter = month_field(form, &enter_name).min(exit);
         let enter = check_enter(&group, &m, enter).unwrap_or_else(|message| {
-            ctx.flash(format!("{message} ({fio})"));
+            ctx.session.flash(format!("{message} ({fio})"));
             m.member.enter_month
         });
         let exit = check_exit(&group, &m, exit).unwrap_or_else(|message| {
-            ctx.flash(format!("{message} ({fio})"));
+            ctx.session.flash(format!("{message} ({fio})"));
             m.member.exit_month
         });
         // Kept months can still cross when only one of them was accepted.
         if enter <= exit {
             members::set_months(&mut ctx.db, &m.member, group.id, enter, exit)?;
         } else {
-            ctx.flash(format!("вход не может быть позже выхода ({fio})"));
+            ctx.session
+                .flash(format!("вход не может быть позже выхода ({fio})"));
         }
         let discount_name = format!("d_{sig}");
         if master && form.has(&discount_name) {
             match check_discount(&group, form.str(&discount_name)) {
                 Ok(d) => members::set_discount(&mut ctx.db, sig, d)?,
-                Err(message) => ctx.flash(format!("{message} ({fio})")),
+                Err(message) => ctx.session.flash(format!("{message} ({fio})")),
             }
         }
     }

@@ -170,7 +170,7 @@ fn check(
 /// Validates and writes, with the side effects of an edit in the same transaction; on any error
 /// the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let mut form = view(ctx, id)?;
     form.fill(&submitted);
     let Some(group) = check(ctx, &mut form, &submitted, id)? else {

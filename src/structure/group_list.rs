@@ -2,7 +2,7 @@
 //! filtered by teacher and by a search on the name; the money and member columns for writers.
 
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::structure::list_filter;
 use crate::structure::store::groups;
@@ -10,12 +10,12 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let me = ctx.user()?.clone();
+    let me = signed_in(&ctx.user)?;
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     let teachers = groups::teachers(&mut ctx.db)?;
     let (teacher_id, teacher_fio) = list_filter(&query, "teacher_id", &teachers)?;
-    let (rows, total) = groups::page(&mut ctx.db, &q, teacher_id, &me)?;
+    let (rows, total) = groups::page(&mut ctx.db, &q, teacher_id, me)?;
     let pages = q.pages(&ctx.url("/structure/groups"), total);
     ctx.render(
         "structure/group_list.html",

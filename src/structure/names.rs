@@ -4,6 +4,7 @@
 
 use crate::app::AppError;
 use crate::app::forms::{Field, FormView, Kind, check_length};
+use crate::db;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
@@ -53,7 +54,7 @@ pub fn saved<T>(
 ) -> Result<Option<T>, AppError> {
     match result {
         Ok(v) => Ok(Some(v)),
-        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {
+        Err(e) if db::is_duplicate_key(&e) => {
             form.error(FIELD, taken);
             Ok(None)
         }

@@ -6,6 +6,7 @@ use crate::app::forms::{
     optional_text,
 };
 use crate::app::{AppError, Ctx, Done};
+use crate::db;
 use crate::http::{Form, Response};
 use crate::structure::store::parents::{self, CHANNELS, EMAIL_BIT, Parent, VK_BIT};
 use crate::structure::{names, render_form, submit_label};
@@ -210,7 +211,7 @@ const PASSPORT_TAKEN: &str = "этот паспорт уже зарегистр�
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let mut form = view(ctx, id);
     form.fill(&submitted);
     let Some(parent) = check(ctx, &mut form, &submitted, id.unwrap_or(0))? else {
@@ -223,7 +224,7 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     match written {
         Ok(()) => {}
         // A parent saved with the same passport since the check above.
-        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {
+        Err(e) if db::is_duplicate_key(&e) => {
             form.error(PASSPORT, PASSPORT_TAKEN);
             return render_form(ctx, WHAT, id.is_some(), form);
         }

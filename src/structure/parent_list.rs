@@ -2,7 +2,7 @@
 //! channels, filtered by a search and by a group (the parents of its members).
 
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::structure::list_filter;
 use crate::structure::store::{groups, parents};
@@ -10,7 +10,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let me = ctx.user()?.clone();
+    let me = signed_in(&ctx.user)?;
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     let groups = groups::for_user(&mut ctx.db, me.teacher_id)?;

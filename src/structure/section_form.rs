@@ -53,9 +53,9 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = &ctx.form;
     let mut form = view(ctx, id);
-    form.fill(&submitted);
+    form.fill(submitted);
     let price = check_price(&mut form, submitted.str(PRICE));
     let name = names::check(
         &mut ctx.db,

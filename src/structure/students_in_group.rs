@@ -44,7 +44,7 @@ fn ids(values: Vec<&str>) -> Result<Vec<StudentId>, AppError> {
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
-    let form = ctx.form()?.clone();
+    let form = &ctx.form;
     let add = ids(form.all("add"))?;
     let remove = ids(form.all("remove"))?;
     let current = members::of_group(&mut ctx.db, group.id)?;

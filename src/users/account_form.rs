@@ -3,6 +3,7 @@
 
 use crate::app::AppError;
 use crate::app::forms::{Field, FormView, Kind, check_length};
+use crate::db;
 use crate::http::Form;
 use crate::users::{password_form, store};
 use mysql::Conn;
@@ -101,7 +102,7 @@ pub fn saved<T>(
 ) -> Result<Option<T>, AppError> {
     match result {
         Ok(v) => Ok(Some(v)),
-        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {
+        Err(e) if db::is_duplicate_key(&e) => {
             form.error(LOGIN, TAKEN);
             Ok(None)
         }

@@ -2,7 +2,7 @@
 //! this web session.
 
 use crate::app::forms::{Field, FormView, Kind, check_required};
-use crate::app::{AppError, Ctx, form_page};
+use crate::app::{AppError, Ctx, form_page, signed_in};
 use crate::auth::{password, session};
 use crate::http::Response;
 use crate::users::{password_form, store};
@@ -27,13 +27,13 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let mut form = view(ctx);
-    let submitted = ctx.form()?.clone();
+    let submitted = &ctx.form;
     let current = submitted.str("current_password");
     check_required(&mut form, "current_password", current);
-    let Some(new_password) = password_form::validate(&mut form, &submitted) else {
+    let Some(new_password) = password_form::validate(&mut form, submitted) else {
         return render(ctx, form);
     };
-    let user = ctx.user()?.clone();
+    let user = signed_in(&ctx.user)?;
     if !password::verify(&user.password_hash, current) {
         ctx.flash("неверный старый пароль!");
         return render(ctx, form);

@@ -52,8 +52,8 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         return Ok(ctx.redirect("/"));
     };
     let mut form = view(ctx, &account);
-    let submitted = ctx.form()?.clone();
-    let Some(new_password) = password_form::validate(&mut form, &submitted) else {
+    let submitted = &ctx.form;
+    let Some(new_password) = password_form::validate(&mut form, submitted) else {
         return render(ctx, &account, form);
     };
     store::set_password(

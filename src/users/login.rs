@@ -40,8 +40,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let mut form = view(ctx);
-    let submitted = ctx.form()?.clone();
-    form.fill(&submitted);
+    let submitted = &ctx.form;
+    form.fill(submitted);
     let (login, pass) = (submitted.str("login"), submitted.str("password"));
     check_length(&mut form, "login", login, 1, 64);
     check_required(&mut form, "password", pass);

@@ -74,14 +74,14 @@ pub fn edit_post<W: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// Validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, staff: &Staff, old: Option<Account>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = &ctx.form;
     let mut form = view(ctx, staff, old.as_ref().map(|a| a.id));
-    form.fill(&submitted);
+    form.fill(submitted);
     let except = old.as_ref().map_or(0, |a| a.user_id);
-    let login = account_form::check_login(&mut ctx.db, &mut form, &submitted, except)?;
-    let fio = account_form::check_fio(&mut form, &submitted);
+    let login = account_form::check_login(&mut ctx.db, &mut form, submitted, except)?;
+    let fio = account_form::check_fio(&mut form, submitted);
     let new_password = match old {
-        None => password_form::validate(&mut form, &submitted),
+        None => password_form::validate(&mut form, submitted),
         Some(_) => None,
     };
     let phone = submitted.str(PHONE).trim().to_string();

@@ -3,7 +3,7 @@
 //! developers lists have no search box, as in the original).
 
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::users::store::staff::{self, Which};
 use minijinja::context;
@@ -11,12 +11,12 @@ use minijinja::value::Serde;
 
 pub fn get<W: Which>(ctx: &mut Ctx) -> Result<Response, AppError> {
     let staff = &W::STAFF;
-    let me = ctx.user()?.clone();
+    let me = signed_in(&ctx.user)?;
     let mut q = ListQuery::parse(&ctx.query()?);
     if !staff.searchable {
         q.search.clear();
     }
-    let (rows, total) = staff::page(&mut ctx.db, staff, &q, &me, ctx.now)?;
+    let (rows, total) = staff::page(&mut ctx.db, staff, &q, me, ctx.now)?;
     let pages = q.pages(&ctx.url(&staff.list_path()), total);
     ctx.render(
         "users/staff_list.html",

@@ -83,7 +83,7 @@ pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// Validates and inserts the student: its id and FIO, or the form with its errors.
 fn create(ctx: &mut Ctx) -> Result<Result<(StudentId, String), FormView>, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let mut form = view(ctx)?;
     form.fill(&submitted);
     let names = student_form::read::check_names(&mut ctx.db, &mut form, &submitted)?;

@@ -3,7 +3,7 @@
 
 use crate::app::access::group_for_read;
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::ids::GroupId;
 use crate::users::store::students;
@@ -11,7 +11,6 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let me = ctx.user()?.clone();
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     // Like the original's `type=int` with default 0: anything but a positive number means «все».
@@ -23,8 +22,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         _ => None,
     };
     let group_id = group.as_ref().map(|g| g.id);
-    let (rows, total) = students::page(&mut ctx.db, &q, group_id, &me, ctx.now)?;
-    let groups = students::all_groups(&mut ctx.db, &me)?;
+    let me = signed_in(&ctx.user)?;
+    let (rows, total) = students::page(&mut ctx.db, &q, group_id, me, ctx.now)?;
+    let groups = students::all_groups(&mut ctx.db, me)?;
     let pages = q.pages(&ctx.url("/users/students"), total);
     ctx.render(
         "users/student_list.html",

@@ -57,7 +57,7 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 /// Reads, validates and writes; on any error the form comes back with the visitor's input.
 fn save(ctx: &mut Ctx, old: Option<Stored>) -> Result<Response, AppError> {
-    let submitted = ctx.form()?.clone();
+    let submitted = ctx.form.clone();
     let editing = old.is_some();
     let mut form = view::view(ctx, old.as_ref().map(|o| o.id))?;
     form.fill(&submitted);

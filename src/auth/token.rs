@@ -1,19 +1,20 @@
-//! Access tokens (src/api/README.md §4, §5): issuing, hashing and the
-//! authentication pipeline every endpoint but `login` and `app_info` runs first.
+//! The apps' access tokens (src/api/README.md §4, §5): issuing, hashing and the checks of the
+//! authentication pipeline, which the lifecycle runs before every API endpoint but `login` and
+//! `app_info`.
 //!
 //! New tokens are stored as `h1$<hex HMAC-SHA256(secret_key, token)>` and found by one indexed
 //! query. Rows written by the original hold `b'<hex PBKDF2-SHA256(token, access_token_salt,
 //! 100000)>'`; such a row still authenticates and is re-stored in the fast format on first use,
 //! so the slow hash is paid at most once per token (and never for tokens that are not UUIDs).
 
-use crate::app::{AppError, Ctx};
-use crate::auth::user::{
-    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, SeenWhere, account, drop_expired_tokens,
+use super::user::{
+    ACCOUNT_COLUMNS, ACCOUNT_JOINS, Account, HAS_EXPIRED_TOKENS, SeenWhere, account_at, column,
+    drop_expired_tokens,
 };
-use crate::auth::{Role, hmac_sha256};
+use super::{Role, hmac_sha256};
 use chrono::{Duration, NaiveDateTime};
-use mysql::Conn;
 use mysql::prelude::Queryable;
+use mysql::{Conn, Row};
 
 /// A token lives this long after its last use (after login for developers).
 pub const LIFETIME_DAYS: i64 = 42;
@@ -51,8 +52,8 @@ impl Caller {
     }
 }
 
-/// Who may call an endpoint after authentication.
-#[derive(Debug, Clone, Copy)]
+/// Who may call an endpoint after authentication (the role checks of src/api/README.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowed {
     /// Any valid token (logout).
     AnyRole,
@@ -64,7 +65,7 @@ pub enum Allowed {
 }
 
 impl Allowed {
-    fn admits(self, caller: &Caller) -> bool {
+    pub fn admits(self, caller: &Caller) -> bool {
         match self {
             Allowed::AnyRole => true,
             Allowed::Staff => matches!(caller.role, Role::Master | Role::Teacher | Role::Developer),
@@ -157,6 +158,13 @@ pub fn set_device(
     )
 }
 
+/// What finds a presented token: `secret_key` for the fast hash, the original's
+/// `access_token_salt` for the legacy one.
+pub struct Keys<'a> {
+    pub secret_key: &'a [u8],
+    pub legacy_salt: &'a [u8],
+}
+
 /// A presented token's row and its owner, read by one statement.
 struct Found {
     token_id: u32,
@@ -167,73 +175,46 @@ struct Found {
 }
 
 fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option<Found>> {
-    type FoundRow = (
-        u32,
-        bool,
-        u32,
-        String,
-        String,
-        bool,
-        bool,
-        String,
-        u32,
-        String,
-        bool,
-    );
-    let row: Option<FoundRow> = conn.exec_first(
+    let row: Option<Row> = conn.exec_first(
         format!(
-            "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS},
-                EXISTS(SELECT 1 FROM access_tokens x WHERE x.system_user_id = su.id AND x.expires < ?)
+            "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}
             FROM access_tokens tok JOIN system_users su ON su.id = tok.system_user_id {ACCOUNT_JOINS}
             WHERE tok.token_hash = ?"
         ),
         (now, now, hash),
     )?;
-    Ok(row.map(
-        |(
-            token_id,
-            expired,
-            id,
-            login,
-            hash,
-            enabled,
-            force,
-            role,
-            details,
-            fio,
-            expired_tokens,
-        )| {
-            Found {
-                token_id,
-                expired,
-                account: account((id, login, hash, enabled, force, role, details, fio)),
-                expired_tokens,
-            }
-        },
-    ))
+    Ok(row.map(|mut row| Found {
+        token_id: column(&mut row, 0),
+        expired: column(&mut row, 1),
+        account: account_at(&mut row, 2),
+        expired_tokens: column(&mut row, 10),
+    }))
 }
 
 /// Finds the token by its fast hash, else by the legacy hash (re-storing it in the fast form).
 /// The legacy hash is computed only for a token shaped like the ones the original issued, and
 /// only while legacy rows exist at all: garbage tokens never cost 100000 rounds.
-fn lookup(ctx: &mut Ctx, token: &str) -> Result<Option<Found>, AppError> {
-    let fast = fast_hash(ctx.key(), token);
-    if let Some(found) = find(&mut ctx.db, &fast, ctx.now)? {
+fn lookup(
+    conn: &mut Conn,
+    keys: &Keys,
+    token: &str,
+    now: NaiveDateTime,
+) -> mysql::Result<Option<Found>> {
+    let fast = fast_hash(keys.secret_key, token);
+    if let Some(found) = find(conn, &fast, now)? {
         return Ok(Some(found));
     }
     if !is_uuid(token) {
         return Ok(None);
     }
-    let legacy_rows: Option<u8> = ctx
-        .db
-        .query_first("SELECT 1 FROM access_tokens WHERE token_hash LIKE 'b''%' LIMIT 1")?;
+    let legacy_rows: Option<u8> =
+        conn.query_first("SELECT 1 FROM access_tokens WHERE token_hash LIKE 'b''%' LIMIT 1")?;
     if legacy_rows.is_none() {
         return Ok(None);
     }
-    let legacy = legacy_hash(ctx.config.security.access_token_salt.as_bytes(), token);
-    let found = find(&mut ctx.db, &legacy, ctx.now)?;
+    let found = find(conn, &legacy_hash(keys.legacy_salt, token), now)?;
     if let Some(found) = &found {
-        ctx.db.exec_drop(
+        conn.exec_drop(
             "UPDATE access_tokens SET token_hash = ? WHERE id = ?",
             (fast, found.token_id),
         )?;
@@ -241,58 +222,34 @@ fn lookup(ctx: &mut Ctx, token: &str) -> Result<Option<Found>, AppError> {
     Ok(found)
 }
 
-/// The authentication pipeline of src/api/README.md §5, in its order: 401 for a missing, unknown or
-/// expired token or a disabled owner, then the sliding expiry and `last_seen` (non-developers),
-/// the owner's expired tokens deleted, and the role check (403).
-///
-/// The request runs in one transaction, yet the contract keeps this bookkeeping when the answer
-/// is a refusal (401/403/404): a refused token's deletion is committed here, and a valid token's
-/// bookkeeping ends at a savepoint that the lifecycle rolls back to on a refusal and past on a
-/// 400 or 500 (the original's 500 for bad input rolled everything back). (The original rolled a
-/// developer's expired-token housekeeping back on most endpoints; deleting tokens that can no
-/// longer be used is kept for everyone here.)
-pub fn authenticate(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppError> {
-    let token = crate::api::json::Query::of(ctx)?
-        .str("access_token")
-        .map(str::to_string)
-        .ok_or(AppError::LoginRequired)?;
-    let outcome = check(ctx, &token);
-    match &outcome {
-        Ok(_) => ctx.mark_bookkeeping()?,
-        // Half-done bookkeeping: the lifecycle rolls it back with the 500.
-        Err(AppError::Db(_)) => {}
-        Err(_) => ctx.commit_so_far()?,
-    }
-    let caller = outcome?;
-    if caller.role == Role::Developer {
-        ctx.acting_developer = true;
-    }
-    if allowed.admits(&caller) {
-        Ok(caller)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
-    let Some(found) = lookup(ctx, token)? else {
-        return Err(AppError::LoginRequired);
+/// Steps 2–6 of the authentication pipeline (src/api/README.md §5), in its order: `None` (a 401)
+/// for an unknown or expired token or a disabled owner, an expired or orphaned token deleted on
+/// the way; else the sliding expiry and `last_seen` (non-developers) and the owner's expired
+/// tokens deleted, and the caller. The role check (403) is the caller's to make, after this
+/// bookkeeping: the lifecycle keeps it with a refusal, see `app::authenticate_caller`.
+pub fn authenticate(
+    conn: &mut Conn,
+    keys: &Keys,
+    token: &str,
+    now: NaiveDateTime,
+) -> mysql::Result<Option<Caller>> {
+    let Some(found) = lookup(conn, keys, token, now)? else {
+        return Ok(None);
     };
     let token_id = found.token_id;
     if found.expired {
-        delete(&mut ctx.db, token_id)?;
-        return Err(AppError::LoginRequired);
+        delete(conn, token_id)?;
+        return Ok(None);
     }
     let (user_id, account) = (found.account.id, found.account);
     let Some(role) = account.role.filter(|_| account.enabled) else {
-        delete(&mut ctx.db, token_id)?;
-        return Err(AppError::LoginRequired);
+        delete(conn, token_id)?;
+        return Ok(None);
     };
-    let now = ctx.now;
     if role != Role::Developer {
         // Developers' tokens never slide and their visits are not tracked (as in the original).
         // One statement for both rows; it locks the token, then its owner, as two would.
-        ctx.db.exec_drop(
+        conn.exec_drop(
             "UPDATE access_tokens t JOIN system_users su ON su.id = t.system_user_id
              SET t.last_use = ?, t.expires = ?, su.last_seen = ?, su.last_seen_where = ?
              WHERE t.id = ?",
@@ -306,15 +263,15 @@ fn check(ctx: &mut Ctx, token: &str) -> Result<Caller, AppError> {
         )?;
     }
     if found.expired_tokens {
-        drop_expired_tokens(&mut ctx.db, user_id, now)?;
+        drop_expired_tokens(conn, user_id, now)?;
     }
-    Ok(Caller {
+    Ok(Some(Caller {
         token_id,
         role,
         details_id: account.details_id,
         fio: account.fio,
         login: account.login,
-    })
+    }))
 }
 
 #[cfg(test)]
