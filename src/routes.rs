@@ -137,6 +137,8 @@ pub static ROUTES: &[Route] = &[
     get("/lessons/fill_by_schedule/{group_id}",  MDT, lessons::fill_by_schedule::get),
     post("/lessons/fill_by_schedule/{group_id}", MDT, lessons::fill_by_schedule::post),
     get("/stat/group/{group_id}",                MDT, stats::group::get),
+    get("/stat/dashboard",                       MDT, stats::dashboard::get),
+    get("/stat/dashboard.svg",                   MDT, stats::dashboard_svg::get),
     // users: people lists, registration and edit forms, student details, deletes
     get("/users/masters",                                          MDT, users::staff_list::get::<Masters>),
     get("/users/teachers",                                         MDT, users::staff_list::get::<Teachers>),

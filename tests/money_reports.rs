@@ -155,6 +155,26 @@ fn fixture() -> Fixture {
     .unwrap();
     c.exec_drop("UPDATE students SET contact_phone = 2 WHERE id = ?", (b,))
         .unwrap();
+    // Two lessons of Д-робо: 10 November (Алексеев «был», Васильев «не был») and 1 October
+    // (Алексеев «был»), outside the last four weeks.
+    for (date, marks) in [
+        ("2019-11-10", vec![(a, 1), (v, 0)]),
+        ("2019-10-01", vec![(a, 1)]),
+    ] {
+        c.exec_drop(
+            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
+            (date, te1, g_robo),
+        )
+        .unwrap();
+        let lesson = id(&mut c);
+        for (student, state) in marks {
+            c.exec_drop(
+                "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
+                (lesson, student, state),
+            )
+            .unwrap();
+        }
+    }
     drop(c);
     Fixture { db, te2 }
 }
@@ -321,4 +341,62 @@ fn the_excel_download_holds_the_same_rows() {
     assert_eq!(cells[4][0], text("всего"));
     assert_eq!(cells[4][4], Data::Float(2900.0));
     assert_eq!(cells.len(), 5);
+}
+
+/// The figure cards of the overview page, tags stripped.
+fn figures(page: &str) -> Vec<String> {
+    page.split("<div class=\"figure\">")
+        .skip(1)
+        .map(|f| {
+            strip_tags(&f.replace("</div>", "</td>"))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn the_overview_matches_the_figures_computed_by_hand() {
+    let f = fixture();
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let page = ma.get("/stat/dashboard").text();
+    // November 2019: Алексеев (1000 ₽ due, nothing paid) and Васильев (100 % discount) in
+    // Д-робо; Борисов left, Д-веб ended, Д-будущая has not begun.
+    assert_eq!(
+        figures(&page),
+        [
+            "оплата за ноябрь 2019 0 ₽ из 1000 ₽ (подтверждено 0 ₽)",
+            "долг по ноябрь 2019 2900 ₽ должники: 3",
+            "в этом месяце 2 учеников в 1 группах",
+            "посещаемость за 4 недели 50% отметок «был»",
+        ]
+    );
+    for month in [
+        "<tr><td>октябрь 2019</td><td class=\"num\">400</td><td class=\"num\">100%</td></tr>",
+        "<tr><td>ноябрь 2019</td><td class=\"num\">0</td><td class=\"num\">50%</td></tr>",
+        "<tr><td>сентябрь 2019</td><td class=\"num\">1000</td><td class=\"num\">нет занятий</td></tr>",
+        "<tr><td>декабрь 2018</td><td class=\"num\">500</td><td class=\"num\">нет занятий</td></tr>",
+    ] {
+        assert!(page.contains(month), "{month}\n{page}");
+    }
+    assert_eq!(page.matches("<tr><td>").count(), 12, "twelve months");
+
+    let svg = ma.get("/stat/dashboard.svg");
+    assert_eq!(
+        svg.header("content-type"),
+        Some("image/svg+xml; charset=utf-8")
+    );
+    assert!(svg.text().contains(
+        "сводка за ноябрь 2019: получено 0 ₽ из 1000 ₽, подтверждено 0 ₽; долг 2900 ₽ у 3; учеников 2, групп 1; посещаемость за 4 недели 50%"
+    ));
+    assert!(
+        ma.get("/").text().contains("/stat/dashboard.svg"),
+        "the index shows it"
+    );
+
+    // A teacher's overview covers his own groups: Д-веб's debt is not his.
+    let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
+    let mine = figures(&te1.get("/stat/dashboard").text());
+    assert_eq!(mine[1], "долг по ноябрь 2019 2400 ₽ должники: 2");
 }
