@@ -400,3 +400,58 @@ fn the_overview_matches_the_figures_computed_by_hand() {
     let mine = figures(&te1.get("/stat/dashboard").text());
     assert_eq!(mine[1], "долг по ноябрь 2019 2400 ₽ должники: 2");
 }
+
+/// A master in a real Chromium through Apache: the menu's «должники», a group picked in the
+/// filter, the page showing that group's debtors only, and the Excel link of the same filter.
+#[test]
+fn a_master_filters_the_debtors_by_group_and_downloads_them_in_a_browser() {
+    use common::apache::ApacheSite;
+    use common::browser::{Browser, screenshot_path};
+    let wait = std::time::Duration::from_secs(20);
+    let f = fixture();
+    let site = ApacheSite::start(&f.db);
+    let b = Browser::start();
+    b.goto(&site.url("/users/login"));
+    b.send_keys(&b.find("input[name='login']"), "ma1");
+    b.send_keys(&b.find("input[name='password']"), "12");
+    b.click(&b.find("form[action$='/users/login'] button[type='submit']"));
+    assert!(b.wait_until(wait, |b| b.page_text().contains("добро пожаловать, ma1")));
+    b.click(&b.find("nav a[href$='/payments/debtors']"));
+    assert!(b.wait_until(wait, |b| b.title() == "должники"));
+    let option = b
+        .find_all("#group_id option")
+        .into_iter()
+        .find(|o| b.text(o).trim() == "Д-робо")
+        .expect("Д-робо among the groups");
+    b.click(&option);
+    b.click(&b.find("form.filters button[type='submit']"));
+    assert!(b.wait_until(wait, |b| b.current_url().contains("group_id=")));
+    let groups = b.execute(
+        "return Array.from(document.querySelectorAll('table tbody tr')).slice(0, 2).map(r => r.cells[1].innerText.trim())",
+    );
+    assert_eq!(
+        groups,
+        serde_json::json!(["Д-робо", "Д-робо"]),
+        "{}",
+        b.page_text()
+    );
+    b.screenshot(&screenshot_path("debtors-by-group.png"));
+    let excel = b
+        .attribute(&b.find("a[href*='/payments/debtors/xlsx']"), "href")
+        .unwrap();
+    assert!(excel.contains("group_id="), "{excel}");
+    // The browser fetches the file with its session, as a click would.
+    let fetched = b.execute(&format!(
+        "var x = new XMLHttpRequest(); x.open('GET', {excel:?}, false);
+         x.overrideMimeType('text/plain; charset=x-user-defined'); x.send();
+         return [x.status, x.getResponseHeader('content-type'), x.responseText.substring(0, 2)];"
+    ));
+    assert_eq!(
+        fetched,
+        serde_json::json!([
+            200,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "PK"
+        ])
+    );
+}
