@@ -46,6 +46,7 @@ pub static ROUTES: &[Route] = &[
     get("/check_db_integrity",                                      DEV, dev::check_integrity::main_rules),
     get("/check_db_integrity/attengings_correct_group_of_students", DEV, dev::check_integrity::attendings_in_own_groups),
     get("/check_db_integrity/notifications_and_messages",           DEV, dev::check_integrity::notifications_and_messages),
+    get("/change_log",                                              MD,  dev::change_log::get),
     get("/visit_stats",                                             DEV, dev::visit_stats::get),
     // REST API v1.1.0 for the apps (src/api/README.md §10)
     post("/api/v1.1.0/login",                           API_OPEN,     api::account::login).persists(),

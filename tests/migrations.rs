@@ -18,8 +18,14 @@ const IDS: &[&str] = &[
     "0008_lessons_teacher_date_index",
     "0009_parents_list_index",
     "0010_payments_debts_index",
+    "0011_change_log",
 ];
-const OUR_TABLES: &[&str] = &["crmit_migrations", "login_throttle", "page_visits"];
+const OUR_TABLES: &[&str] = &[
+    "change_log",
+    "crmit_migrations",
+    "login_throttle",
+    "page_visits",
+];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
 /// `SHOW CREATE TABLE`, the new key's line).
 const ADDED_KEYS: &[(&str, &str, &str)] = &[

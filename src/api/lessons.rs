@@ -7,6 +7,8 @@ use super::people::{Staff, staff_by_id};
 use super::sql::at;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
+use crate::ids::{GroupId, StudentId};
+use crate::lessons::mark_change;
 use chrono::NaiveDate;
 use mysql::Row;
 use mysql::prelude::Queryable;
@@ -74,10 +76,12 @@ pub fn save_attending_state(ctx: &mut Ctx) -> Result<Response, AppError> {
     if !(0..=2).contains(&state) {
         return Err(bad_request());
     }
-    let group_teacher: u32 = ctx
+    type Row = (u32, i32, StudentId, u32, NaiveDate, GroupId);
+    let (group_teacher, old_state, student, lesson, date, group): Row = ctx
         .db
         .exec_first(
-            "SELECT g.teacher_id FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+            "SELECT g.teacher_id, a.state, a.student_id, l.id, l.date, l.group_id
+             FROM attendings a JOIN lessons l ON l.id = a.lesson_id
              JOIN `groups` g ON g.id = l.group_id WHERE a.id = ?",
             (attending_id,),
         )?
@@ -89,5 +93,10 @@ pub fn save_attending_state(ctx: &mut Ctx) -> Result<Response, AppError> {
         "UPDATE attendings SET state = ? WHERE id = ?",
         (state, attending_id),
     )?;
+    let state = i32::try_from(state).unwrap_or(0);
+    if state != old_state {
+        let change = mark_change(lesson, date, student, group, (old_state, state));
+        ctx.log_changes(&[change])?;
+    }
     Ok(ok())
 }

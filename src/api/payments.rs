@@ -6,6 +6,9 @@ use super::json::{Body, bad_request, json, ok};
 use super::sql::at;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
+use crate::ids::{GroupId, StudentId};
+use crate::month::Month;
+use crate::payments::store::{self, Cell};
 use mysql::Row;
 use mysql::prelude::Queryable;
 use serde_json::{Value, json};
@@ -83,16 +86,34 @@ pub fn save(ctx: &mut Ctx) -> Result<Response, AppError> {
     let payment_id = body.required_int("paymentId")?;
     let value = body.required_int("value")?;
     let comment = comment(&body)?;
-    let (group_teacher, confirmed, max_value): (u32, bool, i64) = ctx
+    type Row = (u32, bool, i64, i32, i32, bool, String, StudentId, GroupId);
+    let (
+        group_teacher,
+        confirmed,
+        max_value,
+        month,
+        old_value,
+        old_cash,
+        old_comment,
+        student,
+        group,
+    ): Row = ctx
         .db
         .exec_first(
-            "SELECT g.teacher_id, p.confirmed, sec.price - sig.discount
+            "SELECT g.teacher_id, p.confirmed, sec.price - sig.discount, p.month, p.value, p.cash,
+                p.comment, sig.student_id, sig.group_id
              FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
              JOIN `groups` g ON g.id = sig.group_id JOIN sections sec ON sec.id = g.section_id
              WHERE p.id = ?",
             (payment_id,),
         )?
         .ok_or(AppError::NotFound)?;
+    let before = Cell {
+        value: old_value,
+        cash: old_cash,
+        confirmed,
+        comment: old_comment,
+    };
     if !caller.can_write_group(group_teacher) || (confirmed && !caller.is_master()) {
         return Err(AppError::Forbidden);
     }
@@ -107,7 +128,22 @@ pub fn save(ctx: &mut Ctx) -> Result<Response, AppError> {
     };
     ctx.db.exec_drop(
         "UPDATE payments SET value = ?, comment = ?, cash = ?, confirmed = ? WHERE id = ?",
-        (value, comment, cash, confirmed, payment_id),
+        (value, &comment, cash, confirmed, payment_id),
     )?;
+    let after = Cell {
+        value: i32::try_from(value).unwrap_or(0),
+        cash,
+        confirmed,
+        comment,
+    };
+    if after != before {
+        let change = store::Change {
+            payment_id: u32::try_from(payment_id).unwrap_or(0),
+            month: Month(month),
+            before,
+            after,
+        };
+        ctx.log_changes(&[change.entry(student, group)])?;
+    }
     Ok(ok())
 }

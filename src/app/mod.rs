@@ -23,6 +23,7 @@ use crate::auth::token::{self, Allowed};
 use crate::auth::{self, Caller, CurrentUser, Session, session};
 use crate::config::Config;
 use crate::db;
+use crate::db::change_log::{self, Actor, Change, Via};
 use crate::http::{Form, Method, Request, Response};
 use chrono::{NaiveDate, NaiveDateTime};
 use minijinja::value::Serde;
@@ -100,6 +101,36 @@ impl<'a> Ctx<'a> {
         self.db.query_drop(format!("SAVEPOINT {BOOKKEEPING}"))?;
         self.bookkeeping_marked = true;
         Ok(())
+    }
+
+    /// Who is making this request's changes, for the change log.
+    pub fn actor(&self) -> Actor {
+        match (&self.user, &self.caller) {
+            (Some(u), _) => Actor {
+                user_id: Some(u.id),
+                login: u.login.clone(),
+                via: Via::Web,
+            },
+            (None, Some(c)) => Actor {
+                user_id: Some(c.user_id),
+                login: c.login.clone(),
+                via: Via::App,
+            },
+            (None, None) => Actor {
+                user_id: None,
+                login: "—".into(),
+                via: Via::Web,
+            },
+        }
+    }
+
+    /// Writes the change log entries of this request's save, in its transaction.
+    pub fn log_changes(&mut self, changes: &[Change]) -> Result<(), AppError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let actor = self.actor();
+        Ok(change_log::record(&mut self.db, &actor, self.now, changes)?)
     }
 
     /// The centre's date today (in the configured zone, not UTC's).

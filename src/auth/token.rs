@@ -24,6 +24,8 @@ const LEGACY_ROUNDS: u32 = 100_000;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub token_id: u32,
+    /// The owner's `system_users.id`.
+    pub user_id: u32,
     pub role: Role,
     /// The id in the role's details table (teachers.id for a teacher, …).
     pub details_id: u32,
@@ -267,6 +269,7 @@ pub fn authenticate(
     }
     Ok(Some(Caller {
         token_id,
+        user_id,
         role,
         details_id: account.details_id,
         fio: account.fio,

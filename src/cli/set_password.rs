@@ -2,6 +2,7 @@
 
 use super::CmdResult;
 use crate::config::Config;
+use crate::db::change_log::{self, Actor, Via};
 use crate::{auth, db, users};
 use std::io::BufRead;
 
@@ -32,6 +33,14 @@ pub fn run(config: &Config, args: Args) -> CmdResult {
             .ok_or_else(|| format!("пользователь {} не найден", args.login))?;
         users::store::set_password(conn, account.id, &auth::password::hash(password), false)?;
         users::store::delete_access_tokens(conn, account.id)?;
+        let shell = Actor {
+            user_id: None,
+            login: "командная строка".into(),
+            via: Via::Shell,
+        };
+        let entry =
+            users::store::account_change(account.id, None, &account.login, "—", "пароль изменён");
+        change_log::record(conn, &shell, crate::time::now_utc(), &[entry])?;
         Ok(())
     })?;
     println!(

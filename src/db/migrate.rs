@@ -89,6 +89,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс payments для отчётов об оплате и долгах",
         sql: include_str!("../../sql/0010_payments_debts_index.sql"),
     },
+    Migration {
+        id: "0011_change_log",
+        description: "таблица change_log: журнал изменений оплаты, посещений, групп и учётных записей",
+        sql: include_str!("../../sql/0011_change_log.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

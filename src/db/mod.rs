@@ -1,6 +1,7 @@
 //! The database: one synchronous connection per process, explicit transactions, and migrations.
 
 pub mod backup;
+pub mod change_log;
 pub mod migrate;
 
 use crate::config::Config;

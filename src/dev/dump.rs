@@ -199,7 +199,7 @@ impl LessonsWriter {
                 out.push(b',');
             }
             out.extend_from_slice(b"{\"state\":");
-            string(out, &state_word(state));
+            string(out, &crate::lessons::state_word(state));
             out.extend_from_slice(b",\"student_fio\":");
             string(out, fio);
             out.push(b'}');
@@ -308,17 +308,6 @@ fn put(out: &mut Vec<u8>, args: std::fmt::Arguments) {
 /// RFC 1123 in GMT, as Flask encodes a `datetime`: `Sat, 20 Jul 2019 10:00:00 GMT`.
 fn http_date(utc: NaiveDateTime) -> String {
     utc.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
-/// «не был» / «был» / «болел»; a stored value outside 0..=2 (which made the original fail) is
-/// kept visible in the backup instead of aborting it.
-fn state_word(state: i64) -> String {
-    match state {
-        0 => "не был".into(),
-        1 => "был".into(),
-        2 => "болел".into(),
-        other => format!("неизвестный статус {other}"),
-    }
 }
 
 #[cfg(test)]

@@ -63,6 +63,15 @@ impl Form {
         matches!(self.get(name), Some(v) if !matches!(v, "" | "0" | "false" | "off"))
     }
 
+    /// A filter's id: a positive number, or `None` (missing, 0 or not a number: «все»).
+    pub fn positive_id(&self, name: &str) -> Option<u32> {
+        self.str(name)
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|&id| id > 0)
+    }
+
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
     }

@@ -241,7 +241,8 @@ struct Changes {
     marks: Vec<(u32, StudentId, i32)>,
     /// Marks someone else changed after the page was opened: left alone.
     stale_marks: usize,
-    payments: Vec<(String, Submitted)>,
+    /// (FIO, student, the cell) of each member's payment.
+    payments: Vec<(String, StudentId, Submitted)>,
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
@@ -254,6 +255,21 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         Err(errors) => return render(ctx, &group, month, &grid, Some(&form), errors),
     };
     store::save_states(&mut ctx.db, &changes.marks)?;
+    let mut logged: Vec<_> = changes
+        .marks
+        .iter()
+        .filter_map(|&(lesson, student, state)| {
+            let date = grid.lessons.iter().find(|l| l.id == lesson)?.date;
+            let old = grid.state(lesson, student);
+            Some(super::mark_change(
+                lesson,
+                date,
+                student,
+                group.id,
+                (old, state),
+            ))
+        })
+        .collect();
     let mut not_saved = Vec::new();
     if changes.stale_marks > 0 {
         not_saved.push(format!(
@@ -261,14 +277,16 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             changes.stale_marks
         ));
     }
-    for (fio, cell) in &changes.payments {
+    for (fio, student, cell) in &changes.payments {
         let current = grid.payments.get(&cell.student_in_group_id);
         match pay::save_cell(&mut ctx.db, current, cell, false)? {
-            Saved::Unchanged | Saved::Written => {}
+            Saved::Unchanged => {}
+            Saved::Written(change) => logged.push(change.entry(*student, group.id)),
             Saved::Stale => not_saved.push(format!("оплата {fio} (изменена другим пользователем)")),
             Saved::Frozen => not_saved.push(format!("оплата {fio} (платёж подтверждён)")),
         }
     }
+    ctx.log_changes(&logged)?;
     let what = format!(
         "посещения и оплата в группе {} за {}",
         group.name,
@@ -354,7 +372,9 @@ fn read_changes(
         let stored = grid.payments.get(&member.id).map(|p| &p.cell);
         let max = max_value(group.price, member.discount);
         match read_cell(form, &names, (member.id, month), max, stored) {
-            Ok(cell) => changes.payments.push((member.fio.clone(), cell)),
+            Ok(cell) => changes
+                .payments
+                .push((member.fio.clone(), member.student_id, cell)),
             Err(message) => errors.push(format!("{}: {message}", member.fio)),
         }
     }

@@ -13,7 +13,40 @@ mod store;
 
 use crate::app::AppError;
 use crate::auth::CurrentUser;
+use crate::db::change_log::{Change, Kind};
+use crate::ids::{GroupId, StudentId};
 use chrono::NaiveDate;
+
+/// «не был» / «был» / «болел»; a stored value outside 0..=2 (which made the original fail) is
+/// kept visible («неизвестный статус N») instead of failing a dump or a log.
+pub fn state_word(state: i64) -> String {
+    match state {
+        0 => "не был".into(),
+        1 => "был".into(),
+        2 => "болел".into(),
+        other => format!("неизвестный статус {other}"),
+    }
+}
+
+/// The change log's entry of a mark on a lesson.
+pub fn mark_change(
+    lesson_id: u32,
+    date: NaiveDate,
+    student: StudentId,
+    group: GroupId,
+    (old, new): (i32, i32),
+) -> Change {
+    Change {
+        kind: Kind::Attendance,
+        table: "attendings",
+        row_id: lesson_id,
+        student_id: Some(student),
+        group_id: Some(group),
+        what: format!("посещение {}", date.format("%d.%m.%Y")),
+        old: state_word(old.into()),
+        new: state_word(new.into()),
+    }
+}
 
 /// A posted attendance state (`attendings.state`): only 0 «не был», 1 «был» or 2 «болел»
 /// (the original stored any integer). A missing row counts as 0.

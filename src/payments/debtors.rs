@@ -27,14 +27,7 @@ pub struct Filters {
 
 /// The filters of the request, checked against who asks.
 pub fn filters(ctx: &mut Ctx, query: &Form) -> Result<Filters, AppError> {
-    let id = |name: &str| {
-        query
-            .str(name)
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|&id| id > 0)
-    };
+    let id = |name: &str| query.positive_id(name);
     let this_month = Month::of_date(ctx.today());
     let up_to = match query.str("up_to").trim().parse::<i32>() {
         Ok(m) => Month(m.clamp(0, this_month.0)),

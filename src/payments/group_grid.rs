@@ -226,7 +226,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             max,
             grid.stored(member, month),
         ) {
-            Ok(cell) => submitted.push((cell_label(member, month), cell)),
+            Ok(cell) => submitted.push((cell_label(member, month), member.student_id, cell)),
             Err(message) => errors.push(format!("{}: {message}", cell_label(member, month))),
         }
     }
@@ -234,14 +234,17 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         return render(ctx, &group, &grid, Some(&form), errors);
     }
     let mut not_saved = Vec::new();
-    for (label, cell) in &submitted {
+    let mut logged = Vec::new();
+    for (label, student, cell) in &submitted {
         let current = grid.payments.get(&(cell.student_in_group_id, cell.month));
         match store::save_cell(&mut ctx.db, current, cell, can_confirm)? {
-            Saved::Unchanged | Saved::Written => {}
+            Saved::Unchanged => {}
+            Saved::Written(change) => logged.push(change.entry(*student, group.id)),
             Saved::Stale => not_saved.push(format!("{label} (изменено другим пользователем)")),
             Saved::Frozen => not_saved.push(format!("{label} (платёж подтверждён)")),
         }
     }
+    ctx.log_changes(&logged)?;
     ctx.flash_done(Done::new(
         format!("оплата в группе {}", group.name),
         "сохранена",

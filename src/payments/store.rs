@@ -2,7 +2,7 @@
 //! (the payments grid and the payment column of the month grid). One payment per
 //! (student-in-group, month); its value is 0 … section price − the member's discount.
 
-use crate::db;
+use crate::db::{self, change_log};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use mysql::Conn;
@@ -35,6 +35,28 @@ impl Default for Cell {
 }
 
 impl Cell {
+    /// «300 ₽, наличными, подтверждено, «за октябрь»», as the change log shows it.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "{} ₽, {}, {}",
+            self.value,
+            if self.cash {
+                "наличными"
+            } else {
+                "безналично"
+            },
+            if self.confirmed {
+                "подтверждено"
+            } else {
+                "не подтверждено"
+            }
+        );
+        if !self.comment.is_empty() {
+            text.push_str(&format!(", «{}»", self.comment));
+        }
+        text
+    }
+
     /// Counted in the «… / non-zero / …» totals: anything paid or confirmed.
     pub fn is_paid(&self) -> bool {
         self.value > 0 || self.confirmed
@@ -222,11 +244,12 @@ pub struct Submitted {
 }
 
 /// What became of one submitted cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Saved {
     /// Nothing changed: nothing written.
     Unchanged,
-    Written,
+    /// The payment (its id) went from one state to another.
+    Written(Change),
     /// Someone else changed the payment after the page was opened: not overwritten.
     Stale,
     /// A confirmed payment keeps its value, cash flag and comment; only a master may un-confirm
@@ -267,7 +290,13 @@ pub fn save_cell(
         confirmed,
         comment,
     } = wanted;
-    match current {
+    let written = Cell {
+        value,
+        cash,
+        confirmed,
+        comment: comment.clone(),
+    };
+    let payment_id = match current {
         Some(p) => {
             conn.exec_drop(
                 "UPDATE payments SET value = ?, cash = ?, confirmed = ?, comment = ?
@@ -287,6 +316,7 @@ pub fn save_cell(
             if conn.affected_rows() == 0 {
                 return Ok(Saved::Stale);
             }
+            p.id
         }
         None => {
             let inserted = conn.exec_drop(
@@ -309,9 +339,40 @@ pub fn save_cell(
                 }
                 other => other?,
             }
+            u32::try_from(conn.last_insert_id()).unwrap_or(0)
+        }
+    };
+    Ok(Saved::Written(Change {
+        payment_id,
+        month: submitted.month,
+        before: stored,
+        after: written,
+    }))
+}
+
+/// A payment that a save changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub payment_id: u32,
+    pub month: Month,
+    pub before: Cell,
+    pub after: Cell,
+}
+
+impl Change {
+    /// The change log's entry, for the student and group the payment is of.
+    pub fn entry(&self, student: StudentId, group: GroupId) -> change_log::Change {
+        change_log::Change {
+            kind: change_log::Kind::Payment,
+            table: "payments",
+            row_id: self.payment_id,
+            student_id: Some(student),
+            group_id: Some(group),
+            what: format!("оплата за {}", self.month.name()),
+            old: self.before.describe(),
+            new: self.after.describe(),
         }
     }
-    Ok(Saved::Written)
 }
 
 #[cfg(test)]

@@ -107,6 +107,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, group_id)?;
     let master = ctx.user()?.is_master;
     let form = &ctx.form;
+    let mut logged = Vec::new();
     for m in members::of_group(&mut ctx.db, group.id)? {
         let sig = m.member.id;
         let (enter_name, exit_name) = (format!("enter_{sig}"), format!("exit_{sig}"));
@@ -126,8 +127,16 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             m.member.exit_month
         });
         // Kept months can still cross when only one of them was accepted.
+        let mut member = m.member.clone();
         if enter <= exit {
-            members::set_months(&mut ctx.db, &m.member, group.id, enter, exit)?;
+            logged.extend(members::set_months(
+                &mut ctx.db,
+                &member,
+                group.id,
+                enter,
+                exit,
+            )?);
+            (member.enter_month, member.exit_month) = (enter, exit);
         } else {
             ctx.session
                 .flash(format!("вход не может быть позже выхода ({fio})"));
@@ -135,11 +144,12 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         let discount_name = format!("d_{sig}");
         if master && form.has(&discount_name) {
             match check_discount(&group, form.str(&discount_name)) {
-                Ok(d) => members::set_discount(&mut ctx.db, sig, d)?,
+                Ok(d) => logged.extend(members::set_discount(&mut ctx.db, &member, group.id, d)?),
                 Err(message) => ctx.session.flash(format!("{message} ({fio})")),
             }
         }
     }
+    ctx.log_changes(&logged)?;
     let what = if master {
         "скидки и месяцы входа/выхода"
     } else {

@@ -49,6 +49,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let remove = ids(form.all("remove"))?;
     let current = members::of_group(&mut ctx.db, group.id)?;
     let others = members::others(&mut ctx.db, group.id)?;
+    let mut logged = Vec::new();
     for student_id in add {
         if current.iter().any(|m| m.member.student_id == student_id) {
             continue;
@@ -58,7 +59,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 "нет ученика с номером {student_id}"
             )));
         }
-        members::add(&mut ctx.db, &group, student_id)?;
+        logged.push(members::add(&mut ctx.db, &group, student_id)?);
     }
     for m in current
         .iter()
@@ -76,9 +77,10 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 group.name
             ));
         } else {
-            members::remove(&mut ctx.db, &m.member, group.id)?;
+            logged.push(members::remove(&mut ctx.db, &m.member, group.id)?);
         }
     }
+    ctx.log_changes(&logged)?;
     let what = format!("список учеников в группе {}", group.name);
     ctx.flash_done(Done::new(what, "изменен", "."));
     Ok(ctx.redirect("/structure/groups"))

@@ -63,6 +63,8 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         true,
     )?;
     store::delete_access_tokens(&mut ctx.db, account.id)?;
+    let reset = store::account_change(account.id, None, &account.login, "—", store::PASSWORD_RESET);
+    ctx.log_changes(&[reset])?;
     ctx.flash_done(Done::with(
         format!(
             "пароль пользователя {} изменен и все его сессии в мобильном приложении завершены",

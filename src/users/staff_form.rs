@@ -7,6 +7,7 @@ use crate::auth::{Role, password};
 use crate::http::Response;
 use crate::users::account_form::{self, ENABLED};
 use crate::users::store::staff::{self, Account, Staff, Which};
+use crate::users::store::{self, created_word, enabled_word};
 use crate::users::{password_form, render_form};
 
 const PHONE: &str = "phone";
@@ -116,8 +117,20 @@ fn save(ctx: &mut Ctx, staff: &Staff, old: Option<Account>) -> Result<Response, 
             staff::update(&mut ctx.db, staff, &account)
         }
     };
-    if account_form::saved(&mut form, written)?.is_none() {
+    let Some(user_id) = account_form::saved(&mut form, written)? else {
         return render_form(ctx, staff.genitive, editing, form);
+    };
+    let logged = match &old {
+        None => Some(created_word(account.enabled)),
+        Some(old) if old.enabled != account.enabled => {
+            Some(enabled_word(account.enabled).to_string())
+        }
+        Some(_) => None,
+    };
+    if let Some(new) = logged {
+        let was = old.as_ref().map_or("—", |o| enabled_word(o.enabled));
+        let entry = store::account_change(user_id, None, &account.login, was, &new);
+        ctx.log_changes(&[entry])?;
     }
     ctx.flash_done(match editing {
         true => Done::new(format!("{} {}", staff.noun, account.fio), "изменен", ""),

@@ -6,6 +6,8 @@ pub mod people;
 pub mod staff;
 pub mod students;
 
+use crate::db::change_log::{Change, Kind};
+use crate::ids::StudentId;
 use chrono::NaiveDateTime;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -72,6 +74,43 @@ pub fn app_sessions(
 }
 
 /// A new account of `role`, "never seen" (`last_seen_where` 1) until its first visit; its id.
+/// The change log's entry of an account (`student`: the student it is, if one).
+pub fn account_change(
+    user_id: u32,
+    student: Option<StudentId>,
+    login: &str,
+    old: &str,
+    new: &str,
+) -> Change {
+    Change {
+        kind: Kind::Account,
+        table: "system_users",
+        row_id: user_id,
+        student_id: student,
+        group_id: None,
+        what: format!("учётная запись {login}"),
+        old: old.into(),
+        new: new.into(),
+    }
+}
+
+/// «включена» or «отключена».
+pub fn enabled_word(enabled: bool) -> &'static str {
+    if enabled {
+        "включена"
+    } else {
+        "отключена"
+    }
+}
+
+/// What a new account's entry says.
+pub fn created_word(enabled: bool) -> String {
+    format!("создана, {}", enabled_word(enabled))
+}
+
+/// What a reset password's entry says.
+pub const PASSWORD_RESET: &str = "пароль сброшен, нужен повторный вход";
+
 pub fn insert_system_user(
     conn: &mut Conn,
     role: crate::auth::Role,

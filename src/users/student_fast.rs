@@ -70,7 +70,8 @@ pub fn post_into_group(ctx: &mut Ctx) -> Result<Response, AppError> {
         Err(form) => return render(ctx, form),
         Ok(created) => created,
     };
-    members::add(&mut ctx.db, &group, student_id)?;
+    let joined = members::add(&mut ctx.db, &group, student_id)?;
+    ctx.log_changes(&[joined])?;
     ctx.flash_done(Done::with(
         format!("ученик {fio} создан и добавлен в группу {}.", group.name),
         format!(
@@ -121,6 +122,14 @@ fn create(ctx: &mut Ctx) -> Result<Result<(StudentId, String), FormView>, AppErr
         contact_phone: ContactPhone::Student.code(),
         filled: false,
     };
-    let student_id = students::insert(&mut ctx.db, user_id, &profile)?;
-    Ok(Ok((StudentId(student_id), fio)))
+    let student_id = StudentId(students::insert(&mut ctx.db, user_id, &profile)?);
+    let created = store::account_change(
+        user_id,
+        Some(student_id),
+        &login,
+        "—",
+        &store::created_word(true),
+    );
+    ctx.log_changes(&[created])?;
+    Ok(Ok((student_id, fio)))
 }

@@ -4,6 +4,7 @@
 
 use crate::app::AppError;
 use crate::app::access::GroupRef;
+use crate::db::change_log::{Change, Kind};
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
 use crate::payments::store;
@@ -78,20 +79,47 @@ pub fn others(db: &mut Conn, group_id: GroupId) -> Result<Vec<(StudentId, String
     )?)
 }
 
+/// «с сентябрь 2019 по май 2020, скидка 200 ₽»: a membership as the change log shows it.
+fn describe(enter: Month, exit: Month, discount: i32) -> String {
+    format!("с {} по {}, скидка {discount} ₽", enter.name(), exit.name())
+}
+
+/// The change log's entry of a membership.
+fn change(
+    sig: StudentInGroupId,
+    student: StudentId,
+    group: GroupId,
+    old: String,
+    new: String,
+) -> Change {
+    Change {
+        kind: Kind::Membership,
+        table: "student_in_groups",
+        row_id: sig.0,
+        student_id: Some(student),
+        group_id: Some(group),
+        what: "ученик в группе".into(),
+        old,
+        new,
+    }
+}
+
 /// A new member for the whole period of the group, without a discount.
-pub fn add(db: &mut Conn, group: &GroupRef, student_id: StudentId) -> Result<(), AppError> {
+pub fn add(db: &mut Conn, group: &GroupRef, student_id: StudentId) -> Result<Change, AppError> {
     db.exec_drop(
         "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
          VALUES (?, ?, 0, ?, ?)",
         (student_id, group.id, group.start_month.0, group.end_month.0),
     )?;
-    Ok(())
+    let sig = StudentInGroupId(u32::try_from(db.last_insert_id()).unwrap_or(0));
+    let joined = describe(group.start_month, group.end_month, 0);
+    Ok(change(sig, student_id, group.id, "—".into(), joined))
 }
 
 /// Takes a member without presences or confirmed payments out of the group, with his
 /// unconfirmed payments, his absences in the group's lessons and the notifications sent to him
 /// as a member.
-pub fn remove(db: &mut Conn, m: &store::Member, group_id: GroupId) -> Result<(), AppError> {
+pub fn remove(db: &mut Conn, m: &store::Member, group_id: GroupId) -> Result<Change, AppError> {
     db.exec_drop(
         "DELETE FROM payments WHERE student_in_group_id = ? AND confirmed = 0",
         (m.id,),
@@ -106,7 +134,14 @@ pub fn remove(db: &mut Conn, m: &store::Member, group_id: GroupId) -> Result<(),
         (m.id,),
     )?;
     db.exec_drop("DELETE FROM student_in_groups WHERE id = ?", (m.id,))?;
-    Ok(())
+    let was = describe(m.enter_month, m.exit_month, m.discount);
+    Ok(change(
+        m.id,
+        m.student_id,
+        group_id,
+        was,
+        "убран из группы".into(),
+    ))
 }
 
 /// Saves a member's months and drops what now lies outside them: unconfirmed payments, and
@@ -117,7 +152,10 @@ pub fn set_months(
     group_id: GroupId,
     enter: Month,
     exit: Month,
-) -> Result<(), AppError> {
+) -> Result<Option<Change>, AppError> {
+    if (enter, exit) == (m.enter_month, m.exit_month) {
+        return Ok(None);
+    }
     db.exec_drop(
         "UPDATE student_in_groups SET enter_month = ?, exit_month = ? WHERE id = ?",
         (enter.0, exit.0, m.id),
@@ -133,19 +171,28 @@ pub fn set_months(
          AND (l.date < ? OR l.date > ?)",
         (group_id, m.student_id, enter.first_day(), exit.last_day()),
     )?;
-    Ok(())
+    let was = describe(m.enter_month, m.exit_month, m.discount);
+    let now = describe(enter, exit, m.discount);
+    Ok(Some(change(m.id, m.student_id, group_id, was, now)))
 }
 
+/// Saves a member's discount; the months are as `m` says (after [`set_months`], its new ones).
 pub fn set_discount(
     db: &mut Conn,
-    sig_id: StudentInGroupId,
+    m: &store::Member,
+    group_id: GroupId,
     discount: i32,
-) -> Result<(), AppError> {
+) -> Result<Option<Change>, AppError> {
+    if discount == m.discount {
+        return Ok(None);
+    }
     db.exec_drop(
         "UPDATE student_in_groups SET discount = ? WHERE id = ?",
-        (discount, sig_id),
+        (discount, m.id),
     )?;
-    Ok(())
+    let was = describe(m.enter_month, m.exit_month, m.discount);
+    let now = describe(m.enter_month, m.exit_month, discount);
+    Ok(Some(change(m.id, m.student_id, group_id, was, now)))
 }
 
 /// (FIO, login) of every member, by FIO: the login table.

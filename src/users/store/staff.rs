@@ -281,14 +281,14 @@ pub fn find(db: &mut Conn, staff: &Staff, id: u32) -> Result<Option<Account>, Ap
     )
 }
 
-/// A new account and its details row.
+/// A new account and its details row; the account's id.
 pub fn insert(
     db: &mut Conn,
     staff: &Staff,
     account: &Account,
     password_hash: &str,
     now: NaiveDateTime,
-) -> Result<(), mysql::Error> {
+) -> Result<u32, mysql::Error> {
     let user_id = crate::users::store::insert_system_user(
         db,
         staff.role,
@@ -309,11 +309,12 @@ pub fn insert(
             ),
             (&account.fio, user_id),
         ),
-    }
+    }?;
+    Ok(user_id)
 }
 
-/// Saves the edited login, name, enabled flag and (teachers) phone.
-pub fn update(db: &mut Conn, staff: &Staff, account: &Account) -> Result<(), mysql::Error> {
+/// Saves the edited login, name, enabled flag and (teachers) phone; the account's id.
+pub fn update(db: &mut Conn, staff: &Staff, account: &Account) -> Result<u32, mysql::Error> {
     crate::users::store::update_login_enabled(
         db,
         account.user_id,
@@ -329,5 +330,6 @@ pub fn update(db: &mut Conn, staff: &Staff, account: &Account) -> Result<(), mys
             format!("UPDATE {} SET fio = ? WHERE id = ?", staff.table()),
             (&account.fio, account.id),
         ),
-    }
+    }?;
+    Ok(account.user_id)
 }

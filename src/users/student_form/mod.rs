@@ -68,10 +68,19 @@ fn save(ctx: &mut Ctx, old: Option<Stored>) -> Result<Response, AppError> {
         return render_form(ctx, CLASS, editing, form);
     };
     let fio = student.account.fio.clone();
-    let Some(created) = write::write(&mut ctx.db, ctx.now, &mut form, student, old.as_ref())?
-    else {
+    let mut log = Vec::new();
+    let written = write::write(
+        &mut ctx.db,
+        ctx.now,
+        &mut form,
+        student,
+        old.as_ref(),
+        &mut log,
+    )?;
+    let Some(created) = written else {
         return render_form(ctx, CLASS, editing, form);
     };
+    ctx.log_changes(&log)?;
     for parent in created {
         ctx.flash_done(Done::new(format!("родитель {parent}"), "создан", ""));
     }
