@@ -308,3 +308,30 @@ fn a_payment_saved_by_the_app_shows_in_the_masters_log() {
     );
     assert_eq!(db.count("change_log"), 1);
 }
+
+#[test]
+fn members_months_moved_by_a_shorter_group_period_are_logged() {
+    let db = TestDb::seeded();
+    let (g, _) = robo(&db);
+    let mut ma = WebClient::login(&db, "ma1", "12");
+    let edit = format!("/structure/group/{g}");
+    // робо-71 ends in May 2018; ending it in April pulls st1's exit month in.
+    let r = post_edited(
+        &mut ma,
+        &edit,
+        "name=\"end_month\"",
+        &[("end_month", Some("4"))],
+    );
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(
+        entries(&db),
+        [entry(
+            "ma1",
+            1,
+            "membership",
+            "ученик в группе",
+            "с сентябрь 2017 по май 2018, скидка 100 ₽",
+            "с сентябрь 2017 по апрель 2018, скидка 100 ₽",
+        )]
+    );
+}

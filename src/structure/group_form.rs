@@ -185,7 +185,8 @@ fn save(ctx: &mut Ctx, id: Option<u32>) -> Result<Response, AppError> {
     }
     if let Some(id) = id {
         let today = ctx.today();
-        groups::after_edit(&mut ctx.db, id, &group, today)?;
+        let moved = groups::after_edit(&mut ctx.db, id, &group, today)?;
+        ctx.log_changes(&moved)?;
     }
     let verb = if id.is_some() {
         "изменена"

@@ -2,11 +2,13 @@
 //! period rules keep every confirmed payment and every lesson inside the period; changing the
 //! period pulls the members' months into it and drops unconfirmed payments left outside.
 
+use super::members;
 use crate::app::AppError;
 use crate::app::access::can_write_group;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
-use crate::ids::TeacherId;
+use crate::db::change_log::Change;
+use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::Conn;
@@ -245,8 +247,28 @@ pub fn update(db: &mut Conn, id: u32, g: &Group) -> Result<(), mysql::Error> {
 
 /// What an edit does besides saving the row: members' months pulled into the period,
 /// unconfirmed payments outside it deleted, lessons after `today` given the group's teacher.
-pub fn after_edit(db: &mut Conn, id: u32, g: &Group, today: NaiveDate) -> Result<(), AppError> {
+/// Returns the change log's entries of the members whose months moved.
+pub fn after_edit(
+    db: &mut Conn,
+    id: u32,
+    g: &Group,
+    today: NaiveDate,
+) -> Result<Vec<Change>, AppError> {
     let (start, end) = (g.start.0, g.end.0);
+    let moved: Vec<(StudentInGroupId, StudentId, i32, i32, i32)> = db.exec(
+        "SELECT id, student_id, enter_month, exit_month, discount FROM student_in_groups
+         WHERE group_id = ? AND (enter_month < ? OR enter_month > ? OR exit_month < ? OR exit_month > ?)",
+        (id, start, end, start, end),
+    )?;
+    let clamp = |m: i32| Month(m.clamp(start, end));
+    let changes = moved
+        .into_iter()
+        .map(|(sig, student, enter, exit, discount)| {
+            let was = members::describe(Month(enter), Month(exit), discount);
+            let now = members::describe(clamp(enter), clamp(exit), discount);
+            members::change(sig, student, GroupId(id), was, now)
+        })
+        .collect();
     db.exec_drop(
         "UPDATE student_in_groups
          SET enter_month = LEAST(GREATEST(enter_month, ?), ?),
@@ -263,7 +285,7 @@ pub fn after_edit(db: &mut Conn, id: u32, g: &Group, today: NaiveDate) -> Result
         "UPDATE lessons SET teacher_id = ? WHERE group_id = ? AND date > ?",
         (g.teacher_id, id, today),
     )?;
-    Ok(())
+    Ok(changes)
 }
 
 /// The name of a group about to be deleted and why it must stay, the row locked so that a

@@ -80,12 +80,12 @@ pub fn others(db: &mut Conn, group_id: GroupId) -> Result<Vec<(StudentId, String
 }
 
 /// «с сентябрь 2019 по май 2020, скидка 200 ₽»: a membership as the change log shows it.
-fn describe(enter: Month, exit: Month, discount: i32) -> String {
+pub fn describe(enter: Month, exit: Month, discount: i32) -> String {
     format!("с {} по {}, скидка {discount} ₽", enter.name(), exit.name())
 }
 
 /// The change log's entry of a membership.
-fn change(
+pub fn change(
     sig: StudentInGroupId,
     student: StudentId,
     group: GroupId,
