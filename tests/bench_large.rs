@@ -301,6 +301,22 @@ fn routes(site: &ApacheSite, t: &Target) -> Vec<Route> {
         page("/structure/schools", "/structure/schools".into(), "<table"),
         page("/lessons/list", "/lessons/list".into(), "<table"),
         page("/notifications/list", "/notifications/list".into(), "<"),
+        grid("/payments/debtors", "/payments/debtors".into(), "должники"),
+        web(
+            Kind::Grid,
+            "/payments/debtors (teacher)",
+            "/payments/debtors".into(),
+            &te1,
+            "должники",
+        ),
+        grid(
+            "/payments/debtors/xlsx",
+            "/payments/debtors/xlsx".into(),
+            "PK",
+        ),
+        grid("/stat/dashboard", "/stat/dashboard".into(), "сводка"),
+        grid("/stat/dashboard.svg", "/stat/dashboard.svg".into(), "<svg"),
+        page("/change_log", "/change_log".into(), "журнал"),
         page(
             "/messages/dialogs_list",
             "/messages/dialogs_list".into(),
@@ -523,13 +539,15 @@ fn timed_get(site: &ApacheSite, route: &Route) -> f64 {
     let start = Instant::now();
     let resp = req.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
-    let body = resp
+    let bytes = resp
         .into_body()
         .with_config()
         .limit(u64::MAX)
-        .read_to_string()
+        .read_to_vec()
         .unwrap();
     let took = start.elapsed().as_secs_f64() * 1000.0;
+    // A download (the .xlsx) is not text: its first bytes are what it must contain.
+    let body = String::from_utf8_lossy(&bytes);
     assert_eq!(
         status,
         200,
