@@ -465,23 +465,24 @@ pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<D
         Option<String>,
         i32,
     );
-    let mut params = scope_params(up_to, scope);
-    params.extend(scope_params(up_to, scope));
+    // The payments are summed by a subquery per membership: joining the summed payments as a
+    // second derived table made MariaDB re-execute the prepared statement as a cross join (a
+    // FastCGI worker reuses its statements and hung on it).
     let rows: Vec<Raw> = conn.exec(
         format!(
-            "SELECT x.sig_id, x.first, x.last, x.due,
-                x.due * (x.last - x.first + 1) - COALESCE(pp.paid, 0) AS owed,
+            "SELECT y.sig_id, y.first, y.last, y.due,
+                y.due * (y.last - y.first + 1) - y.paid AS owed,
                 s.id, s.fio, g.id, g.name, s.phone, s.contact_phone
-             FROM {COUNTED} x
-             LEFT JOIN (SELECT p.student_in_group_id AS sig_id, SUM(LEAST(p.value, x.due)) AS paid
-                        FROM {COUNTED} x JOIN payments p ON p.student_in_group_id = x.sig_id
-                        WHERE p.month BETWEEN x.first AND x.last
-                        GROUP BY p.student_in_group_id) pp ON pp.sig_id = x.sig_id
-             JOIN students s ON s.id = x.student_id JOIN `groups` g ON g.id = x.group_id
-             WHERE x.first <= x.last AND x.due * (x.last - x.first + 1) > COALESCE(pp.paid, 0)
-             ORDER BY owed DESC, s.fio, g.name, x.sig_id"
+             FROM (SELECT x.*,
+                     (SELECT COALESCE(SUM(LEAST(p.value, x.due)), 0) FROM payments p
+                      WHERE p.student_in_group_id = x.sig_id AND p.month BETWEEN x.first AND x.last)
+                     AS paid
+                   FROM {COUNTED} x) y
+             JOIN students s ON s.id = y.student_id JOIN `groups` g ON g.id = y.group_id
+             WHERE y.first <= y.last AND y.due * (y.last - y.first + 1) > y.paid
+             ORDER BY owed DESC, s.fio, g.name, y.sig_id"
         ),
-        params,
+        scope_params(up_to, scope),
     )?;
     Ok(rows
         .into_iter()
