@@ -1,11 +1,10 @@
 //! Excel downloads (`.xlsx`) of the report and grid pages: one sheet with a bold, frozen header
-//! row, numbers as numbers, money with a ruble format, dates as dates and set column widths, so
+//! row, numbers as numbers, money with a ruble format and set column widths, so
 //! the accountant's Excel opens the same rows and figures as the page.
 
 use super::AppError;
 use crate::http::Response;
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -16,7 +15,6 @@ pub enum Value {
     Number(i64),
     /// Rubles.
     Money(i64),
-    Date(NaiveDate),
     Empty,
 }
 
@@ -62,7 +60,6 @@ impl Sheet {
             .set_text_wrap()
             .set_align(FormatAlign::Top);
         let money = Format::new().set_num_format("#,##0 \"₽\"");
-        let date = Format::new().set_num_format("dd.mm.yyyy");
         let text = Format::new().set_text_wrap().set_align(FormatAlign::Top);
         for (c, column) in self.columns.iter().enumerate() {
             let c = column_index(c);
@@ -78,9 +75,6 @@ impl Sheet {
                     Value::Text(s) => sheet.write_string_with_format(r, c, s, &text)?,
                     Value::Number(n) => sheet.write_number(r, c, *n as f64)?,
                     Value::Money(n) => sheet.write_number_with_format(r, c, *n as f64, &money)?,
-                    Value::Date(d) => {
-                        sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?
-                    }
                     Value::Empty => sheet,
                 };
             }
@@ -91,11 +85,6 @@ impl Sheet {
 
 fn column_index(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
-}
-
-fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    let year = u16::try_from(d.year()).unwrap_or(1900);
-    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
 
 /// Excel's rules for a sheet name: at most 31 characters, none of `[]:*?/\`.

@@ -56,6 +56,20 @@ fn lift_timeouts(conn: &Conn) -> std::io::Result<()> {
     socket.set_write_timeout(None)
 }
 
+/// The rows of `sql` for a list of ids: its `{ids}` becomes one bound `?` per id (the ids are
+/// never spliced in). No ids, no rows, and no statement.
+pub fn select_in<T, I>(conn: &mut Conn, sql: &str, ids: &[I]) -> Result<Vec<T>, DbError>
+where
+    T: mysql::prelude::FromRow,
+    I: Copy + Into<mysql::Value>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let params: Vec<mysql::Value> = ids.iter().map(|&id| id.into()).collect();
+    conn.exec(sql.replace("{ids}", &placeholders(ids.len())), params)
+}
+
 /// MariaDB's ER_DUP_ENTRY: the statement hit a UNIQUE key (a concurrent request saved the same
 /// value first); only the statement failed, the transaction goes on.
 pub fn is_duplicate_key(err: &DbError) -> bool {

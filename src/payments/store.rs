@@ -523,18 +523,11 @@ pub fn payments_of_memberships(
     conn: &mut Conn,
     ids: &[StudentInGroupId],
 ) -> mysql::Result<Vec<(StudentInGroupId, i32, i64, bool)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.exec(
-        format!(
-            "SELECT student_in_group_id, month, value, confirmed FROM payments
-             WHERE student_in_group_id IN ({}) ORDER BY student_in_group_id, month",
-            crate::db::placeholders(ids.len())
-        ),
-        ids.iter()
-            .map(|&id| mysql::Value::from(id))
-            .collect::<Vec<_>>(),
+    db::select_in(
+        conn,
+        "SELECT student_in_group_id, month, value, confirmed FROM payments
+         WHERE student_in_group_id IN ({ids}) ORDER BY student_in_group_id, month",
+        ids,
     )
 }
 
@@ -543,19 +536,11 @@ pub fn parents_of(
     conn: &mut Conn,
     student_ids: &[StudentId],
 ) -> mysql::Result<Vec<(StudentId, bool, String, String)>> {
-    if student_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.exec(
-        format!(
-            "SELECT ps.student_id, ps.is_mother, p.fio, p.phone FROM parent_of_students ps
-             JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id IN ({})
-             ORDER BY ps.student_id, ps.is_mother DESC",
-            crate::db::placeholders(student_ids.len())
-        ),
-        student_ids
-            .iter()
-            .map(|&id| mysql::Value::from(id))
-            .collect::<Vec<_>>(),
+    db::select_in(
+        conn,
+        "SELECT ps.student_id, ps.is_mother, p.fio, p.phone FROM parent_of_students ps
+         JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id IN ({ids})
+         ORDER BY ps.student_id, ps.is_mother DESC",
+        student_ids,
     )
 }
