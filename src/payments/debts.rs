@@ -1,6 +1,6 @@
 //! Who owes the centre, for which months, and whom to call: the figures of the debtors report
-//! and its Excel download, built from one read of every debt of a scope (`store::debts`) and,
-//! for the rows shown, their payments and parents.
+//! and its Excel download, built from the debts of a scope with their payments (`store::debts`)
+//! and, for the rows shown, their parents.
 
 use super::store::{self, DebtRow, Scope};
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
@@ -56,7 +56,7 @@ pub struct Report {
 }
 
 /// The debts of `scope` up to `up_to`; `rows` picks which of them (largest debt first) are
-/// given in full: a page, or all of them for a download. Three statements.
+/// given in full: a page, or all of them for a download. Five statements.
 pub fn report(
     db: &mut Conn,
     up_to: Month,
@@ -68,11 +68,6 @@ pub fn report(
     let total = all.iter().map(|d| d.owed).sum();
     let count = all.len();
     let shown = &all[rows.start.min(count)..rows.end.min(count)];
-    let ids: Vec<StudentInGroupId> = shown.iter().map(|d| d.student_in_group_id).collect();
-    let mut paid: HashMap<(StudentInGroupId, i32), (i64, bool)> = HashMap::new();
-    for (sig, month, value, confirmed) in store::payments_of_memberships(db, &ids)? {
-        paid.insert((sig, month), (value, confirmed));
-    }
     let students: Vec<StudentId> = shown.iter().map(|d| d.student_id).collect();
     let mut families: HashMap<StudentId, Vec<(bool, String, String)>> = HashMap::new();
     for (student, is_mother, fio, phone) in store::parents_of(db, &students)? {
@@ -86,7 +81,6 @@ pub fn report(
         .map(|d| {
             debtor(
                 d,
-                &paid,
                 families.get(&d.student_id).map_or(&[][..], Vec::as_slice),
             )
         })
@@ -99,17 +93,10 @@ pub fn report(
     })
 }
 
-fn debtor(
-    d: &DebtRow,
-    paid: &HashMap<(StudentInGroupId, i32), (i64, bool)>,
-    family: &[(bool, String, String)],
-) -> Debtor {
+fn debtor(d: &DebtRow, family: &[(bool, String, String)]) -> Debtor {
     let months = (d.first.0..=d.last.0)
         .filter_map(|m| {
-            let (value, confirmed) = paid
-                .get(&(d.student_in_group_id, m))
-                .copied()
-                .unwrap_or((0, true));
+            let (value, confirmed) = d.paid.get(&Month(m)).copied().unwrap_or((0, true));
             let owed = d.due - value.min(d.due);
             (owed > 0).then(|| OwedMonth {
                 month: Month(m),

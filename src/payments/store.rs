@@ -410,6 +410,8 @@ pub struct DebtRow {
     /// What each month is due: the section price less the member's discount, never below 0.
     pub due: i64,
     pub owed: i64,
+    /// The payments of the counted months: month → (value, confirmed).
+    pub paid: HashMap<Month, (i64, bool)>,
     pub student_id: StudentId,
     pub fio: String,
     pub group_id: GroupId,
@@ -420,115 +422,146 @@ pub struct DebtRow {
     pub contact_phone: i32,
 }
 
-/// The memberships of a scope with their counted months and monthly due, as a derived table
-/// `x (sig_id, student_id, group_id, first, last, due)`; `?` is the last month counted.
-const COUNTED: &str = "(SELECT sig.id AS sig_id, sig.student_id, sig.group_id,
-         GREATEST(sig.enter_month, g.start_month) AS first,
-         LEAST(sig.exit_month, g.end_month, ?) AS last,
-         GREATEST(sec.price - sig.discount, 0) AS due
-       FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
-       JOIN sections sec ON sec.id = g.section_id
-       WHERE (? IS NULL OR g.section_id = ?) AND (? IS NULL OR g.id = ?)
-         AND (? IS NULL OR g.teacher_id = ?))";
+impl Scope {
+    fn is_everything(self) -> bool {
+        self == Scope::default()
+    }
+}
 
-/// The scope's parameters in the order of [`COUNTED`].
-fn scope_params(up_to: Month, scope: Scope) -> Vec<mysql::Value> {
-    let section: mysql::Value = scope.section_id.into();
-    let group: mysql::Value = scope.group_id.map(u32::from).into();
-    let teacher: mysql::Value = scope.teacher_id.map(u32::from).into();
-    vec![
-        up_to.0.into(),
-        section.clone(),
-        section,
-        group.clone(),
-        group,
-        teacher.clone(),
-        teacher,
-    ]
+/// The rows of the whole table (`all`), or of `ids` only (`some`, with its `{ids}`) when the
+/// scope is narrower: a plain scan of a table is several times faster than the join that
+/// would filter it, and the narrower scopes are small.
+fn whole_or_some<T, I>(
+    conn: &mut Conn,
+    scope: Scope,
+    all: &str,
+    some: &str,
+    ids: &[I],
+) -> mysql::Result<Vec<T>>
+where
+    T: mysql::prelude::FromRow,
+    I: Copy + Into<mysql::Value>,
+{
+    if scope.is_everything() {
+        conn.exec(all, ())
+    } else {
+        db::select_in(conn, some, ids)
+    }
 }
 
 /// Every membership of the scope that owes for a month up to `up_to`, largest debt first.
 /// A month owes its due less what was paid for it, when that is positive; a payment counts
-/// even unconfirmed. Since a payment above the due never counts, the debt is the counted months
-/// times the due less the payments, each capped at the due: one statement, whatever the size.
+/// even unconfirmed, and never above the due. Four plain reads (groups, memberships, payments,
+/// students), summed here: MariaDB joins and correlated subqueries over every membership cost
+/// several times more than reading the rows.
 pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
-    type Raw = (
-        StudentInGroupId,
-        i32,
-        i32,
-        i64,
-        i64,
-        StudentId,
-        String,
-        GroupId,
-        String,
-        Option<String>,
-        i32,
-    );
-    // The payments are summed by a subquery per membership: joining the summed payments as a
-    // second derived table made MariaDB re-execute the prepared statement as a cross join (a
-    // FastCGI worker reuses its statements and hung on it).
-    let rows: Vec<Raw> = conn.exec(
-        format!(
-            "SELECT y.sig_id, y.first, y.last, y.due,
-                y.due * (y.last - y.first + 1) - y.paid AS owed,
-                s.id, s.fio, g.id, g.name, s.phone, s.contact_phone
-             FROM (SELECT x.*,
-                     (SELECT COALESCE(SUM(LEAST(p.value, x.due)), 0) FROM payments p
-                      WHERE p.student_in_group_id = x.sig_id AND p.month BETWEEN x.first AND x.last)
-                     AS paid
-                   FROM {COUNTED} x) y
-             JOIN students s ON s.id = y.student_id JOIN `groups` g ON g.id = y.group_id
-             WHERE y.first <= y.last AND y.due * (y.last - y.first + 1) > y.paid
-             ORDER BY owed DESC, s.fio, g.name, y.sig_id"
-        ),
-        scope_params(up_to, scope),
-    )?;
-    Ok(rows
+    let section: mysql::Value = scope.section_id.into();
+    let group: mysql::Value = scope.group_id.map(u32::from).into();
+    let teacher: mysql::Value = scope.teacher_id.map(u32::from).into();
+    let groups: HashMap<GroupId, (String, i32, i32, i64)> = conn
+        .exec::<(GroupId, String, i32, i32, i64), _, _>(
+            "SELECT g.id, g.name, g.start_month, g.end_month, sec.price
+             FROM `groups` g JOIN sections sec ON sec.id = g.section_id
+             WHERE (? IS NULL OR g.section_id = ?) AND (? IS NULL OR g.id = ?)
+               AND (? IS NULL OR g.teacher_id = ?)",
+            vec![
+                section.clone(),
+                section,
+                group.clone(),
+                group,
+                teacher.clone(),
+                teacher,
+            ],
+        )?
         .into_iter()
-        .map(
-            |(
-                sig,
-                first,
-                last,
-                due,
-                owed,
-                student_id,
-                fio,
-                group_id,
-                group_name,
-                phone,
-                contact,
-            )| {
-                DebtRow {
-                    student_in_group_id: sig,
-                    first: Month(first),
-                    last: Month(last),
-                    due,
-                    owed,
-                    student_id,
-                    fio,
-                    group_id,
-                    group_name,
-                    phone: phone.unwrap_or_default(),
-                    contact_phone: contact,
-                }
-            },
-        )
-        .collect())
-}
-
-/// The payments of these memberships: (membership, month, value, confirmed).
-pub fn payments_of_memberships(
-    conn: &mut Conn,
-    ids: &[StudentInGroupId],
-) -> mysql::Result<Vec<(StudentInGroupId, i32, i64, bool)>> {
-    db::select_in(
+        .map(|(id, name, start, end, price)| (id, (name, start, end, price)))
+        .collect();
+    let group_ids: Vec<GroupId> = groups.keys().copied().collect();
+    let members: Vec<(StudentInGroupId, StudentId, GroupId, i32, i32, i64)> = whole_or_some(
         conn,
+        scope,
+        "SELECT id, student_id, group_id, enter_month, exit_month, discount FROM student_in_groups",
+        "SELECT id, student_id, group_id, enter_month, exit_month, discount FROM student_in_groups
+         WHERE group_id IN ({ids})",
+        &group_ids,
+    )?;
+    let mut rows: HashMap<StudentInGroupId, DebtRow> = HashMap::new();
+    for (sig, student_id, group_id, enter, exit, discount) in members {
+        let Some((name, start, end, price)) = groups.get(&group_id) else {
+            continue;
+        };
+        let (first, last) = (enter.max(*start), exit.min(*end).min(up_to.0));
+        let due = (price - discount).max(0);
+        if first > last || due == 0 {
+            continue;
+        }
+        rows.insert(
+            sig,
+            DebtRow {
+                student_in_group_id: sig,
+                first: Month(first),
+                last: Month(last),
+                due,
+                owed: due * i64::from(last - first + 1),
+                paid: HashMap::new(),
+                student_id,
+                fio: String::new(),
+                group_id,
+                group_name: name.clone(),
+                phone: String::new(),
+                contact_phone: 0,
+            },
+        );
+    }
+    let sig_ids: Vec<StudentInGroupId> = rows.keys().copied().collect();
+    let payments: Vec<(StudentInGroupId, i32, i64, bool)> = whole_or_some(
+        conn,
+        scope,
+        "SELECT student_in_group_id, month, value, confirmed FROM payments",
         "SELECT student_in_group_id, month, value, confirmed FROM payments
-         WHERE student_in_group_id IN ({ids}) ORDER BY student_in_group_id, month",
-        ids,
-    )
+         WHERE student_in_group_id IN ({ids})",
+        &sig_ids,
+    )?;
+    for (sig, month, value, confirmed) in payments {
+        if let Some(row) = rows
+            .get_mut(&sig)
+            .filter(|r| (r.first.0..=r.last.0).contains(&month))
+        {
+            row.owed -= value.clamp(0, row.due);
+            row.paid.insert(Month(month), (value, confirmed));
+        }
+    }
+    rows.retain(|_, row| row.owed > 0);
+    let mut student_ids: Vec<StudentId> = rows.values().map(|r| r.student_id).collect();
+    student_ids.sort_unstable();
+    student_ids.dedup();
+    let students: HashMap<StudentId, (String, Option<String>, i32)> = whole_or_some(
+        conn,
+        scope,
+        "SELECT id, fio, phone, contact_phone FROM students",
+        "SELECT id, fio, phone, contact_phone FROM students WHERE id IN ({ids})",
+        &student_ids,
+    )?
+    .into_iter()
+    .map(|(id, fio, phone, contact)| (id, (fio, phone, contact)))
+    .collect();
+    let mut debts: Vec<DebtRow> = rows
+        .into_values()
+        .filter_map(|mut row| {
+            let (fio, phone, contact) = students.get(&row.student_id)?;
+            row.fio.clone_from(fio);
+            row.phone = phone.clone().unwrap_or_default();
+            row.contact_phone = *contact;
+            Some(row)
+        })
+        .collect();
+    debts.sort_by(|a, b| {
+        (b.owed.cmp(&a.owed))
+            .then_with(|| a.fio.cmp(&b.fio))
+            .then_with(|| a.group_name.cmp(&b.group_name))
+            .then_with(|| a.student_in_group_id.cmp(&b.student_in_group_id))
+    });
+    Ok(debts)
 }
 
 /// A parent of a student, for the call list: (student id, is the mother, FIO, phone).
