@@ -41,6 +41,11 @@ const MONTHS_GENITIVE: [&str; 12] = [
     "декабря",
 ];
 
+/// Serializes a day as `YYYY-MM-DD` for a template (`#[serde(serialize_with = …)]`).
+pub fn serialize_iso_date<S: serde::Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&day.format("%Y-%m-%d"))
+}
+
 /// «28 февраля 2019 г., 13:36» in the zone `tz`.
 pub fn format_datetime(utc: NaiveDateTime, tz: chrono_tz::Tz) -> String {
     let local = tz.from_utc_datetime(&utc);

@@ -455,3 +455,354 @@ fn a_master_filters_the_debtors_by_group_and_downloads_them_in_a_browser() {
         ])
     );
 }
+
+fn group_id(f: &Fixture, name: &str) -> u32 {
+    f.db.conn()
+        .exec_first("SELECT id FROM `groups` WHERE name = ?", (name,))
+        .unwrap()
+        .unwrap()
+}
+
+/// The only sheet of a downloaded `.xlsx`: its name and its cells.
+fn sheet(resp: &common::CgiResponse) -> (String, Vec<Vec<Data>>) {
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(resp.body.clone())).expect("an xlsx file");
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 1);
+    let range = book.worksheet_range(&names[0]).unwrap();
+    (names[0].clone(), range.rows().map(|r| r.to_vec()).collect())
+}
+
+/// A page's links as the browser reads them (the templates escape `/` and `&`).
+fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+fn text(s: &str) -> Data {
+    Data::String(s.into())
+}
+
+fn money(n: i64) -> Data {
+    Data::Float(n as f64)
+}
+
+/// The file name of a download (`filename*`), decoded.
+fn file_name(resp: &common::CgiResponse) -> String {
+    let disposition = resp.header("content-disposition").unwrap();
+    let encoded = disposition.split("filename*=UTF-8''").nth(1).unwrap();
+    let bytes: Vec<u8> = {
+        let raw = encoded.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            if raw[i] == b'%' {
+                out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(raw[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    String::from_utf8(bytes).unwrap()
+}
+
+/// Д-робo's payments grid (September 2019 – May 2020) as a file: a column per month, empty outside
+/// a member's period, the member's paid / confirmed / due, and the column sums; the page shows
+/// the same amounts. A teacher of another group gets the page's 403.
+#[test]
+fn the_payments_grid_downloads_with_the_amounts_of_the_page() {
+    let f = fixture();
+    let robo = group_id(&f, "Д-робо");
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let page = unescape(&ma.get(&format!("/payments/group/{robo}")).text());
+    assert!(
+        page.contains(&format!("/payments/group/{robo}/xlsx\">Excel")),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"400\""),
+        "Алексеев's October on the page"
+    );
+    let resp = ma.get(&format!("/payments/group/{robo}/xlsx"));
+    assert_eq!(file_name(&resp), "оплата Д-робо 2019-2020.xlsx");
+    let (name, cells) = sheet(&resp);
+    assert_eq!(name, "оплата Д-робо 2019-2020");
+    let months = [
+        "сентябрь 2019",
+        "октябрь 2019",
+        "ноябрь 2019",
+        "декабрь 2019",
+        "январь 2020",
+        "февраль 2020",
+        "март 2020",
+        "апрель 2020",
+        "май 2020",
+    ];
+    let mut header = vec![text("ученик")];
+    header.extend(months.iter().map(|m| text(m)));
+    header.extend(["оплачено", "подтверждено", "к оплате"].map(text));
+    assert_eq!(cells[0], header);
+    let mut alekseev = vec![text("Алексеев Антон"), money(1000), money(400)];
+    alekseev.extend(std::iter::repeat_n(money(0), 7));
+    alekseev.extend([money(1400), money(1000), money(9000)]);
+    assert_eq!(cells[1], alekseev);
+    let mut borisov = vec![text("Борисов Борис"), money(0)];
+    borisov.extend(std::iter::repeat_n(Data::Empty, 8));
+    borisov.extend([money(0), money(0), money(800)]);
+    assert_eq!(cells[2], borisov);
+    let mut vasiliev = vec![text("Васильев Василий")];
+    vasiliev.extend(std::iter::repeat_n(money(0), 12));
+    assert_eq!(cells[3], vasiliev);
+    let mut total = vec![text("всего"), money(1000), money(400)];
+    total.extend(std::iter::repeat_n(money(0), 7));
+    total.extend([money(1400), money(1000), money(9800)]);
+    assert_eq!(cells[4], total);
+    assert_eq!(cells.len(), 5);
+
+    let web = group_id(&f, "Д-веб");
+    let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
+    assert_eq!(te1.get(&format!("/payments/group/{web}")).status, 403);
+    assert_eq!(te1.get(&format!("/payments/group/{web}/xlsx")).status, 403);
+    assert_eq!(te1.get(&format!("/payments/group/{robo}/xlsx")).status, 200);
+}
+
+/// November 2019 of Д-робо as a file: the members of the month (Борисов left in September), a
+/// mark per lesson, the «был» count per row and per lesson, and — for the group's writers only,
+/// as on the page — the month's payment and comment.
+#[test]
+fn the_month_grid_downloads_with_the_marks_of_the_page() {
+    let f = fixture();
+    let robo = group_id(&f, "Д-робо");
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let page = unescape(&ma.get(&format!("/lessons/{robo}/34")).text());
+    assert!(
+        page.contains(&format!("/lessons/{robo}/34/xlsx\">Excel")),
+        "{page}"
+    );
+    let resp = ma.get(&format!("/lessons/{robo}/34/xlsx"));
+    assert_eq!(file_name(&resp), "посещения Д-робо ноябрь 2019.xlsx");
+    let (name, cells) = sheet(&resp);
+    assert_eq!(name, "посещения Д-робо ноябрь 2019");
+    assert_eq!(
+        cells,
+        [
+            vec![
+                text("ученик"),
+                text("10.11.2019"),
+                text("был"),
+                text("оплата"),
+                text("комментарий")
+            ],
+            vec![
+                text("Алексеев Антон"),
+                text("был"),
+                Data::Float(1.0),
+                money(0),
+                Data::Empty
+            ],
+            vec![
+                text("Васильев Василий"),
+                text("не был"),
+                Data::Float(0.0),
+                money(0),
+                Data::Empty
+            ],
+            vec![
+                text("всего"),
+                Data::Float(1.0),
+                Data::Float(1.0),
+                Data::Empty,
+                Data::Empty
+            ],
+        ]
+    );
+    // October: Алексеев's unconfirmed 400 ₽ and Борисов, who was still a member.
+    let (_, october) = sheet(&ma.get(&format!("/lessons/{robo}/33/xlsx")));
+    assert_eq!(october[1][0], text("Алексеев Антон"));
+    assert_eq!(october[1][3], money(400));
+
+    // A teacher who does not teach Д-веб sees its marks but not its money, on the page and in the file.
+    let web = group_id(&f, "Д-веб");
+    let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
+    assert!(
+        !te1.get(&format!("/lessons/{web}/20"))
+            .text()
+            .contains("<th>оплата</th>")
+    );
+    let (_, theirs) = sheet(&te1.get(&format!("/lessons/{web}/20/xlsx")));
+    assert_eq!(theirs[0], [text("ученик"), text("был")]);
+    assert_eq!(theirs[1], [text("Алексеев Антон"), Data::Float(0.0)]);
+    assert_eq!(ma.get(&format!("/lessons/{robo}/99/xlsx")).status, 404);
+}
+
+/// The students list as a file keeps the page's filters and order, with the birth date as a date.
+#[test]
+fn the_students_list_downloads_with_its_filters() {
+    let f = fixture();
+    let robo = group_id(&f, "Д-робо");
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let page = unescape(&ma.get(&format!("/users/students?group_id={robo}")).text());
+    let link = format!("/users/students/xlsx?search=&group_id={robo}\">Excel");
+    assert!(page.contains(&link), "{page}");
+    let on_page: Vec<String> = page
+        .split("/users/student_details/")
+        .skip(1)
+        .map(|a| strip_tags(&format!("<{a}")))
+        .collect();
+    let resp = ma.get(&format!("/users/students/xlsx?search=&group_id={robo}"));
+    assert_eq!(file_name(&resp), "ученики Д-робо.xlsx");
+    let (_, cells) = sheet(&resp);
+    assert_eq!(
+        cells[0][..4],
+        [
+            text("ФИО"),
+            text("заполнен"),
+            text("логин"),
+            text("дата рождения")
+        ]
+    );
+    let in_file: Vec<String> = cells[1..].iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(
+        in_file,
+        ["Алексеев Антон", "Борисов Борис", "Васильев Василий"]
+    );
+    assert_eq!(on_page, in_file, "the same rows in the same order");
+    // 1 January 2010 is day 40179 of Excel's calendar.
+    match &cells[1][3] {
+        Data::DateTime(d) => assert_eq!(d.as_f64(), 40179.0),
+        other => panic!("not a date: {other:?}"),
+    }
+    assert_eq!(cells[2][7], text("89005550000 (мать)"));
+    assert_eq!(cells[2][5], text("Борисова Мария"));
+    assert_eq!(cells[1][6], text("Д-будущая\nД-робо\nД-веб"));
+
+    let searched = ma.get("/users/students/xlsx?search=%D0%91%D0%BE%D1%80");
+    assert_eq!(file_name(&searched), "ученики «Бор».xlsx");
+    let (_, cells) = sheet(&searched);
+    assert_eq!(cells.len(), 2);
+    assert_eq!(cells[1][0], text("Борисов Борис"));
+}
+
+/// The text and the size in points of every page of a PDF, read back with a PDF reader.
+fn pdf_pages(pdf: &[u8]) -> Vec<(String, (f32, f32))> {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    doc.get_pages()
+        .iter()
+        .map(|(&number, &id)| {
+            let page = doc.get_dictionary(id).unwrap();
+            let media = page.get(b"MediaBox").unwrap().as_array().unwrap();
+            let size: Vec<f32> = media.iter().map(|v| v.as_float().unwrap()).collect();
+            let text = doc.extract_text(&[number]).unwrap();
+            (text, (size[2] - size[0], size[3] - size[1]))
+        })
+        .collect()
+}
+
+/// The month grid and the payments grid print from Chromium as journals: A4 landscape, a
+/// header naming the group, its teacher, the period and when it was printed, and no menu or
+/// buttons. The PDFs are kept beside the screenshots for a look.
+#[test]
+fn the_grids_print_as_journals_on_a4_landscape() {
+    use common::apache::ApacheSite;
+    use common::browser::{Browser, screenshot_path};
+    let wait = std::time::Duration::from_secs(20);
+    let f = fixture();
+    let robo = group_id(&f, "Д-робо");
+    let teacher: String = f
+        .db
+        .conn()
+        .query_first(
+            "SELECT t.fio FROM teachers t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = 'te1'",
+        )
+        .unwrap()
+        .unwrap();
+    let site = ApacheSite::start(&f.db);
+    let b = Browser::start();
+    b.goto(&site.url("/users/login"));
+    b.send_keys(&b.find("input[name='login']"), "ma1");
+    b.send_keys(&b.find("input[name='password']"), "12");
+    b.click(&b.find("form[action$='/users/login'] button[type='submit']"));
+    assert!(b.wait_until(wait, |b| b.page_text().contains("добро пожаловать")));
+    for (path, title, period, file) in [
+        (
+            format!("/lessons/{robo}/34"),
+            "журнал посещений",
+            "ноябрь 2019".to_string(),
+            "journal-attendance.pdf",
+        ),
+        (
+            format!("/payments/group/{robo}"),
+            "ведомость оплаты",
+            "сентябрь 2019 — май 2020".to_string(),
+            "journal-payments.pdf",
+        ),
+    ] {
+        b.goto(&site.url(&path));
+        assert!(b.wait_until(wait, |b| b.page_text().contains("Алексеев")));
+        let pdf = b.print_pdf();
+        std::fs::write(screenshot_path(file), &pdf).unwrap();
+        // The printable width of A4 landscape (297 mm less two 10 mm margins) at 96 px per inch:
+        // nothing may stick out of it, since the printout would cut it off.
+        b.command(
+            "POST",
+            &b.session_path("/window/rect"),
+            Some(serde_json::json!({"width": 1047, "height": 794})),
+        );
+        b.emulate_print_media(true);
+        let overflow = b.execute(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth, \
+             document.querySelector('.table-grid').getBoundingClientRect().right];",
+        );
+        let [scroll, client, right] = [0, 1, 2].map(|i| overflow[i].as_f64().unwrap());
+        assert!(
+            scroll <= client && right <= client,
+            "{path}: {scroll} / {right} px in {client}"
+        );
+        b.screenshot(&screenshot_path(&file.replace(".pdf", ".png")));
+        b.emulate_print_media(false);
+        let pages = pdf_pages(&pdf);
+        assert_eq!(pages.len(), 1, "{path}: one sheet");
+        let (text, (width, height)) = &pages[0];
+        // A4 is 841.9 × 595.3 points.
+        assert!(
+            (width - 841.9).abs() < 2.0 && (height - 595.3).abs() < 2.0,
+            "{path}: {width} × {height}"
+        );
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for wanted in [
+            title,
+            "Д-робо",
+            teacher.as_str(),
+            period.as_str(),
+            "напечатано ",
+            "Алексеев Антон",
+        ] {
+            assert!(flat.contains(wanted), "{path}: no «{wanted}» in {flat}");
+        }
+        if title == "журнал посещений" {
+            assert!(flat.contains("Алексеев Антон был 0 / 1000 ₽"), "{flat}");
+            assert!(flat.contains("Васильев Василий не был"), "{flat}");
+        } else {
+            assert!(
+                flat.contains(
+                    "Алексеев Антон 1000 / 1000 ₽ нал. подтв. 400 / 1000 ₽ нал. 0 / 1000 ₽"
+                ),
+                "{flat}"
+            );
+        }
+        for unwanted in ["сохранить", "выход", "Excel", "должники", "действуете"]
+        {
+            assert!(
+                !flat.contains(unwanted),
+                "{path}: «{unwanted}» printed: {flat}"
+            );
+        }
+    }
+}

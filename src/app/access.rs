@@ -14,8 +14,9 @@ pub struct GroupRef {
     pub id: GroupId,
     pub name: String,
     pub section_id: u32,
-    /// The group's current teacher (`groups.teacher_id`).
+    /// The group's current teacher (`groups.teacher_id`) and his FIO.
     pub teacher_id: TeacherId,
+    pub teacher_fio: String,
     pub start_month: Month,
     pub end_month: Month,
     /// The section's monthly price in rubles.
@@ -43,17 +44,22 @@ pub fn can_write_group(user: &CurrentUser, group_teacher_id: TeacherId) -> bool 
 /// The group for a page any staff member may view: 404 when missing; `writable` says whether the
 /// user may also change it.
 pub fn group_for_read(ctx: &mut Ctx, group_id: GroupId) -> Result<GroupRef, AppError> {
-    let row: Option<(GroupId, String, u32, TeacherId, i32, i32, i32)> = ctx.db.exec_first(
-        "SELECT g.id, g.name, g.section_id, g.teacher_id, g.start_month, g.end_month, s.price
-         FROM `groups` g JOIN sections s ON s.id = g.section_id WHERE g.id = ?",
+    type Row = (GroupId, String, u32, TeacherId, String, i32, i32, i32);
+    let row: Option<Row> = ctx.db.exec_first(
+        "SELECT g.id, g.name, g.section_id, g.teacher_id, t.fio, g.start_month, g.end_month,
+                s.price
+         FROM `groups` g JOIN sections s ON s.id = g.section_id
+         JOIN teachers t ON t.id = g.teacher_id WHERE g.id = ?",
         (group_id,),
     )?;
-    let (id, name, section_id, teacher_id, start, end, price) = row.ok_or(AppError::NotFound)?;
+    let (id, name, section_id, teacher_id, teacher_fio, start, end, price) =
+        row.ok_or(AppError::NotFound)?;
     Ok(GroupRef {
         id,
         name,
         section_id,
         teacher_id,
+        teacher_fio,
         start_month: Month(start),
         end_month: Month(end),
         price,

@@ -37,6 +37,8 @@ pub struct ListQuery {
     /// 1-based; never below 1, possibly past the last page (which then shows an empty table).
     pub page: u32,
     pub search: String,
+    /// Rows of a page: [`PER_PAGE`], or every row for a download.
+    per_page: u32,
     /// Every other query parameter (filters), kept in the page links.
     others: Vec<(String, String)>,
 }
@@ -46,6 +48,7 @@ impl ListQuery {
         ListQuery {
             page: parse_page(query.str("page")),
             search: query.str("search").to_string(),
+            per_page: PER_PAGE,
             others: query
                 .pairs()
                 .iter()
@@ -71,9 +74,21 @@ impl ListQuery {
         pattern
     }
 
+    /// The same search and filters on one page holding every row: what a download exports.
+    pub fn every_row(self) -> ListQuery {
+        ListQuery {
+            page: 1,
+            per_page: u32::MAX,
+            ..self
+        }
+    }
+
     /// `LIMIT ? OFFSET ?` parameters.
     pub fn limit(&self) -> (u32, u64) {
-        (PER_PAGE, u64::from(self.page - 1) * u64::from(PER_PAGE))
+        (
+            self.per_page,
+            u64::from(self.page - 1) * u64::from(self.per_page),
+        )
     }
 
     /// The pagination widget for `total` matching rows, linking to `url` (prefix included) with

@@ -182,6 +182,7 @@ impl<'a> Ctx<'a> {
             read_only => self.config.security.developer_read_only && self.user.as_ref().is_some_and(|u| u.is_developer),
             unread_dialogs => self.user.as_ref().map_or(0, |u| u.unread_dialogs),
             today,
+            now_text => crate::time::format_datetime(self.now, self.config.zone()),
         })
     }
 }

@@ -4,7 +4,8 @@
 
 use super::AppError;
 use crate::http::Response;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -15,6 +16,8 @@ pub enum Value {
     Number(i64),
     /// Rubles.
     Money(i64),
+    /// A day, shown as `ДД.ММ.ГГГГ`.
+    Date(NaiveDate),
     Empty,
 }
 
@@ -61,6 +64,7 @@ impl Sheet {
             .set_align(FormatAlign::Top);
         let money = Format::new().set_num_format("#,##0 \"₽\"");
         let text = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        let date = Format::new().set_num_format("dd.mm.yyyy");
         for (c, column) in self.columns.iter().enumerate() {
             let c = column_index(c);
             sheet.write_string_with_format(0, c, &column.header, &header)?;
@@ -72,15 +76,25 @@ impl Sheet {
             for (c, value) in row.iter().enumerate() {
                 let c = column_index(c);
                 match value {
+                    Value::Text(s) if s.is_empty() => continue,
+                    Value::Empty => continue,
                     Value::Text(s) => sheet.write_string_with_format(r, c, s, &text)?,
                     Value::Number(n) => sheet.write_number(r, c, *n as f64)?,
                     Value::Money(n) => sheet.write_number_with_format(r, c, *n as f64, &money)?,
-                    Value::Empty => sheet,
+                    Value::Date(d) => {
+                        sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?
+                    }
                 };
             }
         }
         book.save_to_buffer()
     }
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
+    // Month and day always fit: 1..=12 and 1..=31.
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
 
 fn column_index(c: usize) -> u16 {

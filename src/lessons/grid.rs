@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// The month from the URL: 404 outside the group period.
-fn month_of(ctx: &Ctx, group: &GroupRef) -> Result<Month, AppError> {
+pub(super) fn month_of(ctx: &Ctx, group: &GroupRef) -> Result<Month, AppError> {
     i32::try_from(ctx.params.id("month_number"))
         .map(Month)
         .ok()
@@ -29,18 +29,18 @@ fn month_of(ctx: &Ctx, group: &GroupRef) -> Result<Month, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// The month's lessons, members, payments and marks.
-struct Grid {
-    lessons: Vec<Lesson>,
+/// The month's lessons, members, payments and marks (also what its Excel download shows).
+pub(super) struct Grid {
+    pub(super) lessons: Vec<Lesson>,
     /// Members during the month, by FIO.
-    members: Vec<Member>,
-    payments: HashMap<StudentInGroupId, Payment>,
+    pub(super) members: Vec<Member>,
+    pub(super) payments: HashMap<StudentInGroupId, Payment>,
     /// (lesson id, student id) → state; a missing row is 0.
     states: HashMap<(u32, StudentId), i32>,
 }
 
 impl Grid {
-    fn load(ctx: &mut Ctx, group: &GroupRef, month: Month) -> Result<Grid, AppError> {
+    pub(super) fn load(ctx: &mut Ctx, group: &GroupRef, month: Month) -> Result<Grid, AppError> {
         let mut members = pay::members(&mut ctx.db, group.id)?;
         members.retain(|m| m.in_month(month));
         Ok(Grid {
@@ -51,7 +51,7 @@ impl Grid {
         })
     }
 
-    fn state(&self, lesson_id: u32, student_id: StudentId) -> i32 {
+    pub(super) fn state(&self, lesson_id: u32, student_id: StudentId) -> i32 {
         self.states
             .get(&(lesson_id, student_id))
             .copied()

@@ -7,6 +7,7 @@ pub mod delete;
 pub mod delete_empty_past;
 pub mod fill_by_schedule;
 pub mod grid;
+pub mod grid_xlsx;
 pub mod list;
 pub mod months;
 mod store;

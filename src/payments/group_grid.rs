@@ -53,21 +53,21 @@ struct RowView {
     total: Count,
 }
 
-/// The page's data from the database.
-struct Grid {
-    members: Vec<Member>,
+/// The page's data from the database (also what its Excel download shows).
+pub(super) struct Grid {
+    pub(super) members: Vec<Member>,
     payments: PaymentsByCell,
 }
 
 impl Grid {
-    fn load(ctx: &mut Ctx, group: &GroupRef) -> Result<Grid, AppError> {
+    pub(super) fn load(ctx: &mut Ctx, group: &GroupRef) -> Result<Grid, AppError> {
         Ok(Grid {
             members: store::members(&mut ctx.db, group.id)?,
             payments: store::payments_of_group(&mut ctx.db, group.id)?,
         })
     }
 
-    fn stored(&self, member: &Member, month: Month) -> Option<&Cell> {
+    pub(super) fn stored(&self, member: &Member, month: Month) -> Option<&Cell> {
         self.payments.get(&(member.id, month)).map(|p| &p.cell)
     }
 
@@ -191,6 +191,7 @@ fn render(
         group => Serde(group),
         group_link => crate::payments::groups_list_url(ctx, &group.name),
         months,
+        period => format!("{} — {}", group.start_month.name(), group.end_month.name()),
         rows => Serde(rows),
         month_totals => Serde(month_totals),
         grand_total => Serde(grand_total),

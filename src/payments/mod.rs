@@ -6,6 +6,7 @@ pub mod debtors;
 pub mod debtors_xlsx;
 pub mod debts;
 pub mod group_grid;
+pub mod group_grid_xlsx;
 pub mod store;
 
 use crate::app::Ctx;

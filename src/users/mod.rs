@@ -16,6 +16,7 @@ pub mod student_details;
 pub mod student_fast;
 pub mod student_form;
 pub mod student_list;
+pub mod student_list_xlsx;
 pub mod translit;
 
 use crate::app::forms::FormView;

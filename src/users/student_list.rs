@@ -1,7 +1,7 @@
 //! `GET /users/students` (M, D, T): students not yet filled in first, then by
 //! FIO; filtered by a group (`group_id`, 0 = all, 404 for an unknown one) and searched by FIO.
 
-use crate::app::access::group_for_read;
+use crate::app::access::{GroupRef, group_for_read};
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
@@ -10,7 +10,8 @@ use crate::users::store::students;
 use minijinja::context;
 use minijinja::value::Serde;
 
-pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+/// The search and the group filter of the list (and of its download).
+pub(super) fn filters(ctx: &mut Ctx) -> Result<(ListQuery, Option<GroupRef>), AppError> {
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     // Like the original's `type=int` with default 0: anything but a positive number means «все».
@@ -21,17 +22,28 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         )?),
         _ => None,
     };
+    Ok((q, group))
+}
+
+pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
+    let (q, group) = filters(ctx)?;
     let group_id = group.as_ref().map(|g| g.id);
     let me = signed_in(&ctx.user)?;
     let (rows, total) = students::page(&mut ctx.db, &q, group_id, me, ctx.now)?;
     let groups = students::all_groups(&mut ctx.db, me)?;
     let pages = q.pages(&ctx.url("/users/students"), total);
+    let mut filter = vec![("search", q.search.clone())];
+    filter.extend(group_id.map(|id| ("group_id", id.to_string())));
+    let export = serde_urlencoded::to_string(filter)
+        .map(|f| ctx.url(&format!("/users/students/xlsx?{f}")))
+        .unwrap_or_default();
     ctx.render(
         "users/student_list.html",
         context! {
             rows => Serde(rows),
             search => q.search,
             pages => Serde(pages),
+            export,
             groups => Serde(groups),
             group_id => group_id.map_or(0, u32::from),
             group_name => group.map(|g| g.name).unwrap_or_default(),

@@ -167,7 +167,7 @@ impl Browser {
         Ok(json["value"].clone())
     }
 
-    fn session_path(&self, rest: &str) -> String {
+    pub fn session_path(&self, rest: &str) -> String {
         format!(
             "/session/{}{rest}",
             self.session.as_deref().expect("session")
@@ -339,6 +339,32 @@ impl Browser {
             std::fs::create_dir_all(dir).unwrap();
         }
         std::fs::write(path, png).unwrap();
+    }
+
+    /// Shows the page as it prints (the print stylesheet), for a screenshot of a printout.
+    pub fn emulate_print_media(&self, on: bool) {
+        let media = if on { "print" } else { "" };
+        self.command(
+            "POST",
+            &self.session_path("/goog/cdp/execute"),
+            Some(json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": media } })),
+        );
+    }
+
+    /// The page printed to PDF by Chromium itself (DevTools `Page.printToPDF`), honouring the
+    /// page size of the print stylesheet, as «Печать → Сохранить как PDF» does.
+    pub fn print_pdf(&self) -> Vec<u8> {
+        use base64::Engine;
+        let value = self.command(
+            "POST",
+            &self.session_path("/goog/cdp/execute"),
+            Some(json!({ "cmd": "Page.printToPDF", "params": { "preferCSSPageSize": true } })),
+        );
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(value["data"].as_str().expect("base64 PDF"))
+            .unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+        pdf
     }
 
     /// Polls `cond` until it holds (true) or `timeout` passes (false).

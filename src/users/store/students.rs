@@ -42,7 +42,8 @@ pub struct Row {
     #[serde(flatten)]
     pub person: Person,
     pub filled: bool,
-    pub birth_date: String,
+    #[serde(serialize_with = "crate::time::serialize_iso_date")]
+    pub birth_date: NaiveDate,
     /// «<school> / <grade> / <shift>».
     pub school: String,
     pub parents: Vec<Link>,
@@ -102,11 +103,10 @@ pub fn page(
     let mut rows = Vec::with_capacity(found.len());
     for mut r in found {
         let person = Person::from_row(&mut r, me.id, now);
-        let birth: NaiveDate = take(&mut r, 8);
         let id = person.id;
         rows.push(Row {
             filled: take(&mut r, 7),
-            birth_date: birth.format("%Y-%m-%d").to_string(),
+            birth_date: take(&mut r, 8),
             school: take(&mut r, 9),
             contact_phone: take(&mut r, 10),
             blocked: blocker(take(&mut r, 11), take(&mut r, 12)),
