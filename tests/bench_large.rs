@@ -11,7 +11,8 @@
 //! costs: a static file, and a static C "hello" run as CGI.
 //!
 //! `CRMIT_BENCH_BIN` names the binary to serve (default: the one cargo built for the tests);
-//! `CRMIT_BENCH_N` the number of sequential requests per route (default 100; the dumps get a tenth).
+//! `CRMIT_BENCH_N` the number of sequential requests per route (default 100; the dumps get a tenth);
+//! `CRMIT_BENCH_ONLY` a comma-separated list of words, to measure only the routes named with one.
 //!
 //! Statement counts are deltas of MariaDB's global `Questions` counter (every COM_QUERY and
 //! COM_STMT_EXECUTE of any client) around one request; the smallest of three is kept, which filters
@@ -92,6 +93,11 @@ struct Row {
 fn bench_every_route_group_on_large_data() {
     let bin: PathBuf = setting("CRMIT_BENCH_BIN").unwrap_or_else(common::crmit_bin);
     let n: usize = setting("CRMIT_BENCH_N").unwrap_or(100);
+    // CRMIT_BENCH_ONLY=debtors,index measures only the routes whose names contain one of the
+    // words (the floors always), for a quick before/after of one change.
+    let only: Vec<String> = std::env::var("CRMIT_BENCH_ONLY")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_else(|_| vec![String::new()]);
 
     let db = TestDb::migrated();
     let started = Instant::now();
@@ -102,7 +108,10 @@ fn bench_every_route_group_on_large_data() {
     let fcgi = ApacheSite::start_with(&db, &bin, Mode::Fcgid);
     let hello = c_hello().map(|hello| ApacheSite::start_with(&db, &hello, Mode::Cgi));
 
-    let routes = routes(&cgi, &t);
+    let routes: Vec<Route> = routes(&cgi, &t)
+        .into_iter()
+        .filter(|r| r.kind == Kind::Floor || only.iter().any(|o| r.name.contains(o.as_str())))
+        .collect();
     let load_before = load_average();
     let mut rows: Vec<Row> = routes.iter().map(|_| Row::default()).collect();
     let mut status = common::mariadb::server().admin_conn();
@@ -367,6 +376,21 @@ fn routes(site: &ApacheSite, t: &Target) -> Vec<Route> {
             "/payments/group/<g> (grid)",
             format!("/payments/group/{g}"),
             "<table",
+        ),
+        grid(
+            "/payments/group/<g>/xlsx",
+            format!("/payments/group/{g}/xlsx"),
+            "PK",
+        ),
+        grid(
+            "/lessons/<g>/<month>/xlsx",
+            format!("/lessons/{g}/{month}/xlsx"),
+            "PK",
+        ),
+        grid(
+            "/users/students/xlsx?search=ов",
+            format!("/users/students/xlsx?search={COMMON_SEARCH}"),
+            "PK",
         ),
         grid("/stat/group/<g>", format!("/stat/group/{g}"), "<svg"),
         grid("/schedule/", "/schedule/".into(), "<table"),

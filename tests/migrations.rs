@@ -19,6 +19,7 @@ const IDS: &[&str] = &[
     "0009_parents_list_index",
     "0010_payments_debts_index",
     "0011_change_log",
+    "0012_attendings_marks_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -33,6 +34,11 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
         "access_tokens",
         "  KEY `ix_access_tokens_last_use` (`last_use`),\n",
         "  KEY `ix_access_tokens_token_hash` (`token_hash`),\n",
+    ),
+    (
+        "attendings",
+        "  KEY `ix_attendings_student_id` (`student_id`),\n",
+        "  KEY `ix_attendings_marks` (`lesson_id`,`state`),\n",
     ),
     (
         "lessons",

@@ -171,7 +171,9 @@ fn mark_attendance_and_payments_then_reload() {
 
     let html = web.get(&url).text();
     assert!(html.contains("сохранены."), "flash");
-    assert!(html.contains(&format!("name=\"{a11}\" form=\"grid-form\" class=\"att print-hide\"")));
+    assert!(html.contains(&format!(
+        "name=\"{a11}\" form=\"grid-form\" class=\"att print-hide\""
+    )));
     let cell = |name: &str| {
         let start = html.find(&format!("name=\"{name}\"")).unwrap();
         let end = html[start..].find("</select>").unwrap() + start;

@@ -94,6 +94,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "таблица change_log: журнал изменений оплаты, посещений, групп и учётных записей",
         sql: include_str!("../../sql/0011_change_log.sql"),
     },
+    Migration {
+        id: "0012_attendings_marks_index",
+        description: "индекс отметок посещений для сводки",
+        sql: include_str!("../../sql/0012_attendings_marks_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.
