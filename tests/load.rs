@@ -6,16 +6,13 @@
 //!
 //! `CRMIT_LOAD_SECONDS` shortens or lengthens the run (default 60).
 
-mod api_support;
 mod common;
-mod grid_support;
-mod robust_support;
 
+use common::apache::crash_lines;
 use common::apache::{ApacheSite, HttpClient, HttpResponse};
+use common::form::{as_refs, form_fields, set_field};
 use common::{TestDb, csrf_token};
-use grid_support::{as_refs, form_fields, set_field};
 use mysql::prelude::Queryable;
-use robust_support::crash_lines;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -254,7 +251,7 @@ struct App<'p> {
 
 impl App<'_> {
     fn path(&self, path: &str) -> String {
-        api_support::with_token(path, &self.token)
+        common::api::with_token(path, &self.token)
     }
 
     fn step(&mut self, rng: &mut Rng, tally: &mut Tally) {

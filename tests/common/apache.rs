@@ -486,3 +486,19 @@ impl HttpClient {
         resp
     }
 }
+
+/// The lines of an Apache error log that tell of a broken CGI answer or a crashed process (the
+/// binary's own one-line reports, e.g. of a database that is down, are not among them).
+pub fn crash_lines(log: &str) -> Vec<&str> {
+    const CRASHES: [&str; 6] = [
+        "End of script output before headers",
+        "Premature end of script headers",
+        "malformed header",
+        "exit signal",
+        "panicked",
+        "Segmentation fault",
+    ];
+    log.lines()
+        .filter(|line| CRASHES.iter().any(|c| line.contains(c)))
+        .collect()
+}

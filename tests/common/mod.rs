@@ -1,10 +1,15 @@
 //! Test fixture: a private MariaDB server shared by every test of a run (started on first use),
 //! one fresh database per test, and helpers that run the real `crmit` binary — as a command and as
 //! a CGI program with the environment Apache would give it.
+// Every test binary compiles this whole module and each uses a different part of it.
 #![allow(dead_code)]
 
 pub mod apache;
+pub mod api;
 pub mod browser;
+pub mod db;
+pub mod fixture;
+pub mod form;
 pub mod mariadb;
 
 use std::collections::BTreeMap;

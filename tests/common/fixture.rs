@@ -1,0 +1,147 @@
+//! Rows written straight into a test database: people of every role, groups, memberships and
+//! lessons (`add_*`), and the ids of the stub fixture's rows by their names (`*_id`).
+
+use super::TestDb;
+use super::db::{exec, query_one};
+
+pub fn group_id(db: &TestDb, name: &str) -> u32 {
+    query_one(db, "SELECT id FROM `groups` WHERE name = ?", (name,))
+}
+
+/// A system user of `role` with password `password` (set through `crmit set-password`).
+fn add_user(db: &TestDb, login: &str, role: &str, password: &str) -> u32 {
+    let id = exec(
+        db,
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = ?",
+        (login, format!("placeholder-{login}"), role),
+    );
+    db.crmit_with_stdin(
+        &["set-password", login, "--password-stdin"],
+        &format!("{password}\n"),
+    );
+    id
+}
+
+/// A teacher who logs in with `12`; returns teachers.id.
+pub fn add_teacher(db: &TestDb, login: &str, fio: &str) -> u32 {
+    let user = add_user(db, login, "преподаватель", "12");
+    exec(
+        db,
+        "INSERT INTO teachers (fio, system_user_id, phone) VALUES (?, ?, '89011111111')",
+        (fio, user),
+    )
+}
+
+/// A master who logs in with `12`; returns masters.id.
+pub fn add_master(db: &TestDb, login: &str, fio: &str) -> u32 {
+    let user = add_user(db, login, "руководитель", "12");
+    exec(
+        db,
+        "INSERT INTO masters (fio, system_user_id) VALUES (?, ?)",
+        (fio, user),
+    )
+}
+
+/// A student who logs in with `12`; returns students.id.
+pub fn add_student(db: &TestDb, login: &str, fio: &str) -> u32 {
+    let user = add_user(db, login, "ученик", "12");
+    exec(
+        db,
+        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, school_id,
+           citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
+         SELECT ?, '2010-01-02', 'bp', 'rp', 'aa', (SELECT MIN(id) FROM schools), (SELECT MIN(id) FROM citizenships),
+           ?, 1, '1', '89020000000', '1', 1",
+        (fio, user),
+    )
+}
+
+/// A group of the section `section` taught by `teacher_id`; returns its id.
+pub fn add_group(
+    db: &TestDb,
+    name: &str,
+    section: &str,
+    teacher_id: u32,
+    start: i32,
+    end: i32,
+) -> u32 {
+    exec(
+        db,
+        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
+         SELECT ?, id, ?, ?, ? FROM sections WHERE name = ?",
+        (name, teacher_id, start, end, section),
+    )
+}
+
+/// Puts a student into a group; returns the student_in_groups id.
+pub fn add_member(
+    db: &TestDb,
+    student_id: u32,
+    group_id: u32,
+    discount: i32,
+    enter: i32,
+    exit: i32,
+) -> u32 {
+    exec(
+        db,
+        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month) VALUES (?, ?, ?, ?, ?)",
+        (student_id, group_id, discount, enter, exit),
+    )
+}
+
+pub fn teacher_id(db: &TestDb, login: &str) -> u32 {
+    query_one(
+        db,
+        "SELECT t.id FROM teachers t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = ?",
+        (login,),
+    )
+}
+
+pub fn student_id(db: &TestDb, login: &str) -> u32 {
+    query_one(
+        db,
+        "SELECT s.id FROM students s JOIN system_users su ON su.id = s.system_user_id WHERE su.login = ?",
+        (login,),
+    )
+}
+
+pub fn user_id(db: &TestDb, login: &str) -> u32 {
+    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
+}
+
+/// A second teacher `te2` (T2) with password `12` (a Werkzeug 0.14 hash), given the stub group
+/// `веб-61`, so that te1 and te2 each own one group. Returns T2's teachers.id.
+pub fn add_second_teacher(db: &TestDb) -> u32 {
+    let user = exec(
+        db,
+        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
+         SELECT 'te2', 'pbkdf2:sha256:50000$ouK6YFIU$0854a31baf9e69b0291a24b5a030073a84dcea03c46589dbcfd2788dee0ee7e5',
+                id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'преподаватель'",
+        (),
+    );
+    let t2 = exec(
+        db,
+        "INSERT INTO teachers (fio, system_user_id, phone) VALUES ('Учитель Второй', ?, '8900')",
+        (user,),
+    );
+    exec(
+        db,
+        "UPDATE `groups` SET teacher_id = ? WHERE name = 'веб-61'",
+        (t2,),
+    );
+    t2
+}
+
+/// The stub fixture's one payment of September.
+pub fn payment_p1(db: &TestDb) -> u32 {
+    query_one(db, "SELECT id FROM payments WHERE month = 9", ())
+}
+
+/// A lesson of the group on the date, conducted by the teacher; returns its id.
+pub fn add_lesson(db: &TestDb, group: u32, teacher: u32, date: &str) -> u32 {
+    exec(
+        db,
+        "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
+        (date, teacher, group),
+    )
+}

@@ -1,0 +1,10 @@
+//! Through a private Apache httpd: the CGI and FastCGI sites (`apache`, `fastcgi`), and headless
+//! Chromium logging in (`browser`) and playing everyday scenarios end to end (`scenarios`).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod apache;
+mod browser;
+mod fastcgi;
+mod scenarios;

@@ -1,0 +1,23 @@
+//! The web pages through the CGI binary, one module per area of the menu: sessions and layout
+//! (`foundation`), the structure lists, users, groups, lessons, payments, schedule, statistics,
+//! messages, notifications, the student's cabinet, the money reports and their downloads, the
+//! change log and the read-only developer's flashes.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod change_log;
+mod foundation;
+mod groups;
+mod lessons;
+mod messages;
+mod money_reports;
+mod notifications;
+mod parents;
+mod payments;
+mod read_only_flashes;
+mod schedule;
+mod stats;
+mod structure;
+mod student;
+mod users;

@@ -1,0 +1,218 @@
+//! The weekly timetable (`/schedule/`) through the CGI binary: access, the master's one-POST
+//! edit with validation, the ordering of the slots and the teacher's read-only view.
+
+use crate::common;
+
+use crate::common::{db::*, fixture::*, form::*};
+use common::{CgiRequest, TestDb, WebClient, csrf_token};
+
+fn slot_ids(db: &TestDb) -> Vec<u32> {
+    let mut c = db.conn();
+    mysql::prelude::Queryable::query(&mut c, "SELECT id FROM schedule_times ORDER BY id").unwrap()
+}
+
+fn cell(db: &TestDb, slot: u32, day: u32) -> Option<Option<u32>> {
+    let mut c = db.conn();
+    mysql::prelude::Queryable::exec_first(
+        &mut c,
+        "SELECT group_id FROM schedule_groups WHERE schedule_time_id = ? AND day_of_week = ?",
+        (slot, day),
+    )
+    .unwrap()
+}
+
+fn time(db: &TestDb, slot: u32) -> Option<String> {
+    query_one(db, "SELECT time FROM schedule_times WHERE id = ?", (slot,))
+}
+
+fn save(web: &mut WebClient, edit: impl FnOnce(&mut Vec<(String, String)>)) -> common::CgiResponse {
+    let page = web.get("/schedule/");
+    assert_eq!(page.status, 200);
+    let mut fields = form_fields(&page.text(), "name=\"submit\"");
+    edit(&mut fields);
+    web.send(CgiRequest::post_form("/schedule/", &as_refs(&fields)))
+}
+
+#[test]
+fn access_per_role() {
+    let db = TestDb::seeded();
+    let anon = db.cgi(&CgiRequest::get("/schedule/"));
+    assert_eq!(anon.status, 302);
+    assert!(anon.location().unwrap().starts_with("/users/login?next="));
+    let mut student = WebClient::login(&db, "st1", "31082002");
+    assert_eq!(student.get("/schedule/").status, 403);
+    let token = csrf_token(&student.get("/").text());
+    let r = student.send(CgiRequest::post_form(
+        "/schedule/",
+        &[("csrf_token", token.as_str()), ("time_1", "10:00")],
+    ));
+    assert_eq!(r.status, 403);
+
+    // A teacher sees the read-only view and cannot save.
+    let slot = slot_ids(&db)[0];
+    let mut teacher = WebClient::login(&db, "te1", "12");
+    let page = teacher.get("/schedule/").text();
+    assert!(page.contains("<h1>расписание</h1>"));
+    assert!(!page.contains("<select"));
+    let token = csrf_token(&page);
+    let r = teacher.send(CgiRequest::post_form(
+        "/schedule/",
+        &[
+            ("csrf_token", token.as_str()),
+            (&format!("time_{slot}"), "10:00"),
+        ],
+    ));
+    assert_eq!(r.status, 302);
+    assert!(
+        teacher
+            .get("/schedule/")
+            .text()
+            .contains("вы не можете редактировать расписание.")
+    );
+    assert_eq!(time(&db, slot), None);
+
+    // Without the CSRF token a master's save is refused.
+    let mut master = WebClient::login(&db, "ma1", "12");
+    let r = master.send(CgiRequest::post_form(
+        "/schedule/",
+        &[(&format!("time_{slot}"), "10:00")],
+    ));
+    assert_eq!(r.status, 400);
+    assert_eq!(time(&db, slot), None);
+
+    // A developer may submit; nothing is stored and the flash says so.
+    let mut dev = WebClient::login(&db, "dev1", "12");
+    let r = save(&mut dev, |f| {
+        set_field(f, &format!("time_{slot}"), Some("10:00"))
+    });
+    assert_eq!(r.status, 302);
+    assert!(
+        dev.get("/schedule/")
+            .text()
+            .contains("режим только чтения: расписание не сохранено.")
+    );
+    assert_eq!(time(&db, slot), None);
+}
+
+#[test]
+fn master_edits_in_one_post_and_rows_are_ordered() {
+    let db = TestDb::seeded();
+    let ids = slot_ids(&db);
+    assert_eq!(ids.len(), 20);
+    let robo = group_id(&db, "робо-71");
+    let web_group = group_id(&db, "веб-61");
+    let mut master = WebClient::login(&db, "ma1", "12");
+    let page = master.get("/schedule/").text();
+    assert_eq!(page.matches("<select").count(), 140);
+    assert_eq!(page.matches("type=\"time\"").count(), 20);
+
+    let r = save(&mut master, |f| {
+        set_field(f, &format!("time_{}", ids[0]), Some("15:30"));
+        set_field(f, &format!("time_{}", ids[1]), Some("09:00"));
+        set_field(f, &format!("time_{}", ids[2]), Some(" 15:30 "));
+        set_field(f, &format!("group_{}_0", ids[0]), Some(&robo.to_string()));
+        set_field(
+            f,
+            &format!("group_{}_6", ids[1]),
+            Some(&web_group.to_string()),
+        );
+    });
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert!(
+        master
+            .get("/schedule/")
+            .text()
+            .contains("расписание сохранено.")
+    );
+    assert_eq!(time(&db, ids[0]).as_deref(), Some("15:30"));
+    assert_eq!(time(&db, ids[2]).as_deref(), Some("15:30"));
+    assert_eq!(cell(&db, ids[0], 0), Some(Some(robo)));
+    assert_eq!(cell(&db, ids[1], 6), Some(Some(web_group)));
+    // Only the changed cells were written: no rows for the other 138 cells.
+    assert_eq!(db.count("schedule_groups"), 2);
+
+    // Order: 09:00, then the two 15:30 by id, then the empty times by id.
+    let page = master.get("/schedule/").text();
+    let order: Vec<usize> = [ids[1], ids[0], ids[2], ids[3], ids[19]]
+        .iter()
+        .map(|id| page.find(&format!("name=\"time_{id}\"")).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+
+    // Clearing: 0 empties the cell, "" stores no time.
+    save(&mut master, |f| {
+        set_field(f, &format!("group_{}_0", ids[0]), Some("0"));
+        set_field(f, &format!("time_{}", ids[2]), Some(""));
+    });
+    assert_eq!(cell(&db, ids[0], 0), Some(None));
+    assert_eq!(time(&db, ids[2]), None);
+    assert_eq!(cell(&db, ids[1], 6), Some(Some(web_group)));
+}
+
+#[test]
+fn bad_input_is_refused_without_writing() {
+    let db = TestDb::seeded();
+    let ids = slot_ids(&db);
+    let mut master = WebClient::login(&db, "ma1", "12");
+    for (field, value, message) in [
+        (
+            format!("time_{}", ids[0]),
+            "123456789",
+            "время «123456789» длиннее 8 символов",
+        ),
+        (
+            format!("group_{}_3", ids[0]),
+            "9999",
+            "время не указано, чт: такой группы нет",
+        ),
+        (
+            format!("group_{}_3", ids[0]),
+            "abc",
+            "время не указано, чт: такой группы нет",
+        ),
+    ] {
+        let r = save(&mut master, |f| {
+            set_field(f, &format!("time_{}", ids[5]), Some("11:00"));
+            set_field(f, &field, Some(value));
+        });
+        assert_eq!(r.status, 200);
+        let text = r.text();
+        assert!(text.contains("ничего не сохранено"), "{text}");
+        assert!(text.contains(message), "{text}");
+        assert_eq!(time(&db, ids[5]), None);
+        assert_eq!(db.count("schedule_groups"), 0);
+    }
+}
+
+#[test]
+fn teacher_view_marks_own_groups() {
+    let db = TestDb::seeded();
+    let ids = slot_ids(&db);
+    let other = add_teacher(&db, "te2", "Другой Учитель");
+    let foreign = add_group(&db, "чужая-1", "веб", other, 8, 16);
+    let robo = group_id(&db, "робо-71");
+    exec(
+        &db,
+        "UPDATE schedule_times SET time = '10:00' WHERE id = ?",
+        (ids[4],),
+    );
+    exec(
+        &db,
+        "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES (?, 1, ?), (?, 2, ?)",
+        (ids[4], robo, ids[4], foreign),
+    );
+    let mut teacher = WebClient::login(&db, "te1", "12");
+    let page = teacher.get("/schedule/").text();
+    assert!(page.contains("class=\"mine\"><b>робо-71</b></a>"), "{page}");
+    assert!(page.contains(">чужая-1</a>"));
+    assert!(!page.contains("<b>чужая-1</b>"));
+    assert!(page.contains("groups?search=%D1%80%D0%BE%D0%B1%D0%BE-71\""));
+    assert_eq!(page.matches("<i class=\"muted\">n/a</i>").count(), 19);
+    // The slot with a time comes first.
+    assert!(page.find("10:00").unwrap() < page.find("n/a").unwrap());
+
+    let mut te2 = WebClient::login(&db, "te2", "12");
+    let page = te2.get("/schedule/").text();
+    assert!(page.contains("class=\"mine\"><b>чужая-1</b></a>"));
+    assert!(!page.contains("<b>робо-71</b>"));
+}
