@@ -2,14 +2,15 @@
 //! and `cabinet_info`.
 
 use super::ACTUAL_APP_BUILD_CODE;
-use super::groups::lessons_where;
+use super::groups::lessons_json;
 use super::json::{Body, bad_request, json, ok};
 use super::people::account_type;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::auth::token;
 use crate::auth::user::{SeenWhere, account_by_login};
-use crate::auth::{Role, password, throttle};
+use crate::auth::{Actor, Role, password, throttle};
 use crate::http::Response;
+use crate::lessons::store::last_conducted;
 use mysql::prelude::Queryable;
 use serde_json::json;
 
@@ -99,25 +100,13 @@ pub fn cabinet_info(ctx: &mut Ctx) -> Result<Response, AppError> {
     token::set_device(&mut ctx.db, caller.token_id, &device, &app_version)?;
     let today = ctx.today();
     // Teachers see the lessons they conducted; masters and developers every lesson.
-    let lessons = if caller.is_master() {
-        lessons_where(
-            &mut ctx.db,
-            "l.date <= ? ORDER BY l.date DESC, l.id LIMIT ?",
-            vec![today.into(), count.into()],
-        )?
-    } else {
-        lessons_where(
-            &mut ctx.db,
-            "l.teacher_id = ? AND l.date <= ? ORDER BY l.date DESC, l.id LIMIT ?",
-            vec![caller.details_id.into(), today.into(), count.into()],
-        )?
-    };
+    let lessons = last_conducted(&mut ctx.db, caller.own_teacher_id(), today, count)?;
     Ok(json(
         200,
         &json!({
             "actualAppBuildCode": ACTUAL_APP_BUILD_CODE,
             "fio": caller.fio,
-            "lastLessons": lessons,
+            "lastLessons": lessons_json(&lessons),
         }),
     ))
 }

@@ -8,6 +8,7 @@ use super::lists::sections_where;
 use super::people::{Staff, staff_by_id, student_full};
 use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
+use crate::ids::GroupId;
 use serde_json::Value;
 
 fn found(value: Option<Value>) -> Result<Response, AppError> {
@@ -22,7 +23,7 @@ pub fn student(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn group(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
-    let id = ctx.params.id("group_id");
+    let id = GroupId(ctx.params.id("group_id"));
     let g = groups::group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
     let today = ctx.today();
     Ok(json(200, &full_json(&mut ctx.db, caller, &g, today)?))

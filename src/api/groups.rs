@@ -1,12 +1,14 @@
 //! Groups and lessons as the API shows them: `GroupBrief`, `GroupFull`, `ScheduleItem`,
 //! `Lesson`, with the group sorting and masking rules of src/api/README.md §7.
 
-use super::sql::at;
+use crate::app::access::can_write_group;
 use crate::auth::Caller;
+use crate::ids::{GroupId, TeacherId};
+use crate::lessons::store::ConductedLesson;
 use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::prelude::Queryable;
-use mysql::{Conn, Params, Row, Value as Db};
+use mysql::{Conn, Params, Value as Db};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -19,42 +21,49 @@ const GROUP_ORDER: &str = "ORDER BY g.teacher_id != ?, g.start_month DESC, g.nam
 
 #[derive(Debug, Clone)]
 pub struct GroupBrief {
-    pub id: u32,
+    pub id: GroupId,
     pub name: String,
-    pub teacher_id: u32,
+    pub teacher_id: TeacherId,
     pub teacher_fio: String,
-    pub start_month: i32,
-    pub end_month: i32,
+    pub start_month: Month,
+    pub end_month: Month,
     pub sum_not_confirmed: i64,
     pub section_id: u32,
 }
 
+type GroupRow = (GroupId, String, TeacherId, String, i32, i32, u32);
+
 impl GroupBrief {
-    fn from_row(row: &Row) -> mysql::Result<GroupBrief> {
-        Ok(GroupBrief {
-            id: at(row, 0)?,
-            name: at(row, 1)?,
-            teacher_id: at(row, 2)?,
-            teacher_fio: at(row, 3)?,
-            start_month: at(row, 4)?,
-            end_month: at(row, 5)?,
+    fn of_row((id, name, teacher_id, teacher_fio, start, end, section_id): GroupRow) -> GroupBrief {
+        GroupBrief {
+            id,
+            name,
+            teacher_id,
+            teacher_fio,
+            start_month: Month(start),
+            end_month: Month(end),
             sum_not_confirmed: 0,
-            section_id: at(row, 6)?,
-        })
+            section_id,
+        }
+    }
+
+    /// Every month of the group period, in order.
+    pub fn months(&self) -> impl Iterator<Item = Month> + use<> {
+        (self.start_month.0..=self.end_month.0).map(Month)
     }
 
     /// `sumNotConfirmed` is -1 for a group the caller cannot write.
     pub fn json(&self, caller: &Caller) -> Value {
-        let sum = if caller.can_write_group(self.teacher_id) {
+        let sum = if can_write_group(caller, self.teacher_id) {
             self.sum_not_confirmed
         } else {
             -1
         };
         json!({
-            "endMonth": self.end_month,
+            "endMonth": self.end_month.0,
             "id": self.id,
             "name": self.name,
-            "startMonth": self.start_month,
+            "startMonth": self.start_month.0,
             "sumNotConfirmed": sum,
             "teacherFio": self.teacher_fio,
             "teacherId": self.teacher_id,
@@ -74,14 +83,11 @@ pub fn groups_where(
 ) -> mysql::Result<Vec<GroupBrief>> {
     params.push(caller.teacher_id().into());
     params.extend(suffix_params);
-    let rows: Vec<Row> = conn.exec(
+    let mut groups = conn.exec_map(
         format!("{GROUP_SELECT} WHERE {filter} {GROUP_ORDER} {suffix}"),
         Params::Positional(params),
+        GroupBrief::of_row,
     )?;
-    let mut groups = rows
-        .iter()
-        .map(GroupBrief::from_row)
-        .collect::<mysql::Result<Vec<_>>>()?;
     add_unconfirmed_sums(conn, caller, &mut groups)?;
     Ok(groups)
 }
@@ -93,16 +99,16 @@ fn add_unconfirmed_sums(
     caller: &Caller,
     groups: &mut [GroupBrief],
 ) -> mysql::Result<()> {
-    let ids: Vec<u32> = groups
+    let ids: Vec<GroupId> = groups
         .iter()
-        .filter(|g| caller.can_write_group(g.teacher_id))
+        .filter(|g| can_write_group(caller, g.teacher_id))
         .map(|g| g.id)
         .collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let sums: HashMap<u32, i64> = conn
-        .exec::<(u32, i64), _, _>(
+    let sums: HashMap<GroupId, i64> = conn
+        .exec::<(GroupId, i64), _, _>(
             format!(
                 "SELECT sig.group_id, CAST(SUM(p.value) AS SIGNED) FROM student_in_groups sig
                  JOIN payments p ON p.student_in_group_id = sig.id AND p.confirmed = 0
@@ -119,7 +125,7 @@ fn add_unconfirmed_sums(
     Ok(())
 }
 
-pub fn group(conn: &mut Conn, caller: &Caller, id: u32) -> mysql::Result<Option<GroupBrief>> {
+pub fn group(conn: &mut Conn, caller: &Caller, id: GroupId) -> mysql::Result<Option<GroupBrief>> {
     Ok(
         groups_where(conn, caller, "g.id = ?", vec![id.into()], "", vec![])?
             .into_iter()
@@ -176,37 +182,19 @@ pub fn full_json(
     Ok(v)
 }
 
-/// `Lesson` rows: `anotherTeacherFio` names the conducting teacher when it is not the group's.
-const LESSON_SELECT: &str = "SELECT l.id, l.date, l.group_id, g.name, l.teacher_id,
-    IF(l.teacher_id != g.teacher_id, t.fio, NULL)
-    FROM lessons l JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id";
-
-fn lesson_json(row: &Row) -> mysql::Result<Value> {
-    let date: NaiveDate = at(row, 1)?;
-    Ok(json!({
-        "id": at::<u32>(row, 0)?,
-        "date": date.format("%Y-%m-%d").to_string(),
-        "groupId": at::<u32>(row, 2)?,
-        "groupName": at::<String>(row, 3)?,
-        "teacherId": at::<u32>(row, 4)?,
-        "anotherTeacherFio": at::<Option<String>>(row, 5)?,
-    }))
+/// `Lesson`.
+pub fn lesson_json(l: &ConductedLesson) -> Value {
+    json!({
+        "id": l.id,
+        "date": l.date.format("%Y-%m-%d").to_string(),
+        "groupId": l.group_id,
+        "groupName": l.group_name,
+        "teacherId": l.teacher_id,
+        "anotherTeacherFio": l.another_teacher_fio,
+    })
 }
 
-/// Lessons matching a fixed condition on `l`, in a fixed order.
-pub fn lessons_where(
-    conn: &mut Conn,
-    filter_and_order: &str,
-    params: Vec<Db>,
-) -> mysql::Result<Vec<Value>> {
-    let rows: Vec<Row> = conn.exec(
-        format!("{LESSON_SELECT} WHERE {filter_and_order}"),
-        Params::Positional(params),
-    )?;
-    rows.iter().map(lesson_json).collect()
-}
-
-/// The month number a lesson date falls in.
-pub fn month_of(date: NaiveDate) -> i32 {
-    Month::of_date(date).0
+/// The lessons as a JSON list.
+pub fn lessons_json(lessons: &[ConductedLesson]) -> Value {
+    Value::Array(lessons.iter().map(lesson_json).collect())
 }

@@ -1,68 +1,48 @@
 //! `lesson_details/<id>` (creates the missing attendings) and `save_attending_state`
 //! (src/api/README.md §10).
 
-use super::groups::{group, lessons_where, month_of};
+use super::groups::{group, lesson_json};
 use super::json::{Body, bad_request, json, ok};
 use super::people::{Staff, staff_by_id};
-use super::sql::at;
+use crate::app::access::can_write_group;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::http::Response;
-use crate::ids::{GroupId, StudentId};
 use crate::lessons::mark_change;
-use chrono::NaiveDate;
-use mysql::Row;
-use mysql::prelude::Queryable;
-use serde_json::json;
+use crate::lessons::store;
+use crate::month::Month;
+use serde_json::{Value, json};
 
 pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
     let lesson_id = ctx.params.id("lesson_id");
-    let (group_id, teacher_id, date): (u32, u32, NaiveDate) = ctx
-        .db
-        .exec_first(
-            "SELECT group_id, teacher_id, date FROM lessons WHERE id = ?",
-            (lesson_id,),
-        )?
-        .ok_or(AppError::NotFound)?;
-    let month = month_of(date);
-    ctx.db.exec_drop(
-        "INSERT INTO attendings (lesson_id, student_id, state)
-         SELECT ?, sig.student_id, 0 FROM student_in_groups sig
-         WHERE sig.group_id = ? AND sig.enter_month <= ? AND sig.exit_month >= ?
-           AND NOT EXISTS (SELECT 1 FROM attendings a
-                           WHERE a.lesson_id = ? AND a.student_id = sig.student_id)",
-        (lesson_id, group_id, month, month, lesson_id),
-    )?;
+    let (group_id, teacher_id, date) =
+        store::lesson_group(&mut ctx.db, lesson_id)?.ok_or(AppError::NotFound)?;
+    store::create_missing_marks(&mut ctx.db, lesson_id, group_id, Month::of_date(date))?;
     // The original commits here, so the new rows stay even for a read-only developer
     // (src/api/README.md §6).
     ctx.commit_so_far()?;
-    let rows: Vec<Row> = ctx.db.exec(
-        "SELECT a.id, a.state, s.fio, s.id FROM attendings a JOIN students s ON s.id = a.student_id
-         WHERE a.lesson_id = ? ORDER BY s.fio, a.id",
-        (lesson_id,),
-    )?;
-    let attendings = rows
-        .iter()
-        .map(|row| {
-            Ok(json!({
-                "id": at::<u32>(row, 0)?,
+    let attendings: Vec<Value> = store::marks_of_lesson(&mut ctx.db, lesson_id)?
+        .into_iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
                 "lessonId": lesson_id,
-                "state": at::<i32>(row, 1)?,
-                "studentFio": at::<String>(row, 2)?,
-                "studentId": at::<u32>(row, 3)?,
-            }))
+                "state": m.state,
+                "studentFio": m.student_fio,
+                "studentId": m.student_id,
+            })
         })
-        .collect::<mysql::Result<Vec<_>>>()?;
+        .collect();
     let caller = authenticated(&ctx.caller)?;
     let g = group(&mut ctx.db, caller, group_id)?.ok_or(AppError::NotFound)?;
-    let lesson = lessons_where(&mut ctx.db, "l.id = ?", vec![lesson_id.into()])?;
+    let lesson = store::conducted_lesson(&mut ctx.db, lesson_id)?;
     let today = ctx.today();
-    let teacher = staff_by_id(&mut ctx.db, caller, today, Staff::Teacher, teacher_id)?;
+    let teacher = staff_by_id(&mut ctx.db, caller, today, Staff::Teacher, teacher_id.0)?;
     Ok(json(
         200,
         &json!({
             "attendings": attendings,
             "group": g.json(caller),
-            "lesson": lesson.into_iter().next(),
+            "lesson": lesson.as_ref().map(lesson_json),
             "teacher": teacher,
         }),
     ))
@@ -76,26 +56,22 @@ pub fn save_attending_state(ctx: &mut Ctx) -> Result<Response, AppError> {
     if !(0..=2).contains(&state) {
         return Err(bad_request());
     }
-    type Row = (u32, i32, StudentId, u32, NaiveDate, GroupId);
-    let (group_teacher, old_state, student, lesson, date, group): Row = ctx
-        .db
-        .exec_first(
-            "SELECT g.teacher_id, a.state, a.student_id, l.id, l.date, l.group_id
-             FROM attendings a JOIN lessons l ON l.id = a.lesson_id
-             JOIN `groups` g ON g.id = l.group_id WHERE a.id = ?",
-            (attending_id,),
-        )?
-        .ok_or(AppError::NotFound)?;
-    if !caller.can_write_group(group_teacher) {
+    let state = i32::try_from(state).unwrap_or(0);
+    // An id outside the column's range names no row.
+    let attending_id = u32::try_from(attending_id).map_err(|_| AppError::NotFound)?;
+    let mark = store::mark_to_save(&mut ctx.db, attending_id)?.ok_or(AppError::NotFound)?;
+    if !can_write_group(caller, mark.group_teacher_id) {
         return Err(AppError::Forbidden);
     }
-    ctx.db.exec_drop(
-        "UPDATE attendings SET state = ? WHERE id = ?",
-        (state, attending_id),
-    )?;
-    let state = i32::try_from(state).unwrap_or(0);
-    if state != old_state {
-        let change = mark_change(lesson, date, student, group, (old_state, state));
+    store::set_state(&mut ctx.db, attending_id, state)?;
+    if state != mark.state {
+        let change = mark_change(
+            mark.lesson_id,
+            mark.date,
+            mark.student_id,
+            mark.group_id,
+            (mark.state, state),
+        );
         ctx.log_changes(&[change])?;
     }
     Ok(ok())

@@ -140,7 +140,11 @@ fn teaching(
     let params = ids.iter().map(|id| Db::from(*id)).collect();
     for group in groups_where(conn, caller, &filter, params, "", vec![])? {
         let json = group.json(caller);
-        by_teacher.entry(group.teacher_id).or_default().1.push(json);
+        by_teacher
+            .entry(group.teacher_id.0)
+            .or_default()
+            .1
+            .push(json);
     }
     Ok(by_teacher)
 }
@@ -309,7 +313,7 @@ fn students_where(
         // Already in the group sorting order.
         let groups: Vec<Value> = groups
             .iter()
-            .filter(|g| memberships.contains(&(id, g.id)))
+            .filter(|g| memberships.contains(&(id, g.id.0)))
             .map(|g| g.json(caller))
             .collect();
         let mut v = json!({

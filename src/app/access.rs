@@ -2,7 +2,7 @@
 //! needs a "group writer" — masters and developers always, a teacher only for his own groups.
 
 use super::{AppError, Ctx};
-use crate::auth::CurrentUser;
+use crate::auth::Actor;
 use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
 use mysql::prelude::Queryable;
@@ -36,9 +36,10 @@ impl GroupRef {
     }
 }
 
-/// `can_user_write_group`.
-pub fn can_write_group(user: &CurrentUser, group_teacher_id: TeacherId) -> bool {
-    user.is_master || user.teacher_id == Some(group_teacher_id)
+/// `can_user_write_group`: masters and developers always, a teacher only his own groups; the
+/// one rule for web users and API callers alike.
+pub fn can_write_group(actor: &impl Actor, group_teacher_id: TeacherId) -> bool {
+    actor.is_master() || actor.own_teacher_id() == Some(group_teacher_id)
 }
 
 /// The group for a page any staff member may view: 404 when missing; `writable` says whether the

@@ -11,7 +11,38 @@ pub use session::Session;
 pub use token::Caller;
 pub use user::CurrentUser;
 
+use crate::ids::TeacherId;
 use serde::Serialize;
+
+/// Who acts on a group's lessons, attendance and payments: a signed-in web user or an API
+/// caller. The group write rule (`app::access::can_write_group`) needs only these two facts, so
+/// web pages and API endpoints share it.
+pub trait Actor {
+    /// Masters and developers (a developer is a kind of master).
+    fn is_master(&self) -> bool;
+    /// The actor's teachers.id; `None` for anyone but a teacher.
+    fn own_teacher_id(&self) -> Option<TeacherId>;
+}
+
+impl Actor for CurrentUser {
+    fn is_master(&self) -> bool {
+        self.is_master
+    }
+
+    fn own_teacher_id(&self) -> Option<TeacherId> {
+        self.teacher_id
+    }
+}
+
+impl Actor for Caller {
+    fn is_master(&self) -> bool {
+        self.role.is_master()
+    }
+
+    fn own_teacher_id(&self) -> Option<TeacherId> {
+        (self.role == Role::Teacher).then_some(TeacherId(self.details_id))
+    }
+}
 
 /// The five system roles. The database identifies them by name (`system_roles.name`), never by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

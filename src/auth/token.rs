@@ -34,11 +34,6 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Masters and developers (a developer is a kind of master).
-    pub fn is_master(&self) -> bool {
-        self.role.is_master()
-    }
-
     /// The caller's teachers.id, 0 for everyone else (the group-sorting key: own groups first).
     pub fn teacher_id(&self) -> u32 {
         if self.role == Role::Teacher {
@@ -46,11 +41,6 @@ impl Caller {
         } else {
             0
         }
-    }
-
-    /// `can_user_write_group`: masters and developers always, a teacher only their own groups.
-    pub fn can_write_group(&self, group_teacher_id: u32) -> bool {
-        self.is_master() || (self.role == Role::Teacher && self.details_id == group_teacher_id)
     }
 }
 

@@ -10,7 +10,7 @@ pub mod grid;
 pub mod grid_xlsx;
 pub mod list;
 pub mod months;
-mod store;
+pub mod store;
 
 use crate::app::AppError;
 use crate::auth::CurrentUser;

@@ -353,3 +353,169 @@ pub fn groups_for_user(
 pub fn teachers(conn: &mut Conn) -> mysql::Result<Vec<(TeacherId, String)>> {
     conn.query("SELECT id, fio FROM teachers ORDER BY fio, id")
 }
+
+/// The group, conducting teacher and date of a lesson.
+pub fn lesson_group(
+    conn: &mut Conn,
+    lesson_id: u32,
+) -> mysql::Result<Option<(GroupId, TeacherId, NaiveDate)>> {
+    conn.exec_first(
+        "SELECT group_id, teacher_id, date FROM lessons WHERE id = ?",
+        (lesson_id,),
+    )
+}
+
+/// Creates the «не был» marks the lesson lacks for the members of its group in `month` (the
+/// lesson's); the app's lesson details show a mark for every member.
+pub fn create_missing_marks(
+    conn: &mut Conn,
+    lesson_id: u32,
+    group_id: GroupId,
+    month: Month,
+) -> mysql::Result<()> {
+    conn.exec_drop(
+        "INSERT INTO attendings (lesson_id, student_id, state)
+         SELECT ?, sig.student_id, 0 FROM student_in_groups sig
+         WHERE sig.group_id = ? AND sig.enter_month <= ? AND sig.exit_month >= ?
+           AND NOT EXISTS (SELECT 1 FROM attendings a
+                           WHERE a.lesson_id = ? AND a.student_id = sig.student_id)",
+        (lesson_id, group_id, month.0, month.0, lesson_id),
+    )
+}
+
+/// One attendance mark of a lesson with its student.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub id: u32,
+    pub state: i32,
+    pub student_id: StudentId,
+    pub student_fio: String,
+}
+
+/// The lesson's marks, by student name and id.
+pub fn marks_of_lesson(conn: &mut Conn, lesson_id: u32) -> mysql::Result<Vec<Mark>> {
+    conn.exec_map(
+        "SELECT a.id, a.state, s.fio, s.id FROM attendings a JOIN students s ON s.id = a.student_id
+         WHERE a.lesson_id = ? ORDER BY s.fio, a.id",
+        (lesson_id,),
+        |(id, state, student_fio, student_id)| Mark {
+            id,
+            state,
+            student_id,
+            student_fio,
+        },
+    )
+}
+
+/// One mark with what the write rule and the change log of a save need.
+#[derive(Debug, Clone)]
+pub struct MarkToSave {
+    pub state: i32,
+    pub student_id: StudentId,
+    pub lesson_id: u32,
+    pub date: NaiveDate,
+    pub group_id: GroupId,
+    pub group_teacher_id: TeacherId,
+}
+
+pub fn mark_to_save(conn: &mut Conn, attending_id: u32) -> mysql::Result<Option<MarkToSave>> {
+    type Row = (TeacherId, i32, StudentId, u32, NaiveDate, GroupId);
+    let row: Option<Row> = conn.exec_first(
+        "SELECT g.teacher_id, a.state, a.student_id, l.id, l.date, l.group_id
+         FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+         JOIN `groups` g ON g.id = l.group_id WHERE a.id = ?",
+        (attending_id,),
+    )?;
+    Ok(row.map(
+        |(group_teacher_id, state, student_id, lesson_id, date, group_id)| MarkToSave {
+            state,
+            student_id,
+            lesson_id,
+            date,
+            group_id,
+            group_teacher_id,
+        },
+    ))
+}
+
+/// Sets one mark by its id (the app's save; the month grid writes with [`save_states`]).
+pub fn set_state(conn: &mut Conn, attending_id: u32, state: i32) -> mysql::Result<()> {
+    conn.exec_drop(
+        "UPDATE attendings SET state = ? WHERE id = ?",
+        (state, attending_id),
+    )
+}
+
+/// A lesson as the app lists it: `another_teacher_fio` names the conducting teacher when it is
+/// not the group's.
+#[derive(Debug, Clone)]
+pub struct ConductedLesson {
+    pub id: u32,
+    pub date: NaiveDate,
+    pub group_id: GroupId,
+    pub group_name: String,
+    pub teacher_id: TeacherId,
+    pub another_teacher_fio: Option<String>,
+}
+
+const CONDUCTED_SELECT: &str = "SELECT l.id, l.date, l.group_id, g.name, l.teacher_id,
+    IF(l.teacher_id != g.teacher_id, t.fio, NULL)
+    FROM lessons l JOIN `groups` g ON g.id = l.group_id JOIN teachers t ON t.id = l.teacher_id";
+
+type ConductedRow = (u32, NaiveDate, GroupId, String, TeacherId, Option<String>);
+
+fn conducted(
+    (id, date, group_id, group_name, teacher_id, another_teacher_fio): ConductedRow,
+) -> ConductedLesson {
+    ConductedLesson {
+        id,
+        date,
+        group_id,
+        group_name,
+        teacher_id,
+        another_teacher_fio,
+    }
+}
+
+pub fn conducted_lesson(conn: &mut Conn, lesson_id: u32) -> mysql::Result<Option<ConductedLesson>> {
+    let row: Option<ConductedRow> =
+        conn.exec_first(format!("{CONDUCTED_SELECT} WHERE l.id = ?"), (lesson_id,))?;
+    Ok(row.map(conducted))
+}
+
+/// Every lesson of the group, by date.
+pub fn conducted_in_group(
+    conn: &mut Conn,
+    group_id: GroupId,
+) -> mysql::Result<Vec<ConductedLesson>> {
+    conn.exec_map(
+        format!("{CONDUCTED_SELECT} WHERE l.group_id = ? ORDER BY l.date, l.id"),
+        (group_id,),
+        conducted,
+    )
+}
+
+/// The last `count` lessons held by `today`, newest first: those `teacher` conducted, or every
+/// lesson when `teacher` is `None`.
+pub fn last_conducted(
+    conn: &mut Conn,
+    teacher: Option<TeacherId>,
+    today: NaiveDate,
+    count: u64,
+) -> mysql::Result<Vec<ConductedLesson>> {
+    match teacher {
+        Some(teacher) => conn.exec_map(
+            format!(
+                "{CONDUCTED_SELECT} WHERE l.teacher_id = ? AND l.date <= ?
+                 ORDER BY l.date DESC, l.id LIMIT ?"
+            ),
+            (teacher, today, count),
+            conducted,
+        ),
+        None => conn.exec_map(
+            format!("{CONDUCTED_SELECT} WHERE l.date <= ? ORDER BY l.date DESC, l.id LIMIT ?"),
+            (today, count),
+            conducted,
+        ),
+    }
+}

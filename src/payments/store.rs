@@ -577,3 +577,162 @@ pub fn parents_of(
         student_ids,
     )
 }
+
+/// Creates the payments the group's members lack in each of `months` they belong to: 0 ₽, cash,
+/// not confirmed, no comment. The app's payments list shows a row for every month of every
+/// member, so it fills the gaps before reading.
+pub fn create_missing(
+    conn: &mut Conn,
+    group_id: GroupId,
+    months: impl Iterator<Item = Month>,
+) -> mysql::Result<()> {
+    for month in months {
+        conn.exec_drop(
+            "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
+             SELECT sig.id, ?, 0, 1, 0, '' FROM student_in_groups sig
+             WHERE sig.group_id = ? AND sig.enter_month <= ? AND sig.exit_month >= ?
+               AND NOT EXISTS (SELECT 1 FROM payments p
+                               WHERE p.student_in_group_id = sig.id AND p.month = ?)",
+            (month.0, group_id, month.0, month.0, month.0),
+        )?;
+    }
+    Ok(())
+}
+
+/// A group's payment with its student and what the member owes a month.
+#[derive(Debug, Clone)]
+pub struct MemberPayment {
+    pub id: u32,
+    pub month: Month,
+    pub cell: Cell,
+    /// The section price less the member's discount (negative when the discount is larger).
+    pub need_to_pay: i64,
+    pub student_id: StudentId,
+    pub student_fio: String,
+    pub student_in_group_id: StudentInGroupId,
+}
+
+/// Every payment of the group's members, by student name, month and id.
+pub fn member_payments(conn: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<MemberPayment>> {
+    type Row = (
+        u32,
+        bool,
+        String,
+        bool,
+        i32,
+        i32,
+        i64,
+        String,
+        StudentId,
+        StudentInGroupId,
+    );
+    conn.exec_map(
+        "SELECT p.id, p.cash, p.comment, p.confirmed, p.month, p.value, sec.price - sig.discount,
+            s.fio, s.id, sig.id
+         FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+         JOIN students s ON s.id = sig.student_id
+         JOIN `groups` g ON g.id = sig.group_id JOIN sections sec ON sec.id = g.section_id
+         WHERE sig.group_id = ? ORDER BY s.fio, p.month, p.id",
+        (group_id,),
+        |(
+            id,
+            cash,
+            comment,
+            confirmed,
+            month,
+            value,
+            need_to_pay,
+            student_fio,
+            student_id,
+            sig,
+        ): Row| MemberPayment {
+            id,
+            month: Month(month),
+            cell: Cell {
+                value,
+                cash,
+                confirmed,
+                comment,
+            },
+            need_to_pay,
+            student_id,
+            student_fio,
+            student_in_group_id: sig,
+        },
+    )
+}
+
+/// One payment with what the write rules of a save need.
+#[derive(Debug, Clone)]
+pub struct PaymentToSave {
+    pub month: Month,
+    pub cell: Cell,
+    /// The largest value: the section price less the member's discount.
+    pub max_value: i64,
+    pub student_id: StudentId,
+    pub group_id: GroupId,
+    pub group_teacher_id: TeacherId,
+}
+
+pub fn payment_to_save(conn: &mut Conn, payment_id: u32) -> mysql::Result<Option<PaymentToSave>> {
+    type Row = (
+        TeacherId,
+        bool,
+        i64,
+        i32,
+        i32,
+        bool,
+        String,
+        StudentId,
+        GroupId,
+    );
+    let row: Option<Row> = conn.exec_first(
+        "SELECT g.teacher_id, p.confirmed, sec.price - sig.discount, p.month, p.value, p.cash,
+            p.comment, sig.student_id, sig.group_id
+         FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+         JOIN `groups` g ON g.id = sig.group_id JOIN sections sec ON sec.id = g.section_id
+         WHERE p.id = ?",
+        (payment_id,),
+    )?;
+    Ok(row.map(
+        |(
+            group_teacher_id,
+            confirmed,
+            max_value,
+            month,
+            value,
+            cash,
+            comment,
+            student_id,
+            group_id,
+        )| {
+            PaymentToSave {
+                month: Month(month),
+                cell: Cell {
+                    value,
+                    cash,
+                    confirmed,
+                    comment,
+                },
+                max_value,
+                student_id,
+                group_id,
+                group_teacher_id,
+            }
+        },
+    ))
+}
+
+/// Overwrites a payment whatever it holds now (the app's save; the web grids use [`save_cell`]).
+pub fn overwrite(conn: &mut Conn, payment_id: u32, cell: &Cell) -> mysql::Result<()> {
+    conn.exec_drop(
+        "UPDATE payments SET value = ?, comment = ?, cash = ?, confirmed = ? WHERE id = ?",
+        (
+            cell.value,
+            &cell.comment,
+            cell.cash,
+            cell.confirmed,
+            payment_id,
+        ),
+    )
+}

@@ -205,3 +205,61 @@ pub fn logins(db: &mut Conn, group_id: GroupId) -> Result<Vec<(String, String)>,
         (group_id,),
     )?)
 }
+
+/// A membership as the app's students-in-group list shows it.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub id: StudentInGroupId,
+    pub discount: i64,
+    pub enter_month: Month,
+    pub exit_month: Month,
+    pub student_id: StudentId,
+    pub student_fio: String,
+    pub account_enabled: bool,
+    /// Marks «был» on the group's lessons.
+    pub lessons_attended: u64,
+}
+
+/// Every membership of the group, in the order they were made.
+pub fn memberships(db: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<Membership>> {
+    type Row = (
+        StudentInGroupId,
+        i64,
+        i32,
+        i32,
+        StudentId,
+        String,
+        bool,
+        u64,
+    );
+    db.exec_map(
+        "SELECT sig.id, sig.discount, sig.enter_month, sig.exit_month, s.id, s.fio, su.enabled,
+            (SELECT COUNT(*) FROM attendings a JOIN lessons l ON l.id = a.lesson_id
+             WHERE a.student_id = s.id AND l.group_id = sig.group_id AND a.state = 1)
+         FROM student_in_groups sig JOIN students s ON s.id = sig.student_id
+         JOIN system_users su ON su.id = s.system_user_id
+         WHERE sig.group_id = ? ORDER BY sig.id",
+        (group_id,),
+        |(
+            id,
+            discount,
+            enter,
+            exit,
+            student_id,
+            student_fio,
+            account_enabled,
+            lessons_attended,
+        ): Row| {
+            Membership {
+                id,
+                discount,
+                enter_month: Month(enter),
+                exit_month: Month(exit),
+                student_id,
+                student_fio,
+                account_enabled,
+                lessons_attended,
+            }
+        },
+    )
+}
