@@ -259,21 +259,30 @@ pub fn verify(input: impl BufRead) -> Result<Contents, BackupError> {
     let first = String::from_utf8_lossy(&first).into_owned();
     let mut contents = parse_header(&first)?;
     let mut ended = false;
+    // A file cut short may end inside a row-count line: the missing end says more than that
+    // half line, so a bad line is reported only once the file is known to be whole.
+    let mut bad_line = None;
     for line in lines {
         let line = line?;
         ended = line.starts_with(END.as_bytes());
         if let Some(rest) = line.strip_prefix(ROWS.as_bytes()) {
             let rest = String::from_utf8_lossy(rest);
-            let parsed = rest
+            match rest
                 .rsplit_once(' ')
-                .and_then(|(t, n)| Some((t.to_string(), n.parse().ok()?)));
-            contents
-                .tables
-                .push(parsed.ok_or_else(|| BackupError::BadLine(rest.to_string()))?);
+                .and_then(|(t, n)| Some((t.to_string(), n.parse().ok()?)))
+            {
+                Some(table) => contents.tables.push(table),
+                None => {
+                    bad_line.get_or_insert_with(|| rest.to_string());
+                }
+            }
         }
     }
     if !ended {
         return Err(BackupError::Truncated);
+    }
+    if let Some(line) = bad_line {
+        return Err(BackupError::BadLine(line));
     }
     if !migrate::is_known(&contents.schema) {
         return Err(BackupError::UnknownSchema(contents.schema));

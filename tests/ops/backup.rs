@@ -260,6 +260,8 @@ fn damaged_files_are_refused_and_the_database_stays_empty() {
     let middle = corrupt.len() / 2;
     corrupt[middle] ^= 0x55;
     let cut_text = gzip(&text[..text.len() * 2 / 3]);
+    let in_a_count = text_str.find("-- rows system_users ").unwrap() + "-- rows system_".len();
+    let cut_in_a_count = gzip(&text[..in_a_count]);
     let not_ours = gzip(b"-- MariaDB dump 10.19\nCREATE TABLE t (a int);\n");
     // Loading begins and then the row counts do not match: what was loaded is dropped again.
     let wrong_count = gzip(
@@ -280,6 +282,11 @@ fn damaged_files_are_refused_and_the_database_stays_empty() {
         ),
         ("a flipped byte", corrupt, "не восстановлен"),
         ("a backup cut short inside", cut_text, "файл неполон"),
+        (
+            "a backup cut inside a row count",
+            cut_in_a_count,
+            "файл неполон",
+        ),
         (
             "another program's dump",
             not_ours,
