@@ -56,7 +56,7 @@ pub struct Report {
 }
 
 /// The debts of `scope` up to `up_to`; `rows` picks which of them (largest debt first) are
-/// given in full: a page, or all of them for a download. Five statements.
+/// given in full: a page, or all of them for a download. Seven statements at most.
 pub fn report(
     db: &mut Conn,
     up_to: Month,
@@ -68,6 +68,13 @@ pub fn report(
     let total = all.iter().map(|d| d.owed).sum();
     let count = all.len();
     let shown = &all[rows.start.min(count)..rows.end.min(count)];
+    let sig_ids: Vec<StudentInGroupId> = shown.iter().map(|d| d.student_in_group_id).collect();
+    let mut paid: HashMap<StudentInGroupId, HashMap<Month, (i64, bool)>> = HashMap::new();
+    for (sig, month, value, confirmed) in store::payments_of(db, &sig_ids)? {
+        paid.entry(sig)
+            .or_default()
+            .insert(month, (value, confirmed));
+    }
     let students: Vec<StudentId> = shown.iter().map(|d| d.student_id).collect();
     let mut families: HashMap<StudentId, Vec<(bool, String, String)>> = HashMap::new();
     for (student, is_mother, fio, phone) in store::parents_of(db, &students)? {
@@ -81,6 +88,7 @@ pub fn report(
         .map(|d| {
             debtor(
                 d,
+                paid.get(&d.student_in_group_id),
                 families.get(&d.student_id).map_or(&[][..], Vec::as_slice),
             )
         })
@@ -93,10 +101,18 @@ pub fn report(
     })
 }
 
-fn debtor(d: &DebtRow, family: &[(bool, String, String)]) -> Debtor {
+/// A debtor's row of the report, from its debt, its payments (month → value, confirmed) and
+/// its parents.
+fn debtor(
+    d: &DebtRow,
+    paid: Option<&HashMap<Month, (i64, bool)>>,
+    family: &[(bool, String, String)],
+) -> Debtor {
     let months = (d.first.0..=d.last.0)
         .filter_map(|m| {
-            let (value, confirmed) = d.paid.get(&Month(m)).copied().unwrap_or((0, true));
+            let (value, confirmed) = paid
+                .and_then(|p| p.get(&Month(m)).copied())
+                .unwrap_or((0, true));
             let owed = d.due - value.min(d.due);
             (owed > 0).then(|| OwedMonth {
                 month: Month(m),

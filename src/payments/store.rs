@@ -410,8 +410,6 @@ pub struct DebtRow {
     /// What each month is due: the section price less the member's discount, never below 0.
     pub due: i64,
     pub owed: i64,
-    /// The payments of the counted months: month → (value, confirmed).
-    pub paid: HashMap<Month, (i64, bool)>,
     pub student_id: StudentId,
     pub fio: String,
     pub group_id: GroupId,
@@ -451,9 +449,10 @@ where
 
 /// Every membership of the scope that owes for a month up to `up_to`, largest debt first.
 /// A month owes its due less what was paid for it, when that is positive; a payment counts
-/// even unconfirmed, and never above the due. Four plain reads (groups, memberships, payments,
-/// students), summed here: MariaDB joins and correlated subqueries over every membership cost
-/// several times more than reading the rows.
+/// even unconfirmed, and never above the due. Four plain reads (groups, memberships, each
+/// membership's payment sum, students) and one for the few memberships whose payments need
+/// counting month by month, summed here: MariaDB joins and correlated subqueries over every
+/// membership cost several times more than reading the rows.
 pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
     let section: mysql::Value = scope.section_id.into();
     let group: mysql::Value = scope.group_id.map(u32::from).into();
@@ -503,7 +502,6 @@ pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<D
                 last: Month(last),
                 due,
                 owed: due * i64::from(last - first + 1),
-                paid: HashMap::new(),
                 student_id,
                 fio: String::new(),
                 group_id,
@@ -514,21 +512,37 @@ pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<D
         );
     }
     let sig_ids: Vec<StudentInGroupId> = rows.keys().copied().collect();
-    let payments: Vec<(StudentInGroupId, i32, i64, bool)> = whole_or_some(
+    // Most memberships are paid only for their own months and never above the due: for those
+    // the sum of their payments is what counts, one row each. The others (a payment outside
+    // the counted months, or above the due) are summed month by month from their own rows.
+    let sums: Vec<(StudentInGroupId, i64, i32, i32, i64, i64)> = whole_or_some(
         conn,
         scope,
-        "SELECT student_in_group_id, month, value, confirmed FROM payments",
-        "SELECT student_in_group_id, month, value, confirmed FROM payments
-         WHERE student_in_group_id IN ({ids})",
+        "SELECT student_in_group_id, CAST(SUM(value) AS SIGNED), MIN(month), MAX(month),
+                MIN(value), MAX(value)
+         FROM payments GROUP BY student_in_group_id",
+        "SELECT student_in_group_id, CAST(SUM(value) AS SIGNED), MIN(month), MAX(month),
+                MIN(value), MAX(value)
+         FROM payments WHERE student_in_group_id IN ({ids}) GROUP BY student_in_group_id",
         &sig_ids,
     )?;
-    for (sig, month, value, confirmed) in payments {
+    let mut irregular = Vec::new();
+    for (sig, sum, first_month, last_month, least, most) in sums {
+        let Some(row) = rows.get_mut(&sig) else {
+            continue;
+        };
+        if row.first.0 <= first_month && last_month <= row.last.0 && least >= 0 && most <= row.due {
+            row.owed -= sum;
+        } else {
+            irregular.push(sig);
+        }
+    }
+    for (sig, month, value, _) in payments_of(conn, &irregular)? {
         if let Some(row) = rows
             .get_mut(&sig)
-            .filter(|r| (r.first.0..=r.last.0).contains(&month))
+            .filter(|r| (r.first.0..=r.last.0).contains(&month.0))
         {
             row.owed -= value.clamp(0, row.due);
-            row.paid.insert(Month(month), (value, confirmed));
         }
     }
     rows.retain(|_, row| row.owed > 0);
@@ -562,6 +576,23 @@ pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<D
             .then_with(|| a.student_in_group_id.cmp(&b.student_in_group_id))
     });
     Ok(debts)
+}
+
+/// The payments of these memberships: (membership, month, value, confirmed).
+pub fn payments_of(
+    conn: &mut Conn,
+    ids: &[StudentInGroupId],
+) -> mysql::Result<Vec<(StudentInGroupId, Month, i64, bool)>> {
+    let rows: Vec<(StudentInGroupId, i32, i64, bool)> = db::select_in(
+        conn,
+        "SELECT student_in_group_id, month, value, confirmed FROM payments
+         WHERE student_in_group_id IN ({ids})",
+        ids,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|(sig, month, value, confirmed)| (sig, Month(month), value, confirmed))
+        .collect())
 }
 
 /// A parent of a student, for the call list: (student id, is the mother, FIO, phone).

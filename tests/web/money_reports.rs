@@ -219,6 +219,41 @@ fn row(fio: &str, group: &str, months: &str, debt: i64) -> (String, String, Stri
     (fio.into(), group.into(), months.into(), debt.to_string())
 }
 
+/// Payments that must not count in full: one above the month's due (capped at the due), and
+/// two for months outside the membership (before the group began, after it ended). Алексеев
+/// still owes February 2019 in Д-веб, and nothing more.
+#[test]
+fn payments_above_the_due_or_outside_the_months_count_only_as_far_as_they_go() {
+    let f = fixture();
+    let mut c = f.db.conn();
+    let a_web: u32 = c
+        .query_first(
+            "SELECT sig.id FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
+             JOIN students s ON s.id = sig.student_id
+             WHERE g.name = 'Д-веб' AND s.fio = 'Алексеев Антон'",
+        )
+        .unwrap()
+        .unwrap();
+    c.exec_drop(
+        "UPDATE payments SET value = 900 WHERE student_in_group_id = ? AND month = 20",
+        (a_web,),
+    )
+    .unwrap();
+    pay(&mut c, a_web, 19, 500, true);
+    pay(&mut c, a_web, 26, 500, true);
+    let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
+    let html = ma.get("/payments/debtors").text();
+    assert_eq!(
+        table_rows(&html)[2],
+        row("Алексеев Антон", "Д-веб", "февраль 2019", 500),
+        "{html}"
+    );
+    assert!(
+        html.contains("долг по ноябрь 2019 включительно: <b>2900 ₽</b>, должников: <b>3</b>"),
+        "{html}"
+    );
+}
+
 #[test]
 fn debts_match_the_figures_computed_by_hand() {
     let f = fixture();
