@@ -44,11 +44,12 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// The `.xlsx` file as a download named `<file stem>.xlsx`.
-    pub fn download(&self, file_stem: &str) -> Result<Response, AppError> {
+    /// The `.xlsx` file as a download named after the sheet (`<name>.xlsx`: the whole name,
+    /// where the sheet's tab follows Excel's rules for sheet names).
+    pub fn download(&self) -> Result<Response, AppError> {
         let bytes = self.xlsx().map_err(|e| AppError::Export(e.to_string()))?;
         Ok(Response::download(
-            &format!("{file_stem}.xlsx"),
+            &format!("{}.xlsx", self.name),
             CONTENT_TYPE,
             bytes,
         ))

@@ -57,9 +57,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     rows.push(total);
     let name = format!("посещения {} {}", group.name, month.name());
     Sheet {
-        name: name.clone(),
+        name,
         columns,
         rows,
     }
-    .download(&name)
+    .download()
 }

@@ -33,9 +33,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         Value::Empty,
         Value::Money(report.total),
     ]);
-    let name = format!("должники по {}", f.up_to.name());
     let sheet = Sheet {
-        name: name.clone(),
+        name: format!("должники по {}", f.up_to.name()),
         columns: vec![
             Column::new("ФИО", 32.0),
             Column::new("группа", 18.0),
@@ -47,5 +46,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         ],
         rows,
     };
-    sheet.download(&name)
+    sheet.download()
 }

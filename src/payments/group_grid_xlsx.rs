@@ -55,9 +55,9 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         group.end_month.year()
     );
     Sheet {
-        name: name.clone(),
+        name,
         columns,
         rows,
     }
-    .download(&name)
+    .download()
 }

@@ -45,7 +45,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         })
         .collect();
     Sheet {
-        name: name.clone(),
+        name,
         columns: vec![
             Column::new("ФИО", 32.0),
             Column::new("заполнен", 10.0),
@@ -59,5 +59,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         ],
         rows,
     }
-    .download(&name)
+    .download()
 }
