@@ -172,7 +172,7 @@ fn mark_attendance_and_payments_then_reload() {
     let html = web.get(&url).text();
     assert!(html.contains("сохранены."), "flash");
     assert!(html.contains(&format!(
-        "name=\"{a11}\" form=\"grid-form\" class=\"att print-hide\""
+        "name=\"{a11}\" form=\"grid-form\" class=\"att no-print\""
     )));
     let cell = |name: &str| {
         let start = html.find(&format!("name=\"{name}\"")).unwrap();
