@@ -7,11 +7,10 @@ use super::json::{Body, bad_request, json, ok};
 use super::people::account_type;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::auth::token;
-use crate::auth::user::{SeenWhere, account_by_login};
+use crate::auth::user::{SeenWhere, account_by_login, note_seen};
 use crate::auth::{Actor, Role, password, throttle};
 use crate::http::Response;
 use crate::lessons::store::last_conducted;
-use mysql::prelude::Queryable;
 use serde_json::json;
 
 /// The cabinet's number of last lessons when the app asks for none (or for nonsense).
@@ -64,10 +63,7 @@ pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
         &device,
         &app_version,
     )?;
-    ctx.db.exec_drop(
-        "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
-        (ctx.now, SeenWhere::Android as i32, account.id),
-    )?;
+    note_seen(&mut ctx.db, account.id, SeenWhere::Android, ctx.now)?;
     Ok(json(
         200,
         &json!({

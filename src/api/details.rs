@@ -4,11 +4,13 @@
 
 use super::groups::{self, full_json};
 use super::json::json;
-use super::lists::sections_where;
-use super::people::{Staff, staff_by_id, student_full};
+use super::lists::sections_json;
+use super::people::{staff_by_id, student_full};
 use crate::app::{AppError, Ctx, authenticated};
+use crate::auth::Role;
 use crate::http::Response;
 use crate::ids::GroupId;
+use crate::structure::store::sections::Sections;
 use serde_json::Value;
 
 fn found(value: Option<Value>) -> Result<Response, AppError> {
@@ -32,29 +34,29 @@ pub fn group(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn section(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id("section_id");
-    let sections = sections_where(&mut ctx.db, caller, "id = ?", vec![id.into()])?;
+    let sections = sections_json(&mut ctx.db, caller, Sections::One(id))?;
     found(sections.into_iter().next())
 }
 
-fn staff(ctx: &mut Ctx, kind: Staff, param: &str) -> Result<Response, AppError> {
+fn staff(ctx: &mut Ctx, role: Role, param: &str) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id(param);
     let today = ctx.today();
-    found(staff_by_id(&mut ctx.db, caller, today, kind, id)?)
+    found(staff_by_id(&mut ctx.db, caller, today, role, id)?)
 }
 
 pub fn teacher(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Staff::Teacher, "teacher_id")
+    staff(ctx, Role::Teacher, "teacher_id")
 }
 
 pub fn master(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Staff::Master, "master_id")
+    staff(ctx, Role::Master, "master_id")
 }
 
 pub fn developer(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Staff::Developer, "developer_id")
+    staff(ctx, Role::Developer, "developer_id")
 }
 
 pub fn bot(ctx: &mut Ctx) -> Result<Response, AppError> {
-    staff(ctx, Staff::Bot, "bot_id")
+    staff(ctx, Role::Bot, "bot_id")
 }

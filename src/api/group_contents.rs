@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 pub fn students(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = GroupId(ctx.params.id("group_id"));
-    let g = group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
+    let g = group(&mut ctx.db, caller, id)?
+        .ok_or(AppError::NotFound)?
+        .group;
     let can_write = can_write_group(caller, g.teacher_id);
     let items: Vec<Value> = memberships(&mut ctx.db, g.id)?
         .into_iter()
@@ -38,7 +40,9 @@ pub fn students(ctx: &mut Ctx) -> Result<Response, AppError> {
 pub fn lessons(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = GroupId(ctx.params.id("group_id"));
-    let g = group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
+    let g = group(&mut ctx.db, caller, id)?
+        .ok_or(AppError::NotFound)?
+        .group;
     let lessons = conducted_in_group(&mut ctx.db, g.id)?;
     Ok(json(200, &lessons_json(&lessons)))
 }

@@ -3,6 +3,7 @@
 //! them.
 
 use crate::app::{AppError, Ctx};
+use crate::db::LikePage;
 use crate::http::{JSON_CONTENT_TYPE, Response};
 use serde_json::Value;
 
@@ -89,6 +90,19 @@ fn py_float(f: f64) -> String {
     } else {
         f.to_string()
     }
+}
+
+/// `search`, `offset` and `count` of the `*_list` endpoints (src/api/README.md §8). The search
+/// text is not escaped: `%` and `_` in it are wildcards, as in the original (`search=%` matches
+/// every row).
+pub fn list_page(ctx: &Ctx) -> Result<LikePage, AppError> {
+    let q = Query::of(ctx)?;
+    Ok(LikePage {
+        pattern: format!("%{}%", q.str("search").unwrap_or("")),
+        // No count means every row: MySQL's own idiom for "no limit".
+        limit: q.non_negative("count")?.unwrap_or(u64::MAX),
+        offset: q.non_negative("offset")?.unwrap_or(0),
+    })
 }
 
 /// The query string: the first value of a repeated parameter wins.

@@ -3,9 +3,10 @@
 
 use super::groups::{group, lesson_json};
 use super::json::{Body, bad_request, json, ok};
-use super::people::{Staff, staff_by_id};
+use super::people::staff_by_id;
 use crate::app::access::can_write_group;
 use crate::app::{AppError, Ctx, authenticated};
+use crate::auth::Role;
 use crate::http::Response;
 use crate::lessons::mark_change;
 use crate::lessons::store;
@@ -36,7 +37,7 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
     let g = group(&mut ctx.db, caller, group_id)?.ok_or(AppError::NotFound)?;
     let lesson = store::conducted_lesson(&mut ctx.db, lesson_id)?;
     let today = ctx.today();
-    let teacher = staff_by_id(&mut ctx.db, caller, today, Staff::Teacher, teacher_id.0)?;
+    let teacher = staff_by_id(&mut ctx.db, caller, today, Role::Teacher, teacher_id.0)?;
     Ok(json(
         200,
         &json!({

@@ -13,7 +13,6 @@ pub mod lists;
 pub mod payments;
 pub mod people;
 pub mod schedule;
-pub mod sql;
 
 /// The newest Android build (`init_model.actual_app_build_code`): older apps offer an update.
 pub const ACTUAL_APP_BUILD_CODE: i32 = 9;

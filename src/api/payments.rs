@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = GroupId(ctx.params.id("group_id"));
-    let g = group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
+    let brief = group(&mut ctx.db, caller, id)?.ok_or(AppError::NotFound)?;
+    let g = &brief.group;
     if !can_write_group(caller, g.teacher_id) {
         return Err(AppError::Forbidden);
     }
@@ -44,7 +45,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     Ok(json(
         200,
-        &json!({"group": g.json(caller), "payments": payments}),
+        &json!({"group": brief.json(caller), "payments": payments}),
     ))
 }
 

@@ -33,17 +33,6 @@ pub struct Caller {
     pub login: String,
 }
 
-impl Caller {
-    /// The caller's teachers.id, 0 for everyone else (the group-sorting key: own groups first).
-    pub fn teacher_id(&self) -> u32 {
-        if self.role == Role::Teacher {
-            self.details_id
-        } else {
-            0
-        }
-    }
-}
-
 /// Who may call an endpoint after authentication (the role checks of src/api/README.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowed {
@@ -288,4 +277,31 @@ mod tests {
         assert!("89ab".contains(&t[19..20]));
         assert_ne!(t, new_token());
     }
+}
+
+/// A token as the developers' overview lists it; times as `YYYY-MM-DD HH:MM`.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub app_version: String,
+    pub device: String,
+    pub expires: String,
+    pub last_use: String,
+}
+
+/// The user's tokens, the latest expiry first. Rows from before the original's migration 0022
+/// may hold the zero date, shown as `0000-00-00 00:00`.
+pub fn of_user(conn: &mut Conn, system_user_id: u32) -> mysql::Result<Vec<Listed>> {
+    conn.exec_map(
+        "SELECT app_version, device,
+            COALESCE(DATE_FORMAT(expires, '%Y-%m-%d %H:%i'), '0000-00-00 00:00'),
+            COALESCE(DATE_FORMAT(last_use, '%Y-%m-%d %H:%i'), '0000-00-00 00:00')
+         FROM access_tokens WHERE system_user_id = ? ORDER BY expires DESC, id",
+        (system_user_id,),
+        |(app_version, device, expires, last_use)| Listed {
+            app_version,
+            device,
+            expires,
+            last_use,
+        },
+    )
 }

@@ -222,6 +222,19 @@ impl CurrentUser {
     }
 }
 
+/// The user was seen now, from `place`.
+pub fn note_seen(
+    conn: &mut Conn,
+    user_id: u32,
+    place: SeenWhere,
+    now: chrono::NaiveDateTime,
+) -> mysql::Result<()> {
+    conn.exec_drop(
+        "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
+        (now, place as i32, user_id),
+    )
+}
+
 /// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
 /// (web), except for developers, who are never tracked; everyone's expired app tokens go
 /// (`expired_tokens` as `signed_in_account` found).
@@ -232,10 +245,7 @@ fn note_visit(
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<()> {
     if !user.is_developer {
-        conn.exec_drop(
-            "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
-            (now, SeenWhere::Web as i32, user.id),
-        )?;
+        note_seen(conn, user.id, SeenWhere::Web, now)?;
     }
     match expired_tokens {
         true => drop_expired_tokens(conn, user.id, now),

@@ -70,6 +70,39 @@ where
     conn.exec(sql.replace("{ids}", &placeholders(ids.len())), params)
 }
 
+/// One page of a name search: `LOWER(<name>) LIKE LOWER(pattern) … LIMIT limit OFFSET offset`.
+#[derive(Debug, Clone)]
+pub struct LikePage {
+    /// `%text%`, bound as a parameter.
+    pub pattern: String,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl LikePage {
+    /// The search on `column`, ordered by `order`, and this page of it, with its parameters.
+    pub fn filter(&self, column: &str, order: &str) -> (String, Vec<mysql::Value>) {
+        (
+            format!("LOWER({column}) LIKE LOWER(?) ORDER BY {order} LIMIT ? OFFSET ?"),
+            vec![
+                self.pattern.clone().into(),
+                self.limit.into(),
+                self.offset.into(),
+            ],
+        )
+    }
+}
+
+/// Column `name` of a row, converted; a missing column or a type mismatch is a database error,
+/// never a panic.
+pub fn col<T: mysql::prelude::FromValue>(row: &mut mysql::Row, name: &str) -> mysql::Result<T> {
+    match row.take_opt::<T, &str>(name) {
+        Some(Ok(v)) => Ok(v),
+        Some(Err(e)) => Err(DbError::FromValueError(e.0)),
+        None => Err(DbError::FromValueError(mysql::Value::NULL)),
+    }
+}
+
 /// MariaDB's ER_DUP_ENTRY: the statement hit a UNIQUE key (a concurrent request saved the same
 /// value first); only the statement failed, the transaction goes on.
 pub fn is_duplicate_key(err: &DbError) -> bool {

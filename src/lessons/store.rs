@@ -519,3 +519,25 @@ pub fn last_conducted(
         ),
     }
 }
+
+/// Per teacher of `ids` with any, the number of lessons they conducted by `today`.
+pub fn held_by_teachers(
+    conn: &mut Conn,
+    ids: &[TeacherId],
+    today: NaiveDate,
+) -> mysql::Result<HashMap<TeacherId, u64>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut params: Vec<mysql::Value> = ids.iter().map(|&id| id.into()).collect();
+    params.push(today.into());
+    let counts: Vec<(TeacherId, u64)> = conn.exec(
+        format!(
+            "SELECT teacher_id, COUNT(*) FROM lessons
+             WHERE teacher_id IN ({}) AND date <= ? GROUP BY teacher_id",
+            crate::db::placeholders(ids.len())
+        ),
+        params,
+    )?;
+    Ok(counts.into_iter().collect())
+}

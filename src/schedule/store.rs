@@ -1,7 +1,7 @@
 //! The timetable in the database: 20 `schedule_times` rows (a free-text time each) and at most
 //! one group per (time, weekday) in `schedule_groups`.
 
-use crate::ids::TeacherId;
+use crate::ids::{GroupId, TeacherId};
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -77,6 +77,53 @@ pub fn groups(conn: &mut Conn) -> mysql::Result<Vec<GroupName>> {
         |(id, name, teacher_id)| GroupName {
             id,
             name,
+            teacher_id,
+        },
+    )
+}
+
+/// (weekday, time) of each timetable cell of the group, by day, then by time as text with empty
+/// times last (compared as '25:59'), then by slot.
+pub fn days_of_group(
+    conn: &mut Conn,
+    group_id: GroupId,
+) -> mysql::Result<Vec<(i32, Option<String>)>> {
+    conn.exec(
+        "SELECT sg.day_of_week, st.time FROM schedule_groups sg
+         JOIN schedule_times st ON st.id = sg.schedule_time_id
+         WHERE sg.group_id = ?
+         ORDER BY sg.day_of_week, COALESCE(st.time, '25:59'), st.id",
+        (group_id,),
+    )
+}
+
+/// A filled timetable cell with its group, as the app's timetable shows it.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub id: u32,
+    pub day_of_week: i32,
+    pub time: Option<String>,
+    pub group_id: GroupId,
+    pub group_name: String,
+    pub teacher_id: TeacherId,
+}
+
+/// Every filled cell (of `teacher`'s groups only, when given), by day, then by the time as text
+/// with empty times last, then by slot and cell.
+pub fn cells(conn: &mut Conn, teacher: Option<TeacherId>) -> mysql::Result<Vec<Cell>> {
+    conn.exec_map(
+        "SELECT sg.id, sg.day_of_week, st.time, g.id, g.name, g.teacher_id
+         FROM schedule_groups sg JOIN schedule_times st ON st.id = sg.schedule_time_id
+         JOIN `groups` g ON g.id = sg.group_id
+         WHERE ? IS NULL OR g.teacher_id = ?
+         ORDER BY sg.day_of_week, COALESCE(st.time, '25:59'), st.id, sg.id",
+        (teacher, teacher),
+        |(id, day_of_week, time, group_id, group_name, teacher_id)| Cell {
+            id,
+            day_of_week,
+            time,
+            group_id,
+            group_name,
             teacher_id,
         },
     )

@@ -8,6 +8,7 @@ use crate::app::access::can_write_group;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::change_log::Change;
+use crate::db::{LikePage, placeholders};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use chrono::NaiveDate;
@@ -350,4 +351,104 @@ pub fn of_teacher(db: &mut Conn, teacher_id: TeacherId) -> Result<Vec<(u32, Stri
         "SELECT id, name FROM `groups` WHERE teacher_id = ? ORDER BY start_month DESC, name, id",
         (teacher_id,),
     )?)
+}
+
+/// A group with its teacher and section ids, as the app lists it.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub id: GroupId,
+    pub name: String,
+    pub teacher_id: TeacherId,
+    pub teacher_fio: String,
+    pub start_month: Month,
+    pub end_month: Month,
+    pub section_id: u32,
+}
+
+impl Brief {
+    /// Every month of the group period, in order.
+    pub fn months(&self) -> impl Iterator<Item = Month> + use<> {
+        (self.start_month.0..=self.end_month.0).map(Month)
+    }
+}
+
+/// Which groups [`briefs`] reads.
+pub enum Briefs<'a> {
+    One(GroupId),
+    OfSections(&'a [u32]),
+    OfTeachers(&'a [TeacherId]),
+    /// The groups any of these students is a member of.
+    OfStudents(&'a [StudentId]),
+    Named(&'a LikePage),
+}
+
+/// Groups in the app's order: `own`'s groups first (a teacher's), the latest start first, then
+/// by name.
+pub fn briefs(db: &mut Conn, which: Briefs, own: Option<TeacherId>) -> mysql::Result<Vec<Brief>> {
+    let (filter, mut params, page): (String, Vec<mysql::Value>, Option<&LikePage>) = match which {
+        Briefs::One(id) => ("g.id = ?".into(), vec![id.into()], None),
+        Briefs::OfSections(ids) => (
+            format!("g.section_id IN ({})", placeholders(ids.len())),
+            ids.iter().map(|&id| id.into()).collect(),
+            None,
+        ),
+        Briefs::OfTeachers(ids) => (
+            format!("g.teacher_id IN ({})", placeholders(ids.len())),
+            ids.iter().map(|&id| id.into()).collect(),
+            None,
+        ),
+        Briefs::OfStudents(ids) => (
+            format!(
+                "g.id IN (SELECT group_id FROM student_in_groups WHERE student_id IN ({}))",
+                placeholders(ids.len())
+            ),
+            ids.iter().map(|&id| id.into()).collect(),
+            None,
+        ),
+        Briefs::Named(page) => (
+            "LOWER(g.name) LIKE LOWER(?)".into(),
+            vec![page.pattern.clone().into()],
+            Some(page),
+        ),
+    };
+    params.push(own.into());
+    let paging = match page {
+        Some(page) => {
+            params.extend([page.limit.into(), page.offset.into()]);
+            "LIMIT ? OFFSET ?"
+        }
+        None => "",
+    };
+    db.exec_map(
+        format!(
+            "SELECT g.id, g.name, g.teacher_id, t.fio, g.start_month, g.end_month, g.section_id
+             FROM `groups` g JOIN teachers t ON t.id = g.teacher_id
+             WHERE {filter} ORDER BY g.teacher_id <=> ? DESC, g.start_month DESC, g.name, g.id
+             {paging}"
+        ),
+        params,
+        |(id, name, teacher_id, teacher_fio, start, end, section_id)| Brief {
+            id,
+            name,
+            teacher_id,
+            teacher_fio,
+            start_month: Month(start),
+            end_month: Month(end),
+            section_id,
+        },
+    )
+}
+
+/// What the app shows of a group beyond its brief: the section's name, the number of members
+/// and of lessons held by `today`.
+pub fn summary(db: &mut Conn, g: &Brief, today: NaiveDate) -> mysql::Result<(String, u64, u64)> {
+    Ok(db
+        .exec_first(
+            "SELECT s.name,
+                (SELECT COUNT(*) FROM student_in_groups WHERE group_id = ?),
+                (SELECT COUNT(*) FROM lessons WHERE group_id = ? AND date <= ?)
+             FROM sections s WHERE s.id = ?",
+            (g.id, g.id, today, g.section_id),
+        )?
+        .unwrap_or_default())
 }

@@ -263,3 +263,15 @@ pub fn memberships(db: &mut Conn, group_id: GroupId) -> mysql::Result<Vec<Member
         },
     )
 }
+
+/// (student, group) of every membership of these students.
+pub fn groups_of_students(
+    db: &mut Conn,
+    student_ids: &[StudentId],
+) -> mysql::Result<Vec<(StudentId, GroupId)>> {
+    crate::db::select_in(
+        db,
+        "SELECT student_id, group_id FROM student_in_groups WHERE student_id IN ({ids})",
+        student_ids,
+    )
+}

@@ -3,7 +3,7 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
-use crate::db::placeholders;
+use crate::db::{LikePage, placeholders};
 use crate::ids::TeacherId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -131,6 +131,25 @@ pub fn find(db: &mut Conn, id: u32) -> Result<Option<Section>, AppError> {
     let row: Option<(String, i32)> =
         db.exec_first("SELECT name, price FROM sections WHERE id = ?", (id,))?;
     Ok(row.map(|(name, price)| Section { name, price }))
+}
+
+/// Which sections [`priced`] reads.
+pub enum Sections<'a> {
+    One(u32),
+    Named(&'a LikePage),
+}
+
+/// The sections `which` picks, by name.
+pub fn priced(db: &mut Conn, which: Sections) -> mysql::Result<Vec<(u32, Section)>> {
+    let (filter, params) = match which {
+        Sections::One(id) => ("id = ?".into(), vec![id.into()]),
+        Sections::Named(page) => page.filter("name", "name, id"),
+    };
+    db.exec_map(
+        format!("SELECT id, name, price FROM sections WHERE {filter}"),
+        params,
+        |(id, name, price)| (id, Section { name, price }),
+    )
 }
 
 /// A section about to be deleted, locked, with the reason it must stay. The lock makes a group

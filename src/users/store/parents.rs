@@ -2,6 +2,8 @@
 //! mother and father selects and the student's two links. The parents themselves (and a new one
 //! typed into the student form) are the structure area's `parents`.
 
+use crate::db::{col, select_in};
+use crate::ids::StudentId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
@@ -41,4 +43,49 @@ pub fn link(
         }
     }
     Ok(())
+}
+
+/// A parent linked to a student, as the app shows them.
+#[derive(Debug, Clone)]
+pub struct OfStudent {
+    pub student_id: StudentId,
+    pub is_mother: bool,
+    pub id: u32,
+    pub fio: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub home_phone: Option<String>,
+    pub vk_link: Option<String>,
+    /// Bits: 1 e-mail, 2 ВКонтакте, 4 sms.
+    pub notification_types: i64,
+}
+
+/// The parents of all these students, in one statement.
+pub fn of_students(db: &mut Conn, student_ids: &[StudentId]) -> mysql::Result<Vec<OfStudent>> {
+    let rows: Vec<mysql::Row> = select_in(
+        db,
+        "SELECT ps.student_id, ps.is_mother, p.id, p.fio, p.phone, p.email, p.address,
+            p.home_phone, p.vk_link, p.notification_types
+         FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id
+         WHERE ps.student_id IN ({ids})",
+        student_ids,
+    )?;
+    rows.into_iter()
+        .map(|mut r| {
+            let r = &mut r;
+            Ok(OfStudent {
+                student_id: col(r, "student_id")?,
+                is_mother: col(r, "is_mother")?,
+                id: col(r, "id")?,
+                fio: col(r, "fio")?,
+                phone: col(r, "phone")?,
+                email: col(r, "email")?,
+                address: col(r, "address")?,
+                home_phone: col(r, "home_phone")?,
+                vk_link: col(r, "vk_link")?,
+                notification_types: col(r, "notification_types")?,
+            })
+        })
+        .collect()
 }

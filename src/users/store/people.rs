@@ -2,7 +2,10 @@
 //! "is it me", the login, and the last visit already rendered in Russian.
 
 use crate::auth::user::SeenWhere;
+use crate::db::col;
 use chrono::NaiveDateTime;
+use mysql::Conn;
+use mysql::prelude::Queryable;
 use serde::Serialize;
 
 /// The columns [`Person::from_row`] reads, for a details table aliased `x` joined to
@@ -63,4 +66,87 @@ pub fn take<T: mysql::prelude::FromValue>(row: &mut mysql::Row, i: usize) -> T {
 /// `search=<text>`: a link to a list that finds this name.
 pub fn search_query(text: &str) -> String {
     serde_urlencoded::to_string([("search", text)]).unwrap_or_default()
+}
+
+/// A user's account as the app shows it (`SystemUser`).
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: u32,
+    pub login: String,
+    /// `YYYY-MM-DD HH:MM`; the zero date of old rows as `0000-00-00 00:00`.
+    pub last_seen: String,
+    pub last_seen_where: i32,
+    pub enabled: bool,
+    pub role_name: String,
+}
+
+/// The columns [`Account::take`] reads, for `system_users su` joined to `system_roles r`.
+pub const ACCOUNT_COLUMNS: &str = "su.id AS su_id, su.login AS su_login,
+    COALESCE(DATE_FORMAT(su.last_seen, '%Y-%m-%d %H:%i'), '0000-00-00 00:00') AS su_last_seen,
+    su.last_seen_where AS su_last_seen_where, su.enabled AS su_enabled, r.name AS su_role";
+
+/// Joins the account of a details table aliased `x`.
+pub const ACCOUNT_JOIN: &str = "JOIN system_users su ON su.id = x.system_user_id
+    JOIN system_roles r ON r.id = su.system_role_id";
+
+impl Account {
+    /// Reads the [`ACCOUNT_COLUMNS`] of a row.
+    pub fn take(row: &mut mysql::Row) -> mysql::Result<Account> {
+        Ok(Account {
+            id: col(row, "su_id")?,
+            login: col(row, "su_login")?,
+            last_seen: col(row, "su_last_seen")?,
+            last_seen_where: col(row, "su_last_seen_where")?,
+            enabled: col(row, "su_enabled")?,
+            role_name: col(row, "su_role")?,
+        })
+    }
+}
+
+/// A user with the id and name of their details row, whatever the role.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    /// 0 (and an empty name) for a user without a details row, in a broken database.
+    pub details_id: u32,
+    pub fio: String,
+    pub account: Account,
+}
+
+/// Which users [`owners`] reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Owners {
+    /// Everyone seen since registering, the latest visit first.
+    Seen,
+    /// Everyone holding an app token, by account id.
+    WithTokens,
+}
+
+pub fn owners(db: &mut Conn, which: Owners) -> mysql::Result<Vec<Owner>> {
+    let filter = match which {
+        Owners::Seen => "su.last_seen_where != 1 ORDER BY su.last_seen DESC, su.id",
+        Owners::WithTokens => "su.id IN (SELECT system_user_id FROM access_tokens) ORDER BY su.id",
+    };
+    let rows: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT COALESCE(m.id, t.id, s.id, b.id, dv.id, 0) AS details_id,
+            COALESCE(m.fio, t.fio, s.fio, b.fio, dv.fio, '') AS fio, {ACCOUNT_COLUMNS}
+         FROM system_users su JOIN system_roles r ON r.id = su.system_role_id
+         LEFT JOIN masters m ON m.system_user_id = su.id
+         LEFT JOIN teachers t ON t.system_user_id = su.id
+         LEFT JOIN students s ON s.system_user_id = su.id
+         LEFT JOIN bots b ON b.system_user_id = su.id
+         LEFT JOIN developers dv ON dv.system_user_id = su.id
+         WHERE {filter}"
+        ),
+        (),
+    )?;
+    rows.into_iter()
+        .map(|mut row| {
+            Ok(Owner {
+                details_id: col(&mut row, "details_id")?,
+                fio: col(&mut row, "fio")?,
+                account: Account::take(&mut row)?,
+            })
+        })
+        .collect()
 }

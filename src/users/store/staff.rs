@@ -4,7 +4,7 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::{CurrentUser, Role};
-use crate::db::placeholders;
+use crate::db::{LikePage, col, placeholders};
 use crate::users::store::people::{self, Person};
 use chrono::NaiveDateTime;
 use mysql::Conn;
@@ -332,4 +332,51 @@ pub fn update(db: &mut Conn, staff: &Staff, account: &Account) -> Result<u32, my
         ),
     }?;
     Ok(account.user_id)
+}
+
+/// A staff member as the app shows them; `phone` is empty for every role but teachers.
+#[derive(Debug, Clone)]
+pub struct AppStaff {
+    pub id: u32,
+    pub fio: String,
+    pub phone: String,
+    pub account: people::Account,
+}
+
+/// Which staff rows [`app_rows`] reads.
+pub enum StaffOf<'a> {
+    One(u32),
+    /// A page of a search on the name, by name.
+    Named(&'a LikePage),
+}
+
+/// The rows of the role's details table that `which` picks.
+pub fn app_rows(db: &mut Conn, role: Role, which: StaffOf) -> mysql::Result<Vec<AppStaff>> {
+    let phone = match role {
+        Role::Teacher => "x.phone",
+        _ => "''",
+    };
+    let (filter, params) = match which {
+        StaffOf::One(id) => ("x.id = ?".into(), vec![id.into()]),
+        StaffOf::Named(page) => page.filter("x.fio", "x.fio, x.id"),
+    };
+    let rows: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT x.id, x.fio, {phone} AS phone, {} FROM {} x {} WHERE {filter}",
+            people::ACCOUNT_COLUMNS,
+            role.details_table(),
+            people::ACCOUNT_JOIN,
+        ),
+        params,
+    )?;
+    rows.into_iter()
+        .map(|mut row| {
+            Ok(AppStaff {
+                id: col(&mut row, "id")?,
+                fio: col(&mut row, "fio")?,
+                phone: col(&mut row, "phone")?,
+                account: people::Account::take(&mut row)?,
+            })
+        })
+        .collect()
 }

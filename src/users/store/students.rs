@@ -4,8 +4,8 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
-use crate::db::placeholders;
-use crate::ids::{GroupId, TeacherId};
+use crate::db::{LikePage, col, placeholders};
+use crate::ids::{GroupId, StudentId, TeacherId};
 use crate::users::store::people::{self, Person, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
@@ -309,36 +309,48 @@ pub struct Profile {
     pub filled: bool,
 }
 
+/// The columns [`Profile::take`] reads, for `students x`.
+const PROFILE_SELECT: &str = "x.fio, x.birth_date, x.birth_place, x.registration_place,
+    x.actual_address, x.additional_info, x.known_from, x.school_id, x.citizenship_id, x.grade,
+    x.shift, x.phone, x.contact_phone, x.filled";
+
+impl Profile {
+    /// Reads the [`PROFILE_SELECT`] columns of a row.
+    fn take(r: &mut mysql::Row) -> mysql::Result<Profile> {
+        Ok(Profile {
+            fio: col(r, "fio")?,
+            birth_date: col(r, "birth_date")?,
+            birth_place: col(r, "birth_place")?,
+            registration_place: col(r, "registration_place")?,
+            actual_address: col(r, "actual_address")?,
+            additional_info: col(r, "additional_info")?,
+            known_from: col(r, "known_from")?,
+            school_id: col(r, "school_id")?,
+            citizenship_id: col(r, "citizenship_id")?,
+            grade: col(r, "grade")?,
+            shift: col(r, "shift")?,
+            phone: col(r, "phone")?,
+            contact_phone: col(r, "contact_phone")?,
+            filled: col(r, "filled")?,
+        })
+    }
+}
+
 /// The student `id` with its account id, locked for the rest of the request.
 pub fn load(db: &mut Conn, id: u32) -> Result<Option<(u32, Profile)>, AppError> {
     let row: Option<mysql::Row> = db.exec_first(
-        "SELECT system_user_id, fio, birth_date, birth_place, registration_place, actual_address,
-            additional_info, known_from, school_id, citizenship_id, grade, shift, phone, contact_phone,
-            filled
-         FROM students WHERE id = ? FOR UPDATE",
+        format!(
+            "SELECT x.system_user_id, {PROFILE_SELECT} FROM students x WHERE x.id = ? FOR UPDATE"
+        ),
         (id,),
     )?;
-    Ok(row.map(|mut r| {
-        (
-            take(&mut r, 0),
-            Profile {
-                fio: take(&mut r, 1),
-                birth_date: take(&mut r, 2),
-                birth_place: take(&mut r, 3),
-                registration_place: take(&mut r, 4),
-                actual_address: take(&mut r, 5),
-                additional_info: take(&mut r, 6),
-                known_from: take(&mut r, 7),
-                school_id: take(&mut r, 8),
-                citizenship_id: take(&mut r, 9),
-                grade: take(&mut r, 10),
-                shift: take(&mut r, 11),
-                phone: take(&mut r, 12),
-                contact_phone: take(&mut r, 13),
-                filled: take(&mut r, 14),
-            },
-        )
-    }))
+    let Some(mut row) = row else {
+        return Ok(None);
+    };
+    Ok(Some((
+        col(&mut row, "system_user_id")?,
+        Profile::take(&mut row)?,
+    )))
 }
 
 /// The columns the forms write, in the order of [`values`].
@@ -502,4 +514,62 @@ pub fn card(db: &mut Conn, id: u32) -> Result<Option<(Card, Vec<ParentBlock>)>, 
         })
         .collect();
     Ok(Some((card, parents)))
+}
+
+/// A student as the app shows them: the profile with its school's and citizenship's names.
+#[derive(Debug, Clone)]
+pub struct AppStudent {
+    pub id: StudentId,
+    pub profile: Profile,
+    pub school_name: String,
+    pub citizenship: String,
+    /// Lessons marked «был».
+    pub attended: u64,
+    pub account: people::Account,
+}
+
+/// Which students [`app_rows`] reads.
+pub enum StudentsOf<'a> {
+    One(u32),
+    /// A page of a search on the name: not yet filled in first, then by name.
+    Named(&'a LikePage),
+}
+
+/// The students `which` picks, in the list order. The page is picked in a derived table first,
+/// so that the attendance count runs for its rows only, not for every student matching a
+/// search; `STRAIGHT_JOIN` keeps that order (the optimizer otherwise starts from all accounts).
+pub fn app_rows(db: &mut Conn, which: StudentsOf) -> mysql::Result<Vec<AppStudent>> {
+    let (filter, params) = match which {
+        StudentsOf::One(id) => ("x.id = ?".into(), vec![id.into()]),
+        StudentsOf::Named(page) => page.filter("x.fio", "x.filled, x.fio, x.id"),
+    };
+    let rows: Vec<mysql::Row> = db.exec(
+        format!(
+            "SELECT STRAIGHT_JOIN x.id, {PROFILE_SELECT}, sc.name AS school_name,
+                (SELECT COUNT(*) FROM attendings a WHERE a.student_id = x.id AND a.state = 1)
+                    AS attended,
+                c.name AS citizenship, {}
+             FROM (SELECT x.id FROM students x WHERE {filter}) page
+             JOIN students x ON x.id = page.id
+             JOIN schools sc ON sc.id = x.school_id JOIN citizenships c ON c.id = x.citizenship_id
+             {}
+             ORDER BY x.filled, x.fio, x.id",
+            people::ACCOUNT_COLUMNS,
+            people::ACCOUNT_JOIN,
+        ),
+        params,
+    )?;
+    rows.into_iter()
+        .map(|mut r| {
+            let r = &mut r;
+            Ok(AppStudent {
+                id: col(r, "id")?,
+                profile: Profile::take(r)?,
+                school_name: col(r, "school_name")?,
+                citizenship: col(r, "citizenship")?,
+                attended: col(r, "attended")?,
+                account: people::Account::take(r)?,
+            })
+        })
+        .collect()
 }
