@@ -4,6 +4,7 @@
 use crate::app::forms::{Field, FormView, Kind, check_choice};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::{Form, Response};
+use crate::ids::TeacherId;
 use crate::month::{FIRST_YEAR, LAST_YEAR, Month};
 use crate::structure::store::groups::{self, Group};
 use crate::structure::{names, render_form, submit_label};
@@ -161,7 +162,7 @@ fn check(
     Ok(Some(Group {
         name,
         section_id,
-        teacher_id,
+        teacher_id: TeacherId(teacher_id),
         start,
         end,
     }))

@@ -4,6 +4,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
+use crate::ids::TeacherId;
 use crate::structure::list_filter;
 use crate::structure::store::groups;
 use minijinja::context;
@@ -14,7 +15,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     let teachers = groups::teachers(&mut ctx.db)?;
-    let (teacher_id, teacher_fio) = list_filter(&query, "teacher_id", &teachers)?;
+    let (teacher_id, teacher_fio) = list_filter(&query, "teacher_id", &teachers)?.unzip();
+    let teacher_id = teacher_id.map(TeacherId);
     let (rows, total) = groups::page(&mut ctx.db, &q, teacher_id, me)?;
     let pages = q.pages(&ctx.url("/structure/groups"), total);
     ctx.render(
@@ -23,8 +25,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             rows => Serde(rows),
             search => q.search,
             teachers => Serde(teachers),
-            teacher_id,
-            teacher_fio,
+            teacher_id => teacher_id.map_or(0, u32::from),
+            teacher_fio => teacher_fio.unwrap_or_default(),
             pages => Serde(pages),
         },
     )

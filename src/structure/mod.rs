@@ -48,20 +48,20 @@ pub fn submit_label(editing: bool) -> &'static str {
 }
 
 /// A list's select filter `?<name>=<id>` among `choices`: 0, missing or not a number is «все»
-/// (the original's `type=int` with default 0) and gives (0, ""); an id that is not a choice is
+/// (the original's `type=int` with default 0) and gives `None`; an id that is not a choice is
 /// 404. Returns the id and the chosen label.
 pub fn list_filter(
     query: &crate::http::Form,
     name: &str,
     choices: &[(u32, String)],
-) -> Result<(u32, String), AppError> {
+) -> Result<Option<(u32, String)>, AppError> {
     let id: u32 = query.str(name).trim().parse().unwrap_or(0);
     if id == 0 {
-        return Ok((0, String::new()));
+        return Ok(None);
     }
     let (_, label) = choices
         .iter()
         .find(|(choice, _)| *choice == id)
         .ok_or(AppError::NotFound)?;
-    Ok((id, label.clone()))
+    Ok(Some((id, label.clone())))
 }

@@ -4,6 +4,7 @@
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
+use crate::ids::GroupId;
 use crate::structure::list_filter;
 use crate::structure::store::{groups, parents};
 use minijinja::context;
@@ -14,7 +15,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let query = ctx.query()?;
     let q = ListQuery::parse(&query);
     let groups = groups::for_user(&mut ctx.db, me.teacher_id)?;
-    let (group_id, group_name) = list_filter(&query, "group_id", &groups)?;
+    let (group_id, group_name) = list_filter(&query, "group_id", &groups)?.unzip();
+    let group_id = group_id.map(GroupId);
     let (rows, total) = parents::page(&mut ctx.db, &q, group_id)?;
     let pages = q.pages(&ctx.url("/structure/parents"), total);
     ctx.render(
@@ -23,8 +25,8 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             rows => Serde(rows),
             search => q.search,
             groups => Serde(groups),
-            group_id,
-            group_name,
+            group_id => group_id.map_or(0, u32::from),
+            group_name => group_name.unwrap_or_default(),
             pages => Serde(pages),
         },
     )

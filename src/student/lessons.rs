@@ -5,6 +5,7 @@ use super::store;
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
+use crate::ids::GroupId;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -20,11 +21,13 @@ struct LessonRow {
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let student_id = super::me(ctx)?;
     let query = ctx.query()?;
-    let group_id: u32 = match query.str("group_id").trim() {
-        "" => 0,
-        raw => raw
-            .parse()
-            .map_err(|_| AppError::BadRequest("группа указана неверно".into()))?,
+    // Empty or 0 (the «все» option): every group.
+    let group_id: Option<GroupId> = match query.str("group_id").trim() {
+        "" | "0" => None,
+        raw => Some(
+            raw.parse()
+                .map_err(|_| AppError::BadRequest("группа указана неверно".into()))?,
+        ),
     };
     // A four-digit year: what a date column can compare with.
     let selected_date: Option<NaiveDate> = match query.str("selected_date").trim() {
@@ -59,7 +62,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let page = context! {
         lessons => Serde(lessons),
         groups => Serde(groups),
-        group_id,
+        group_id => group_id.map_or(0, u32::from),
         selected_date => selected_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         pages => Serde(pages),
         action => ctx.url("/student/lessons"),

@@ -1,7 +1,7 @@
 //! The student cabinet's SQL. Every query starts from the logged-in student's memberships
 //! (`student_in_groups`), so nothing of another student can appear.
 
-use crate::ids::{StudentId, StudentInGroupId};
+use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use chrono::NaiveDate;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -30,14 +30,14 @@ const LESSONS_FROM: &str = "FROM student_in_groups sig
        AND (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 BETWEEN sig.enter_month AND sig.exit_month
      JOIN `groups` g ON g.id = sig.group_id
      LEFT JOIN attendings a ON a.lesson_id = l.id AND a.student_id = sig.student_id
-     WHERE sig.student_id = ? AND (? = 0 OR sig.group_id = ?) AND (? IS NULL OR l.date <= ?)";
+     WHERE sig.student_id = ? AND (? IS NULL OR sig.group_id = ?) AND (? IS NULL OR l.date <= ?)";
 
-/// How many lessons the student's memberships hold, in group `group_id` (0: every group) up to
+/// How many lessons the student's memberships hold, in group `group_id` (`None`: every group) up to
 /// `up_to` (inclusive; `None`: no bound).
 pub fn lessons_count(
     db: &mut Conn,
     student_id: StudentId,
-    group_id: u32,
+    group_id: Option<GroupId>,
     up_to: Option<NaiveDate>,
 ) -> mysql::Result<u64> {
     Ok(db
@@ -53,7 +53,7 @@ pub fn lessons_count(
 pub fn lessons(
     db: &mut Conn,
     student_id: StudentId,
-    group_id: u32,
+    group_id: Option<GroupId>,
     up_to: Option<NaiveDate>,
     (limit, offset): (u32, u64),
 ) -> mysql::Result<Vec<(NaiveDate, String, i32)>> {

@@ -82,15 +82,18 @@ pub fn search_query(text: &str) -> String {
 }
 
 /// One page of groups in the "for current user" order, filtered by a search on the name and,
-/// unless `teacher_id` is 0, by the teacher; and the number matching. The page is picked first
+/// when `teacher_id` is given, by the teacher; and the number matching. The page is picked first
 /// (kept first by `STRAIGHT_JOIN`), so that the three sums run for its rows only.
 pub fn page(
     db: &mut Conn,
     q: &ListQuery,
-    teacher_id: u32,
+    teacher_id: Option<TeacherId>,
     me: &CurrentUser,
 ) -> Result<(Vec<Row>, u64), AppError> {
-    let cond = format!("{} AND (? = 0 OR g.teacher_id = ?)", list::like("g.name"));
+    let cond = format!(
+        "{} AND (? IS NULL OR g.teacher_id = ?)",
+        list::like("g.name")
+    );
     let total: u64 = db
         .exec_first(
             format!("SELECT COUNT(*) FROM `groups` g WHERE {cond}"),
@@ -168,13 +171,13 @@ pub fn page(
 pub struct Group {
     pub name: String,
     pub section_id: u32,
-    pub teacher_id: u32,
+    pub teacher_id: TeacherId,
     pub start: Month,
     pub end: Month,
 }
 
 pub fn find(db: &mut Conn, id: u32) -> Result<Option<Group>, AppError> {
-    let row: Option<(String, u32, u32, i32, i32)> = db.exec_first(
+    let row: Option<(String, u32, TeacherId, i32, i32)> = db.exec_first(
         "SELECT name, section_id, teacher_id, start_month, end_month FROM `groups` WHERE id = ?",
         (id,),
     )?;

@@ -5,6 +5,7 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::db::placeholders;
+use crate::ids::GroupId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -84,10 +85,10 @@ fn parent(r: ParentRow) -> (u32, Parent) {
     (id, parent)
 }
 
-/// The search on FIO and, when `group_id` is not 0, only parents of the group's members.
+/// The search on FIO and, when a group is given, only parents of the group's members.
 fn filter() -> String {
     format!(
-        "{} AND (? = 0 OR EXISTS(SELECT 1 FROM parent_of_students ps
+        "{} AND (? IS NULL OR EXISTS(SELECT 1 FROM parent_of_students ps
             JOIN student_in_groups sig ON sig.student_id = ps.student_id
             WHERE ps.parent_id = p.id AND sig.group_id = ?))",
         list::like("p.fio")
@@ -95,7 +96,11 @@ fn filter() -> String {
 }
 
 /// One page of parents by FIO, each with the children linked to them, and the number matching.
-pub fn page(db: &mut Conn, q: &ListQuery, group_id: u32) -> Result<(Vec<Row>, u64), AppError> {
+pub fn page(
+    db: &mut Conn,
+    q: &ListQuery,
+    group_id: Option<GroupId>,
+) -> Result<(Vec<Row>, u64), AppError> {
     let cond = filter();
     let total: u64 = db
         .exec_first(
