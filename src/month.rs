@@ -2,7 +2,7 @@
 //! month column of the schema stores them (0 = January 2017, 20 = September 2018).
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const NAMES: [&str; 12] = [
     "январь",
@@ -21,7 +21,7 @@ const NAMES: [&str; 12] = [
 pub const FIRST_YEAR: i32 = 2017;
 pub const LAST_YEAR: i32 = 2042;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Month(pub i32);
 
 impl Month {

@@ -6,6 +6,7 @@ use super::CmdResult;
 use crate::auth::{Role, password, random_token};
 use crate::config::Config;
 use crate::db;
+use crate::payments::store::debts_cache;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
@@ -74,7 +75,11 @@ pub fn run(config: &Config, args: Args) -> CmdResult {
         println!("в базе уже есть пользователи ({users}): ничего не изменено");
         return Ok(());
     }
-    let passwords = db::in_transaction(&mut conn, |conn| seed(conn, args.demo_passwords))?;
+    let passwords = db::in_transaction(&mut conn, |conn| {
+        let passwords = seed(conn, args.demo_passwords)?;
+        debts_cache::changed(conn)?;
+        Ok::<_, mysql::Error>(passwords)
+    })?;
     println!(
         "созданы заглушки: роли, гражданства, 20 строк расписания, школа, 2 секции, 2 группы, ученик в группе, платёж"
     );

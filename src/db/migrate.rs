@@ -99,6 +99,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс отметок посещений для сводки",
         sql: include_str!("../../sql/0012_attendings_marks_index.sql"),
     },
+    Migration {
+        id: "0013_debts_cache",
+        description: "таблица debts_cache: долги, сохранённые между запросами",
+        sql: include_str!("../../sql/0013_debts_cache.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -10,6 +10,11 @@ use mysql::prelude::Queryable;
 use serde::Serialize;
 use std::collections::HashMap;
 
+pub mod debts;
+pub mod debts_cache;
+
+pub use debts::{DebtRow, Scope, debts, parents_of, payments_of};
+
 /// Longest comment the column holds, in characters.
 pub const COMMENT_CHARS: usize = 32;
 
@@ -359,6 +364,7 @@ pub fn save_cell(
             u32::try_from(conn.last_insert_id()).unwrap_or(0)
         }
     };
+    debts_cache::changed(conn)?;
     Ok(Saved::Written(Change {
         payment_id,
         month: submitted.month,
@@ -407,228 +413,10 @@ mod tests {
     }
 }
 
-/// Which memberships a money report covers: `None` in a filter means all. `teacher_id` also
-/// limits a teacher to his own groups.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Scope {
-    pub section_id: Option<u32>,
-    pub group_id: Option<GroupId>,
-    pub teacher_id: Option<TeacherId>,
-}
-
-/// A membership that owes for some month up to a month.
-#[derive(Debug, Clone)]
-pub struct DebtRow {
-    pub student_in_group_id: StudentInGroupId,
-    /// The months counted: the later of the enter month and the group's start to the earliest
-    /// of the exit month, the group's end and the last month asked for.
-    pub first: Month,
-    pub last: Month,
-    /// What each month is due: the section price less the member's discount, never below 0.
-    pub due: i64,
-    pub owed: i64,
-    pub student_id: StudentId,
-    pub fio: String,
-    pub group_id: GroupId,
-    pub group_name: String,
-    /// The student's own phone and which number the family asked to be called on (1 own, 2
-    /// mother's, 3 father's).
-    pub phone: String,
-    pub contact_phone: i32,
-}
-
-impl Scope {
-    fn is_everything(self) -> bool {
-        self == Scope::default()
-    }
-}
-
-/// The rows of the whole table (`all`), or of `ids` only (`some`, with its `{ids}`) when the
-/// scope is narrower: a plain scan of a table is several times faster than the join that
-/// would filter it, and the narrower scopes are small.
-fn whole_or_some<T, I>(
-    conn: &mut Conn,
-    scope: Scope,
-    all: &str,
-    some: &str,
-    ids: &[I],
-) -> mysql::Result<Vec<T>>
-where
-    T: mysql::prelude::FromRow,
-    I: Copy + Into<mysql::Value>,
-{
-    if scope.is_everything() {
-        conn.exec(all, ())
-    } else {
-        db::select_in(conn, some, ids)
-    }
-}
-
-/// Every membership of the scope that owes for a month up to `up_to`, largest debt first.
-/// A month owes its due less what was paid for it, when that is positive; a payment counts
-/// even unconfirmed, and never above the due. Four plain reads (groups, memberships, each
-/// membership's payment sum, students) and one for the few memberships whose payments need
-/// counting month by month, summed here: MariaDB joins and correlated subqueries over every
-/// membership cost several times more than reading the rows.
-pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
-    let section: mysql::Value = scope.section_id.into();
-    let group: mysql::Value = scope.group_id.map(u32::from).into();
-    let teacher: mysql::Value = scope.teacher_id.map(u32::from).into();
-    let groups: HashMap<GroupId, (String, i32, i32, i64)> = conn
-        .exec::<(GroupId, String, i32, i32, i64), _, _>(
-            "SELECT g.id, g.name, g.start_month, g.end_month, sec.price
-             FROM `groups` g JOIN sections sec ON sec.id = g.section_id
-             WHERE (? IS NULL OR g.section_id = ?) AND (? IS NULL OR g.id = ?)
-               AND (? IS NULL OR g.teacher_id = ?)",
-            vec![
-                section.clone(),
-                section,
-                group.clone(),
-                group,
-                teacher.clone(),
-                teacher,
-            ],
-        )?
-        .into_iter()
-        .map(|(id, name, start, end, price)| (id, (name, start, end, price)))
-        .collect();
-    let group_ids: Vec<GroupId> = groups.keys().copied().collect();
-    let members: Vec<(StudentInGroupId, StudentId, GroupId, i32, i32, i64)> = whole_or_some(
-        conn,
-        scope,
-        "SELECT id, student_id, group_id, enter_month, exit_month, discount FROM student_in_groups",
-        "SELECT id, student_id, group_id, enter_month, exit_month, discount FROM student_in_groups
-         WHERE group_id IN ({ids})",
-        &group_ids,
-    )?;
-    let mut rows: HashMap<StudentInGroupId, DebtRow> = HashMap::new();
-    for (sig, student_id, group_id, enter, exit, discount) in members {
-        let Some((name, start, end, price)) = groups.get(&group_id) else {
-            continue;
-        };
-        let (first, last) = (enter.max(*start), exit.min(*end).min(up_to.0));
-        let due = (price - discount).max(0);
-        if first > last || due == 0 {
-            continue;
-        }
-        rows.insert(
-            sig,
-            DebtRow {
-                student_in_group_id: sig,
-                first: Month(first),
-                last: Month(last),
-                due,
-                owed: due * i64::from(last - first + 1),
-                student_id,
-                fio: String::new(),
-                group_id,
-                group_name: name.clone(),
-                phone: String::new(),
-                contact_phone: 0,
-            },
-        );
-    }
-    let sig_ids: Vec<StudentInGroupId> = rows.keys().copied().collect();
-    // Most memberships are paid only for their own months and never above the due: for those
-    // the sum of their payments is what counts, one row each. The others (a payment outside
-    // the counted months, or above the due) are summed month by month from their own rows.
-    let sums: Vec<(StudentInGroupId, i64, i32, i32, i64, i64)> = whole_or_some(
-        conn,
-        scope,
-        "SELECT student_in_group_id, CAST(SUM(value) AS SIGNED), MIN(month), MAX(month),
-                MIN(value), MAX(value)
-         FROM payments GROUP BY student_in_group_id",
-        "SELECT student_in_group_id, CAST(SUM(value) AS SIGNED), MIN(month), MAX(month),
-                MIN(value), MAX(value)
-         FROM payments WHERE student_in_group_id IN ({ids}) GROUP BY student_in_group_id",
-        &sig_ids,
-    )?;
-    let mut irregular = Vec::new();
-    for (sig, sum, first_month, last_month, least, most) in sums {
-        let Some(row) = rows.get_mut(&sig) else {
-            continue;
-        };
-        if row.first.0 <= first_month && last_month <= row.last.0 && least >= 0 && most <= row.due {
-            row.owed -= sum;
-        } else {
-            irregular.push(sig);
-        }
-    }
-    for (sig, month, value, _) in payments_of(conn, &irregular)? {
-        if let Some(row) = rows
-            .get_mut(&sig)
-            .filter(|r| (r.first.0..=r.last.0).contains(&month.0))
-        {
-            row.owed -= value.clamp(0, row.due);
-        }
-    }
-    rows.retain(|_, row| row.owed > 0);
-    let mut student_ids: Vec<StudentId> = rows.values().map(|r| r.student_id).collect();
-    student_ids.sort_unstable();
-    student_ids.dedup();
-    let students: HashMap<StudentId, (String, Option<String>, i32)> = whole_or_some(
-        conn,
-        scope,
-        "SELECT id, fio, phone, contact_phone FROM students",
-        "SELECT id, fio, phone, contact_phone FROM students WHERE id IN ({ids})",
-        &student_ids,
-    )?
-    .into_iter()
-    .map(|(id, fio, phone, contact)| (id, (fio, phone, contact)))
-    .collect();
-    let mut debts: Vec<DebtRow> = rows
-        .into_values()
-        .filter_map(|mut row| {
-            let (fio, phone, contact) = students.get(&row.student_id)?;
-            row.fio.clone_from(fio);
-            row.phone = phone.clone().unwrap_or_default();
-            row.contact_phone = *contact;
-            Some(row)
-        })
-        .collect();
-    debts.sort_by(|a, b| {
-        (b.owed.cmp(&a.owed))
-            .then_with(|| a.fio.cmp(&b.fio))
-            .then_with(|| a.group_name.cmp(&b.group_name))
-            .then_with(|| a.student_in_group_id.cmp(&b.student_in_group_id))
-    });
-    Ok(debts)
-}
-
-/// The payments of these memberships: (membership, month, value, confirmed).
-pub fn payments_of(
-    conn: &mut Conn,
-    ids: &[StudentInGroupId],
-) -> mysql::Result<Vec<(StudentInGroupId, Month, i64, bool)>> {
-    let rows: Vec<(StudentInGroupId, i32, i64, bool)> = db::select_in(
-        conn,
-        "SELECT student_in_group_id, month, value, confirmed FROM payments
-         WHERE student_in_group_id IN ({ids})",
-        ids,
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(|(sig, month, value, confirmed)| (sig, Month(month), value, confirmed))
-        .collect())
-}
-
-/// A parent of a student, for the call list: (student id, is the mother, FIO, phone).
-pub fn parents_of(
-    conn: &mut Conn,
-    student_ids: &[StudentId],
-) -> mysql::Result<Vec<(StudentId, bool, String, String)>> {
-    db::select_in(
-        conn,
-        "SELECT ps.student_id, ps.is_mother, p.fio, p.phone FROM parent_of_students ps
-         JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id IN ({ids})
-         ORDER BY ps.student_id, ps.is_mother DESC",
-        student_ids,
-    )
-}
-
 /// Creates the payments the group's members lack in each of `months` they belong to: 0 ₽, cash,
 /// not confirmed, no comment. The app's payments list shows a row for every month of every
-/// member, so it fills the gaps before reading.
+/// member, so it fills the gaps before reading. A payment of 0 ₽ changes no debt: the cached
+/// debts stay valid.
 pub fn create_missing(
     conn: &mut Conn,
     group_id: GroupId,
@@ -782,5 +570,6 @@ pub fn overwrite(conn: &mut Conn, payment_id: u32, cell: &Cell) -> mysql::Result
             cell.confirmed,
             payment_id,
         ),
-    )
+    )?;
+    debts_cache::changed(conn)
 }

@@ -20,12 +20,14 @@ const IDS: &[&str] = &[
     "0010_payments_debts_index",
     "0011_change_log",
     "0012_attendings_marks_index",
+    "0013_debts_cache",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
     "crmit_migrations",
     "login_throttle",
     "page_visits",
+    "debts_cache",
 ];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
 /// `SHOW CREATE TABLE`, the new key's line).

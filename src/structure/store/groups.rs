@@ -11,6 +11,7 @@ use crate::db::change_log::Change;
 use crate::db::{LikePage, placeholders};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
+use crate::payments::store::debts_cache;
 use chrono::NaiveDate;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -241,12 +242,14 @@ pub fn insert(db: &mut Conn, g: &Group) -> Result<(), mysql::Error> {
     )
 }
 
+/// A new group has no members: no debt changes. A group is deleted only without members.
 pub fn update(db: &mut Conn, id: u32, g: &Group) -> Result<(), mysql::Error> {
     db.exec_drop(
         "UPDATE `groups` SET name = ?, section_id = ?, teacher_id = ?, start_month = ?,
          end_month = ? WHERE id = ?",
         (&g.name, g.section_id, g.teacher_id, g.start.0, g.end.0, id),
-    )
+    )?;
+    debts_cache::changed(db)
 }
 
 /// What an edit does besides saving the row: members' months pulled into the period,

@@ -5,6 +5,7 @@ use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::{LikePage, placeholders};
 use crate::ids::TeacherId;
+use crate::payments::store::debts_cache;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -169,12 +170,14 @@ pub fn insert(db: &mut Conn, name: &str, price: i32) -> Result<(), mysql::Error>
     )
 }
 
-/// Existing payments keep their values when the price changes, as in the original.
+/// Existing payments keep their values when the price changes, as in the original; the dues
+/// change. (A new section has no groups, and one is deleted only without groups.)
 pub fn update(db: &mut Conn, id: u32, name: &str, price: i32) -> Result<(), mysql::Error> {
     db.exec_drop(
         "UPDATE sections SET name = ?, price = ? WHERE id = ?",
         (name, price, id),
-    )
+    )?;
+    debts_cache::changed(db)
 }
 
 pub fn delete(db: &mut Conn, id: u32) -> Result<(), AppError> {

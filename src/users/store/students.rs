@@ -6,6 +6,7 @@ use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
 use crate::db::{LikePage, col, placeholders};
 use crate::ids::{GroupId, StudentId, TeacherId};
+use crate::payments::store::debts_cache;
 use crate::users::store::people::{self, Person, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
@@ -405,6 +406,7 @@ pub fn insert(db: &mut Conn, user_id: u32, p: &Profile) -> Result<u32, mysql::Er
     Ok(db.last_insert_id() as u32)
 }
 
+/// The debtors report shows the name and phone: the cached debts are computed again.
 pub fn update(db: &mut Conn, id: u32, p: &Profile) -> Result<(), mysql::Error> {
     let mut params = values(p);
     params.push(id.into());
@@ -412,7 +414,8 @@ pub fn update(db: &mut Conn, id: u32, p: &Profile) -> Result<(), mysql::Error> {
     db.exec_drop(
         format!("UPDATE students SET {} WHERE id = ?", set.join(", ")),
         mysql::Params::Positional(params),
-    )
+    )?;
+    debts_cache::changed(db)
 }
 
 /// Schools by name, for the form's select.

@@ -1,0 +1,165 @@
+//! The debts kept between requests (`debts_cache`): a page from the cache equals the page
+//! computed afresh, and every write that changes a debt, through the web pages or the app,
+//! makes the next page show it.
+
+use crate::common;
+use crate::common::api::{post as api_post, valid_token};
+use crate::common::{db::*, fixture::*, form::*};
+use common::{CgiRequest, TestDb, WebClient};
+use serde_json::json;
+
+/// June 2018: every month of the stub group (September 2017 – May 2018) is due.
+const NOW: &str = "2018-06-15 09:00:00";
+const JUNE_2018: i32 = 17;
+
+/// The figures of the debtors page: its totals line and its table.
+fn debtors(web: &mut WebClient) -> String {
+    let html = web.get("/payments/debtors").text();
+    let from = html.find("долг по").expect("the totals line");
+    let to = html[from..]
+        .find("</table>")
+        .map_or(html.len(), |i| from + i);
+    html[from..to].to_string()
+}
+
+/// Makes the next page compute the debts afresh, as a write would.
+fn forget(db: &TestDb) {
+    exec(
+        db,
+        "UPDATE debts_cache SET version = version + 1, month = -1, body = '' WHERE id = 1",
+        (),
+    );
+}
+
+/// The page computed afresh.
+fn fresh(db: &TestDb, web: &mut WebClient) -> String {
+    forget(db);
+    debtors(web)
+}
+
+#[test]
+fn a_page_from_the_cache_is_the_page_computed_afresh() {
+    let db = TestDb::seeded();
+    let mut ma = WebClient::login_at(&db, NOW, "ma1", "12");
+    let computed = debtors(&mut ma);
+    assert!(computed.contains("Ученик Алексей Алексеевич"), "{computed}");
+    let (month, stored): (i32, u64) =
+        query_one(&db, "SELECT month, LENGTH(body) FROM debts_cache", ());
+    assert_eq!(month, JUNE_2018);
+    assert!(stored > 2, "the debts are kept");
+    assert_eq!(debtors(&mut ma), computed, "from the cache");
+
+    // The next page reads what is kept: a body changed behind its back shows.
+    exec(&db, "UPDATE debts_cache SET body = '[]'", ());
+    assert!(!debtors(&mut ma).contains("Ученик Алексей Алексеевич"));
+    assert_eq!(fresh(&db, &mut ma), computed);
+
+    // Another month is computed for itself, and replaces the kept one.
+    let march = ma.get("/payments/debtors?up_to=14").text();
+    assert!(march.contains("долг по март 2018 включительно"), "{march}");
+    let month: i32 = query_one(&db, "SELECT month FROM debts_cache", ());
+    assert_eq!(month, 14);
+
+    // A teacher's page is a filter of the kept debts of every group.
+    add_second_teacher(&db);
+    let mut te2 = WebClient::login_at(&db, NOW, "te2", "12");
+    assert!(!debtors(&mut te2).contains("робо-71"));
+    let mut te1 = WebClient::login_at(&db, NOW, "te1", "12");
+    assert_eq!(debtors(&mut te1), computed);
+
+    // Without the row nothing is kept, and the page is still right.
+    exec(&db, "DELETE FROM debts_cache", ());
+    assert_eq!(debtors(&mut ma), computed);
+    assert_eq!(db.count("debts_cache"), 0);
+}
+
+/// A write through the pages or the app, named for the failure message.
+type Write = (&'static str, Box<dyn Fn(&TestDb, &mut WebClient)>);
+
+fn writes(g: u32, sig: u32, section: u32) -> Vec<Write> {
+    vec![
+        (
+            "a payment in the payments grid",
+            Box::new(move |_, web| {
+                let path = format!("/payments/group/{g}");
+                let page = web.get(&path).text();
+                let mut fields = form_fields(&page, "name=\"submit\"");
+                set_field(&mut fields, &format!("p_10_{sig}"), Some("300"));
+                let r = web.send(CgiRequest::post_form(&path, &as_refs(&fields)));
+                assert_eq!(r.status, 302, "{}", r.text());
+            }),
+        ),
+        (
+            "a payment from the app",
+            Box::new(move |db, _| {
+                let token = valid_token(db, "te1");
+                let p1 = payment_p1(db);
+                let body = json!({"paymentId": p1, "value": 100, "comment": "", "cash": true, "confirmed": false});
+                let r = api_post(db, "/save_payment", &token, &body);
+                assert_eq!(r.status, 200, "{}", r.text());
+            }),
+        ),
+        (
+            "a member's discount",
+            Box::new(move |_, web| {
+                let page = format!("/structure/group_details/{g}");
+                let (e, x, d) = (
+                    format!("enter_{sig}"),
+                    format!("exit_{sig}"),
+                    format!("d_{sig}"),
+                );
+                let fields = [
+                    (&e[..], "8"),
+                    (&x, "16"),
+                    (&d, "300"),
+                    ("submit", "сохранить"),
+                ];
+                let r = web.submit(&page, &page, &fields);
+                assert_eq!(r.status, 302, "{}", r.text());
+            }),
+        ),
+        (
+            "a new member",
+            Box::new(move |db, web| {
+                let new = add_student(db, "anna", "Анна Новая").to_string();
+                let page = format!("/structure/students_in_group/{g}");
+                let r = web.submit(&page, &page, &[("add", &new), ("submit", "сохранить")]);
+                assert_eq!(r.status, 302, "{}", r.text());
+            }),
+        ),
+        (
+            "the section's price",
+            Box::new(move |_, web| {
+                let page = format!("/structure/section/{section}");
+                let r = web.submit(&page, &page, &[("name", "Робо"), ("price", "1000")]);
+                assert_eq!(r.status, 302, "{}", r.text());
+            }),
+        ),
+        (
+            "the group's period",
+            Box::new(move |_, web| {
+                let page = format!("/structure/group/{g}");
+                let mut fields = form_fields(&web.get(&page).text(), "name=\"submit\"");
+                set_field(&mut fields, "end_month", Some("3"));
+                let r = web.send(CgiRequest::post_form(&page, &as_refs(&fields)));
+                assert_eq!(r.status, 302, "{}", r.text());
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn every_write_that_changes_a_debt_shows_on_the_next_page() {
+    let db = TestDb::seeded();
+    let g = group_id(&db, "робо-71");
+    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
+    let section: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'Робо'", ());
+    let mut ma = WebClient::login_at(&db, NOW, "ma1", "12");
+    for (what, write) in writes(g, sig, section) {
+        let before = debtors(&mut ma);
+        write(&db, &mut ma);
+        let after = debtors(&mut ma);
+        assert_ne!(after, before, "{what} changes the debts");
+        assert_eq!(after, fresh(&db, &mut ma), "{what}: the page after it");
+    }
+}
