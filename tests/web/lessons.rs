@@ -5,7 +5,9 @@
 use crate::common;
 
 use crate::common::db::exec;
-use crate::common::fixture::{add_group, add_member, add_teacher, teacher_id};
+use crate::common::fixture::{
+    add_group, add_lesson, add_member, add_student_without_login, add_teacher, teacher_id,
+};
 use chrono::{Datelike, Days, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient, run_cgi};
 use mysql::prelude::Queryable;
@@ -25,6 +27,7 @@ fn month_of(d: NaiveDate) -> i32 {
 /// «Ученик 0», «Ученик 1», … (the first with discount 100) and lessons on `dates`.
 struct Fx {
     group: u32,
+    teacher: u32,
     students: Vec<u32>,
     sigs: Vec<u32>,
     lessons: Vec<u32>,
@@ -32,51 +35,26 @@ struct Fx {
 
 fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDate]) -> Fx {
     let name = format!("тест-{}", db.count("groups"));
-    let group = add_group(db, &name, "робо", teacher_id(db, "te1"), start, end);
+    let teacher = teacher_id(db, "te1");
+    let group = add_group(db, &name, "робо", teacher, start, end);
     let mut fx = Fx {
         group,
+        teacher,
         students: vec![],
         sigs: vec![],
         lessons: vec![],
     };
     for i in 0..students {
-        let student = student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
+        let student = add_student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
         let discount = if i == 0 { 100 } else { 0 };
         fx.sigs
             .push(add_member(db, student, group, discount, start, end));
         fx.students.push(student);
     }
     for d in dates {
-        fx.lessons.push(add_lesson(db, group, *d));
+        fx.lessons.push(add_lesson(db, group, teacher, *d));
     }
     fx
-}
-
-/// A student who never logs in: no password to hash, so a grid of many students is quick to
-/// build (`common::add_student` sets a real password through the CLI).
-fn student_without_login(db: &TestDb, login: &str, fio: &str) -> u32 {
-    let user = exec(
-        db,
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
-        (login, format!("unusable-{login}")),
-    );
-    exec(
-        db,
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
-           known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
-           citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
-        (fio, user),
-    )
-}
-
-fn add_lesson(db: &TestDb, group: u32, date: NaiveDate) -> u32 {
-    exec(
-        db,
-        "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
-        (date, group),
-    )
 }
 
 fn mark(db: &TestDb, lesson: u32, student: u32, state: i32) {
@@ -276,7 +254,7 @@ fn other_teacher_reads_but_cannot_write() {
     ] {
         assert_eq!(web.get(&page).status, 403, "{page}");
     }
-    let empty = add_lesson(&db, fx.group, today() + Days::new(3));
+    let empty = add_lesson(&db, fx.group, fx.teacher, today() + Days::new(3));
     let resp = web.submit("/lessons/list", &format!("/lessons/delete/{empty}"), &[]);
     assert_eq!(resp.status, 403);
     assert_eq!(db.count("lessons"), 2);
@@ -294,7 +272,7 @@ fn invalid_grid_input_is_refused_and_nothing_written() {
     let db = TestDb::seeded();
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 2, &[this_month(1)]);
-    let other_month = add_lesson(&db, fx.group, today().with_day(1).unwrap() - Days::new(5));
+    let other_month = add_lesson(&db, fx.group, fx.teacher, today().with_day(1).unwrap() - Days::new(5));
     let outsider: u32 = db
         .conn()
         .exec_first(

@@ -7,7 +7,7 @@
 use crate::common;
 
 use crate::common::db::{exec, query_one};
-use crate::common::fixture::{add_member, add_student, add_teacher, group_id};
+use crate::common::fixture::{add_member, add_student, add_teacher, group_id, user_id};
 use common::{CgiRequest, TestDb, WebClient};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -407,10 +407,6 @@ fn stored(db: &TestDb) -> Vec<Stored> {
         (),
     )
     .unwrap()
-}
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
 }
 
 /// Page text with the template's escaping of `/` and `'` undone.

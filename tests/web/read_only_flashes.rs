@@ -19,7 +19,9 @@
 use crate::common;
 
 use crate::common::db::{exec, query_one};
-use crate::common::fixture::{group_id, student_id, teacher_id};
+use crate::common::fixture::{
+    add_person, add_student_without_login, details_id, group_id, student_id, teacher_id, user_id,
+};
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{CgiResponse, TestDb, WebClient};
 use mysql::prelude::Queryable;
@@ -177,51 +179,10 @@ impl Fixture {
                 "INSERT INTO developers (fio, system_user_id) VALUES (?, ?)",
                 "Второй Разработчик",
             ),
-            student_to_delete: add_student(db, "svobodny", "Свободный Сергей"),
-            newcomer: add_student(db, "novenky", "Новенький Олег"),
+            student_to_delete: add_student_without_login(db, "svobodny", "Свободный Сергей"),
+            newcomer: add_student_without_login(db, "novenky", "Новенький Олег"),
         }
     }
-}
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
-}
-
-/// The id in the role's details table (`masters`, `bots`, …) of the account `login`.
-fn details_id(db: &TestDb, table: &str, login: &str) -> u32 {
-    query_one(
-        db,
-        &format!(
-            "SELECT x.id FROM {table} x JOIN system_users su ON su.id = x.system_user_id WHERE su.login = ?"
-        ),
-        (login,),
-    )
-}
-
-/// An account of `role` that never logs in here (no usable password: hashing one costs time)
-/// with its details row, inserted by `details` from (fio, system user id); returns the details id.
-fn add_person(db: &TestDb, login: &str, role: &str, details: &str, fio: &str) -> u32 {
-    let user = exec(
-        db,
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = ?",
-        (login, format!("unusable-{login}"), role),
-    );
-    exec(db, details, (fio, user))
-}
-
-/// A student in no group, his profile copied from st1's; returns students.id.
-fn add_student(db: &TestDb, login: &str, fio: &str) -> u32 {
-    add_person(
-        db,
-        login,
-        "ученик",
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
-           known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
-           citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
-        fio,
-    )
 }
 
 /// Mondays from the day after [`NOW`] to the end of робо-71 (May 2018): the lessons «fill by
