@@ -53,9 +53,10 @@ pub fn add_master(db: &TestDb, login: &str, fio: &str) -> u32 {
     )
 }
 
-/// The fields of a students row that tests vary; the rest is fixed (born 2010-01-02, the stub's
-/// first school and citizenship).
+/// The fields of a students row that tests vary; the rest is fixed (the stub's first school and
+/// citizenship).
 pub struct StudentRow<'a> {
+    pub birth_date: &'a str,
     pub filled: bool,
     pub contact_phone: i32,
     pub phone: Option<&'a str>,
@@ -66,6 +67,7 @@ pub struct StudentRow<'a> {
 impl Default for StudentRow<'_> {
     fn default() -> Self {
         StudentRow {
+            birth_date: "2010-01-02",
             filled: true,
             contact_phone: 1,
             phone: Some("89020000000"),
@@ -89,10 +91,11 @@ pub fn add_student_row(
         db,
         "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, school_id,
            citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, '2010-01-02', 'bp', 'rp', 'aa', (SELECT MIN(id) FROM schools), (SELECT MIN(id) FROM citizenships),
+         SELECT ?, ?, 'bp', 'rp', 'aa', (SELECT MIN(id) FROM schools), (SELECT MIN(id) FROM citizenships),
            ?, ?, ?, ?, ?, ?",
         (
             fio,
+            row.birth_date,
             user,
             row.contact_phone,
             row.grade,
@@ -215,5 +218,23 @@ pub fn add_lesson(db: &TestDb, group: u32, teacher: u32, date: impl Into<mysql::
         db,
         "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
         (date.into(), teacher, group),
+    )
+}
+
+/// A mark of the student at the lesson (`state` 0 «не был», 1 «был», 2 «уважительная»).
+pub fn add_attending(db: &TestDb, lesson: u32, student: u32, state: i32) {
+    exec(
+        db,
+        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
+        (lesson, student, state),
+    );
+}
+
+/// A cash payment of the membership for the month, without a comment; returns its id.
+pub fn add_payment(db: &TestDb, member: u32, month: i32, value: i32, confirmed: bool) -> u32 {
+    exec(
+        db,
+        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment) VALUES (?, ?, ?, 1, ?, '')",
+        (member, month, value, confirmed),
     )
 }

@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use crate::common::db::exec;
 use crate::common::fixture::{
-    add_group, add_lesson, add_member, add_student_without_login, add_teacher, teacher_id,
+    add_attending, add_group, add_lesson, add_member, add_student_without_login, add_teacher, teacher_id,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient, run_cgi};
@@ -55,14 +54,6 @@ fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDat
         fx.lessons.push(add_lesson(db, group, teacher, *d));
     }
     fx
-}
-
-fn mark(db: &TestDb, lesson: u32, student: u32, state: i32) {
-    exec(
-        db,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-        (lesson, student, state),
-    );
 }
 
 fn states(db: &TestDb) -> Vec<(u32, u32, i32)> {
@@ -233,7 +224,7 @@ fn other_teacher_reads_but_cannot_write() {
     add_teacher(&db, "te2", "Второй Преподаватель");
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 1, &[this_month(1)]);
-    mark(&db, fx.lessons[0], fx.students[0], 1);
+    add_attending(&db, fx.lessons[0], fx.students[0], 1);
     let url = format!("/lessons/{}/{}", fx.group, m);
     let mut web = WebClient::login(&db, "te2", "12");
     let page = web.get(&url);
@@ -431,7 +422,7 @@ fn create_and_delete_lessons() {
     assert_eq!(resp.status, 409);
     assert!(resp.text().contains("уже прошло"));
     // Nobody deletes a lesson someone attended.
-    mark(&db, future_lesson, fx.students[0], 1);
+    add_attending(&db, future_lesson, fx.students[0], 1);
     let resp = master.submit(
         "/lessons/list",
         &format!("/lessons/delete/{future_lesson}"),
@@ -440,7 +431,7 @@ fn create_and_delete_lessons() {
     assert_eq!(resp.status, 409);
     assert!(resp.text().contains("на нём были ученики"));
     // «болел» and «не был» rows go with the lesson.
-    mark(&db, past_lesson, fx.students[0], 2);
+    add_attending(&db, past_lesson, fx.students[0], 2);
     let resp = master.submit(
         "/lessons/list",
         &format!("/lessons/delete/{past_lesson}"),
@@ -475,9 +466,9 @@ fn fill_by_schedule_keeps_marked_lessons_and_reports_counts() {
         ],
     );
     let s = fx.students[0];
-    mark(&db, fx.lessons[2], s, 1);
-    mark(&db, fx.lessons[3], s, 2);
-    mark(&db, fx.lessons[4], s, 0);
+    add_attending(&db, fx.lessons[2], s, 1);
+    add_attending(&db, fx.lessons[3], s, 2);
+    add_attending(&db, fx.lessons[4], s, 0);
     // The timetable puts the group on Wednesdays: pre-ticked.
     db.conn()
         .exec_drop(
@@ -597,9 +588,9 @@ fn delete_empty_past_removes_only_empty_past_lessons() {
         ],
     );
     let s = fx.students[0];
-    mark(&db, fx.lessons[0], s, 0); // empty: «не был»
-    mark(&db, fx.lessons[1], s, 1); // attended
-    mark(&db, fx.lessons[2], s, 2); // only «болел»: empty
+    add_attending(&db, fx.lessons[0], s, 0); // empty: «не был»
+    add_attending(&db, fx.lessons[1], s, 1); // attended
+    add_attending(&db, fx.lessons[2], s, 2); // only «болел»: empty
     let mut web = WebClient::login(&db, "ma1", "12");
     let page = web.get("/lessons/delete_empty_past").text();
     for (i, shown) in [(0, true), (1, false), (2, true), (3, true), (4, false)] {
@@ -648,7 +639,7 @@ fn list_filters_and_months_page() {
     let m = month_of(today());
     let d = |day| today().with_day(day).unwrap();
     let fx = fixture(&db, m - 1, m + 1, 2, &[d(3), d(10), d(1)]);
-    mark(&db, fx.lessons[0], fx.students[0], 1);
+    add_attending(&db, fx.lessons[0], fx.students[0], 1);
     let mut web = WebClient::login(&db, "te1", "12");
     let html = web.get(&format!("/lessons/months/{}", fx.group)).text();
     assert!(html.contains("<td>1 / 3 / 10</td>"), "{html}");
@@ -720,7 +711,7 @@ fn grid_query_count_does_not_grow_with_students_or_lessons() {
     let days: Vec<NaiveDate> = (1..=8).map(|d| today().with_day(d).unwrap()).collect();
     let big = fixture(&db, m - 1, m + 1, 12, &days);
     for (l, s) in big.lessons.iter().zip(&big.students) {
-        mark(&db, *l, *s, 1);
+        add_attending(&db, *l, *s, 1);
     }
     let user = format!("q_{}", db.name);
     let mut c = db.conn();
