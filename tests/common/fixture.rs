@@ -4,8 +4,23 @@
 use super::TestDb;
 use super::db::{exec, query_one};
 
+/// The id of the row named `name` in `table` (`groups`, `sections`, `schools`, …; a table of the
+/// schema, never a value).
+pub fn id_by_name(db: &TestDb, table: &str, name: &str) -> u32 {
+    query_one(db, &format!("SELECT id FROM `{table}` WHERE name = ?"), (name,))
+}
+
 pub fn group_id(db: &TestDb, name: &str) -> u32 {
-    query_one(db, "SELECT id FROM `groups` WHERE name = ?", (name,))
+    id_by_name(db, "groups", name)
+}
+
+/// A row of a table of names only (`schools`, `citizenships`); returns its id.
+pub fn add_named(db: &TestDb, table: &str, name: &str) -> u32 {
+    exec(db, &format!("INSERT INTO `{table}` (name) VALUES (?)"), (name,))
+}
+
+pub fn parent_id(db: &TestDb, fio: &str) -> u32 {
+    query_one(db, "SELECT id FROM parents WHERE fio = ?", (fio,))
 }
 
 /// A system user of `role`. With a `password` (set through `crmit set-password`) he can log in;

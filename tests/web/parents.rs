@@ -4,18 +4,12 @@
 
 use crate::common;
 
+use crate::common::fixture::parent_id;
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
 fn q(search: &str) -> String {
     serde_urlencoded::to_string([("search", search)]).unwrap()
-}
-
-fn parent_id(db: &TestDb, fio: &str) -> u32 {
-    db.conn()
-        .exec_first("SELECT id FROM parents WHERE fio = ?", (fio,))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no parent {fio}"))
 }
 
 /// Rows of the list: each has one edit button.

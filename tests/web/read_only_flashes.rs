@@ -20,7 +20,8 @@ use crate::common;
 
 use crate::common::db::{exec, query_one};
 use crate::common::fixture::{
-    add_person, add_student_without_login, details_id, group_id, student_id, teacher_id, user_id,
+    add_lesson, add_named, add_person, add_student_without_login, details_id, group_id, id_by_name,
+    student_id, teacher_id, user_id,
 };
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{CgiResponse, TestDb, WebClient};
@@ -113,25 +114,13 @@ impl Fixture {
     fn add(db: &TestDb) -> Fixture {
         let robo = group_id(db, "робо-71");
         let st1 = student_id(db, "st1");
-        let lesson = |date: &str| {
-            exec(
-                db,
-                "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
-                (date, robo),
-            )
-        };
-        let name_row = |table: &str, name: &str| {
-            exec(
-                db,
-                &format!("INSERT INTO {table} (name) VALUES (?)"),
-                (name,),
-            )
-        };
+        let te1 = teacher_id(db, "te1");
+        let lesson = |date: &str| add_lesson(db, robo, te1, date);
         Fixture {
             robo,
             web: group_id(db, "веб-61"),
-            robo_section: query_one(db, "SELECT id FROM sections WHERE name = ?", ("робо",)),
-            web_section: query_one(db, "SELECT id FROM sections WHERE name = ?", ("веб",)),
+            robo_section: id_by_name(db, "sections", "робо"),
+            web_section: id_by_name(db, "sections", "веб"),
             st1,
             st1_user: user_id(db, "st1"),
             st1_in_robo: query_one(
@@ -153,13 +142,13 @@ impl Fixture {
                 "INSERT INTO parents (fio, phone, notification_types) VALUES (?, ?, 0)",
                 ("Родитель Тестов", "89130000000"),
             ),
-            school_to_delete: name_row("schools", "гимназия №5"),
+            school_to_delete: add_named(db, "schools", "гимназия №5"),
             citizenship_to_edit: query_one(
                 db,
                 "SELECT id FROM citizenships WHERE name = ?",
                 ("Гражданин Мира",),
             ),
-            citizenship_to_delete: name_row("citizenships", "Беларусь"),
+            citizenship_to_delete: add_named(db, "citizenships", "Беларусь"),
             section: exec(
                 db,
                 "INSERT INTO sections (name, price) VALUES (?, ?)",
