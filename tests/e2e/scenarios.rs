@@ -262,17 +262,6 @@ fn student_with_mother(db: &TestDb, fio: &str) -> (u32, i32, String, String, Str
 }
 
 /// The one row `sql` selects.
-fn one_row<T: mysql::prelude::FromRow>(
-    db: &TestDb,
-    sql: &str,
-    params: impl Into<mysql::Params>,
-) -> T {
-    db.conn()
-        .exec_first(sql, params)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no row: {sql}"))
-}
-
 /// The student's membership in the group: (discount, enter month, exit month).
 fn membership(db: &TestDb, student: u32, group: u32) -> Option<(i32, i32, i32)> {
     db.conn()
@@ -349,7 +338,7 @@ fn issue_4_student_with_new_mother_joins_a_group_with_a_discount() {
         ),
         (dasha.mother_fio, dasha.mother_phone, dasha.mother_email, 1)
     );
-    let (login, birth): (String, NaiveDate) = one_row(
+    let (login, birth): (String, NaiveDate) = query_one(
         &db,
         "SELECT su.login, s.birth_date FROM students s JOIN system_users su ON su.id = s.system_user_id WHERE s.id = ?",
         (student,),
@@ -578,7 +567,7 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     // Column 1 is September 2017 (the group's first month), column 2 October.
     assert!(row[2].starts_with("700 / 700 ₽"), "{row:?}");
     ui.shot("master-payment-confirmed");
-    let (value, paid, comment): (i32, bool, String) = one_row(
+    let (value, paid, comment): (i32, bool, String) = query_one(
         &db,
         "SELECT p.value, p.confirmed, p.comment FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
          WHERE sig.student_id = ? AND sig.group_id = ? AND p.month = 9",
