@@ -14,6 +14,18 @@ pub fn group_id(db: &TestDb, name: &str) -> u32 {
     id_by_name(db, "groups", name)
 }
 
+/// The stub's group робо-71 (months 8..16, September 2017 – May 2018, 800 ₽) and st1's membership
+/// in it (discount 100 ₽).
+pub fn robo_71(db: &TestDb) -> (u32, u32) {
+    let g = group_id(db, "робо-71");
+    let sig = query_one(
+        db,
+        "SELECT id FROM student_in_groups WHERE group_id = ?",
+        (g,),
+    );
+    (g, sig)
+}
+
 /// A row of a table of names only (`schools`, `citizenships`); returns its id.
 pub fn add_named(db: &TestDb, table: &str, name: &str) -> u32 {
     exec(db, &format!("INSERT INTO `{table}` (name) VALUES (?)"), (name,))

@@ -3,11 +3,7 @@
 //! one client per role (web session or API token) and a snapshot of every table's content.
 
 use crate::common::api::{self, valid_token};
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{
-    add_attending, add_lesson, add_second_teacher, details_id, group_id, student_id, teacher_id,
-    user_id,
-};
+use crate::common::{db::*, fixture::*};
 use crate::common::{CgiRequest, CgiResponse, TestDb, WebClient, csrf_token};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;

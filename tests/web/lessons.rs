@@ -4,9 +4,7 @@
 
 use crate::common;
 
-use crate::common::fixture::{
-    add_attending, add_group, add_lesson, add_member, add_student_without_login, add_teacher, teacher_id,
-};
+use crate::common::fixture::*;
 use chrono::{Datelike, Days, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient, run_cgi};
 use mysql::prelude::Queryable;

@@ -6,11 +6,7 @@
 use crate::common;
 
 use calamine::{Data, Reader, Xlsx};
-use crate::common::db::exec;
-use crate::common::fixture::{
-    StudentRow, add_attending, add_group, add_lesson, add_member, add_payment, add_person,
-    add_student_row, group_id, teacher_id,
-};
+use crate::common::{db::*, fixture::*};
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
 

@@ -18,11 +18,7 @@
 
 use crate::common;
 
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{
-    add_lesson, add_named, add_person, add_student_without_login, details_id, group_id, id_by_name,
-    student_id, teacher_id, user_id,
-};
+use crate::common::{db::*, fixture::*};
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{CgiResponse, TestDb, WebClient};
 use mysql::prelude::Queryable;
