@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::TestDb;
+use common::{TestDb, db};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -16,20 +16,7 @@ use std::time::{Duration, Instant};
 
 /// `CHECKSUM TABLE` of every table, by name.
 fn checksums(db: &TestDb) -> BTreeMap<String, Option<i64>> {
-    let mut conn = db.conn();
-    let tables: Vec<String> = conn
-        .query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
-        .unwrap();
-    tables
-        .into_iter()
-        .map(|t| {
-            let (_, sum): (String, Option<i64>) = conn
-                .query_first(format!("CHECKSUM TABLE `{t}`"))
-                .unwrap()
-                .unwrap();
-            (t, sum)
-        })
-        .collect()
+    db::checksums(db, &db::table_names(db)).into_iter().collect()
 }
 
 fn table_count(db: &TestDb) -> u64 {

@@ -21,7 +21,6 @@ use crate::common;
 use crate::common::{db::*, fixture::*};
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{CgiResponse, TestDb, WebClient};
-use mysql::prelude::Queryable;
 
 /// The fixed clock of the walk (noon in Barnaul): October 2017, inside the seeded groups'
 /// period September 2017 – May 2018, so lessons can be made in the past and in the future.
@@ -637,19 +636,12 @@ fn cases(fx: &Fixture) -> Vec<Case> {
 
 /// The checksum of every table but `page_visits`, which counts each request outside the
 /// request's transaction by design (see `count_visit`).
-fn checksum(db: &TestDb) -> Vec<(String, Option<u64>)> {
-    let mut conn = db.conn();
-    let tables: Vec<String> = conn
-        .exec(
-            "SELECT TABLE_NAME FROM information_schema.TABLES
-             WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> 'page_visits'
-             ORDER BY TABLE_NAME",
-            (&db.name,),
-        )
-        .unwrap();
-    let list: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
-    conn.query(format!("CHECKSUM TABLE {}", list.join(", ")))
-        .unwrap()
+fn checksum(db: &TestDb) -> Vec<(String, Option<i64>)> {
+    let tables: Vec<String> = table_names(db)
+        .into_iter()
+        .filter(|t| t != "page_visits")
+        .collect();
+    checksums(db, &tables)
 }
 
 /// A page's text with the template's escapes of `/`, quotes and `&` undone.
