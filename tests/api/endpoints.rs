@@ -262,16 +262,17 @@ fn students_order_contacts_and_details() {
 
     // Full details with parents.
     let id = st1["id"].as_u64().unwrap();
-    let mother = exec(
+    let mother = add_parent(
         &db,
-        "INSERT INTO parents (fio, phone, email, notification_types) VALUES ('Мама', '8911', 'm@x.ru', 5)",
-        (),
+        "Мама",
+        ParentRow {
+            phone: "8911",
+            email: Some("m@x.ru"),
+            notification_types: 5,
+            ..ParentRow::default()
+        },
     );
-    exec(
-        &db,
-        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-        (id, mother),
-    );
+    add_child(&db, id as u32, mother, true);
     exec(
         &db,
         "UPDATE students SET contact_phone = 2 WHERE id = ?",

@@ -7,7 +7,11 @@ use super::db::{exec, query_one};
 /// The id of the row named `name` in `table` (`groups`, `sections`, `schools`, …; a table of the
 /// schema, never a value).
 pub fn id_by_name(db: &TestDb, table: &str, name: &str) -> u32 {
-    query_one(db, &format!("SELECT id FROM `{table}` WHERE name = ?"), (name,))
+    query_one(
+        db,
+        &format!("SELECT id FROM `{table}` WHERE name = ?"),
+        (name,),
+    )
 }
 
 pub fn group_id(db: &TestDb, name: &str) -> u32 {
@@ -28,7 +32,11 @@ pub fn robo_71(db: &TestDb) -> (u32, u32) {
 
 /// A row of a table of names only (`schools`, `citizenships`); returns its id.
 pub fn add_named(db: &TestDb, table: &str, name: &str) -> u32 {
-    exec(db, &format!("INSERT INTO `{table}` (name) VALUES (?)"), (name,))
+    exec(
+        db,
+        &format!("INSERT INTO `{table}` (name) VALUES (?)"),
+        (name,),
+    )
 }
 
 pub fn parent_id(db: &TestDb, fio: &str) -> u32 {
@@ -264,4 +272,47 @@ pub fn add_payment(db: &TestDb, member: u32, month: i32, value: i32, confirmed: 
         "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment) VALUES (?, ?, ?, 1, ?, '')",
         (member, month, value, confirmed),
     )
+}
+
+/// The fields of a parents row that tests vary.
+pub struct ParentRow<'a> {
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub vk_link: Option<&'a str>,
+    pub notification_types: i32,
+}
+
+impl Default for ParentRow<'_> {
+    fn default() -> Self {
+        ParentRow {
+            phone: "89010000000",
+            email: None,
+            vk_link: None,
+            notification_types: 0,
+        }
+    }
+}
+
+/// A parent of no student yet; returns parents.id.
+pub fn add_parent(db: &TestDb, fio: &str, row: ParentRow) -> u32 {
+    exec(
+        db,
+        "INSERT INTO parents (fio, phone, email, vk_link, notification_types) VALUES (?, ?, ?, ?, ?)",
+        (
+            fio,
+            row.phone,
+            row.email,
+            row.vk_link,
+            row.notification_types,
+        ),
+    )
+}
+
+/// Makes `parent` the student's mother (`is_mother`) or father.
+pub fn add_child(db: &TestDb, student: u32, parent: u32, is_mother: bool) {
+    exec(
+        db,
+        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, ?)",
+        (student, parent, is_mother),
+    );
 }

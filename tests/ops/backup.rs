@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 /// `CHECKSUM TABLE` of every table, by name.
 fn checksums(db: &TestDb) -> BTreeMap<String, Option<i64>> {
-    db::checksums(db, &db::table_names(db)).into_iter().collect()
+    db::checksums(db, &db::table_names(db))
+        .into_iter()
+        .collect()
 }
 
 fn table_count(db: &TestDb) -> u64 {

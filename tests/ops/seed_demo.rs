@@ -19,9 +19,24 @@ fn demo() -> TestDb {
 /// hashes are salted at random, so `system_users` differs by design).
 fn checksums(db: &TestDb) -> Vec<Option<i64>> {
     let tables = [
-        "citizenships", "schools", "sections", "masters", "teachers", "students", "parents",
-        "parent_of_students", "groups", "schedule_times", "schedule_groups", "student_in_groups",
-        "lessons", "attendings", "payments", "notifications", "message_details", "messages",
+        "citizenships",
+        "schools",
+        "sections",
+        "masters",
+        "teachers",
+        "students",
+        "parents",
+        "parent_of_students",
+        "groups",
+        "schedule_times",
+        "schedule_groups",
+        "student_in_groups",
+        "lessons",
+        "attendings",
+        "payments",
+        "notifications",
+        "message_details",
+        "messages",
     ];
     db::checksums(db, &tables)
         .into_iter()

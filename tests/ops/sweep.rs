@@ -3,8 +3,8 @@
 //! one client per role (web session or API token) and a snapshot of every table's content.
 
 use crate::common::api::{self, valid_token};
-use crate::common::{db::*, fixture::*};
 use crate::common::{CgiRequest, CgiResponse, TestDb, WebClient, csrf_token};
+use crate::common::{db::*, fixture::*};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
 
@@ -126,16 +126,15 @@ impl Fixture {
         let group = group_id(&db, "робо-71");
         let student = student_id(&db, "st1");
         let teacher = teacher_id(&db, "te1");
-        let parent = exec(
+        let parent = add_parent(
             &db,
-            "INSERT INTO parents (fio, phone, notification_types) VALUES ('Родитель Первый', '89030000000', 0)",
-            (),
+            "Родитель Первый",
+            ParentRow {
+                phone: "89030000000",
+                ..ParentRow::default()
+            },
         );
-        exec(
-            &db,
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-            (student, parent),
-        );
+        add_child(&db, student, parent, true);
         let lesson = add_lesson(&db, group, teacher, "2018-01-15");
         add_attending(&db, lesson, student, 1);
         let details = |table: &str, login: &str| details_id(&db, table, login).to_string();

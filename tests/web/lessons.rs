@@ -42,7 +42,8 @@ fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDat
         lessons: vec![],
     };
     for i in 0..students {
-        let student = add_student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
+        let student =
+            add_student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
         let discount = if i == 0 { 100 } else { 0 };
         fx.sigs
             .push(add_member(db, student, group, discount, start, end));
@@ -261,7 +262,12 @@ fn invalid_grid_input_is_refused_and_nothing_written() {
     let db = TestDb::seeded();
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 2, &[this_month(1)]);
-    let other_month = add_lesson(&db, fx.group, fx.teacher, today().with_day(1).unwrap() - Days::new(5));
+    let other_month = add_lesson(
+        &db,
+        fx.group,
+        fx.teacher,
+        today().with_day(1).unwrap() - Days::new(5),
+    );
     let outsider: u32 = db
         .conn()
         .exec_first(

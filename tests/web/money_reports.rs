@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use calamine::{Data, Reader, Xlsx};
 use crate::common::{db::*, fixture::*};
+use calamine::{Data, Reader, Xlsx};
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -31,8 +31,16 @@ fn fixture() -> Fixture {
     let db = TestDb::seeded();
     exec(&db, "DELETE FROM payments", ());
     exec(&db, "DELETE FROM student_in_groups", ());
-    exec(&db, "INSERT INTO sections (name, price) VALUES ('Д-Робо', 1000)", ());
-    exec(&db, "INSERT INTO sections (name, price) VALUES ('Д-Веб', 500)", ());
+    exec(
+        &db,
+        "INSERT INTO sections (name, price) VALUES ('Д-Робо', 1000)",
+        (),
+    );
+    exec(
+        &db,
+        "INSERT INTO sections (name, price) VALUES ('Д-Веб', 500)",
+        (),
+    );
     let te1 = teacher_id(&db, "te1");
     let te2 = add_person(
         &db,
@@ -71,17 +79,20 @@ fn fixture() -> Fixture {
     }
     add_member(&db, a, g_future, 0, 36, 40);
     // A mother to call for Борисов.
-    let mother = exec(
+    let mother = add_parent(
         &db,
-        "INSERT INTO parents (fio, phone, notification_types) VALUES ('Борисова Мария', '89005550000', 0)",
-        (),
+        "Борисова Мария",
+        ParentRow {
+            phone: "89005550000",
+            ..ParentRow::default()
+        },
     );
+    add_child(&db, b, mother, true);
     exec(
         &db,
-        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-        (b, mother),
+        "UPDATE students SET contact_phone = 2 WHERE id = ?",
+        (b,),
     );
-    exec(&db, "UPDATE students SET contact_phone = 2 WHERE id = ?", (b,));
     // Two lessons of Д-робо: 10 November (Алексеев «был», Васильев «не был») and 1 October
     // (Алексеев «был»), outside the last four weeks.
     for (date, marks) in [

@@ -5,7 +5,7 @@
 use crate::common;
 
 use crate::common::db::query_one;
-use crate::common::fixture::{details_id, user_id};
+use crate::common::fixture::{ParentRow, add_child, add_parent, details_id, user_id};
 use common::{CgiRequest, CgiResponse, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -905,13 +905,14 @@ fn student_edit_changes_parents() {
     let mut web = WebClient::login(&db, "te1", "12");
     let st1 = details_id(&db, "students", "st1");
     let edit = format!("/users/student/{st1}");
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parents (fio, phone, notification_types) VALUES ('Папа', '89001112233', 0)",
-            (),
-        )
-        .unwrap();
-    let dad = query_one::<u32>(&db, "SELECT id FROM parents", ());
+    let dad = add_parent(
+        &db,
+        "Папа",
+        ParentRow {
+            phone: "89001112233",
+            ..ParentRow::default()
+        },
+    );
     let dad_s = dad.to_string();
     let mut fields = student_form("", "", "", "2002-08-31", &school);
     fields.retain(|(n, _)| !n.ends_with("_name"));
@@ -1032,18 +1033,17 @@ fn students_list_filter_search_and_pages() {
 fn student_details_page() {
     let db = TestDb::seeded();
     let st1 = details_id(&db, "students", "st1");
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parents (fio, phone, email, notification_types) VALUES ('Мама Ученика', '89001112233', 'm@x.ru', 5)",
-            (),
-        )
-        .unwrap();
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) SELECT ?, id, 1 FROM parents",
-            (st1,),
-        )
-        .unwrap();
+    let mother = add_parent(
+        &db,
+        "Мама Ученика",
+        ParentRow {
+            phone: "89001112233",
+            email: Some("m@x.ru"),
+            notification_types: 5,
+            ..ParentRow::default()
+        },
+    );
+    add_child(&db, st1, mother, true);
     let mut web = WebClient::login(&db, "te1", "12");
     let r = web.get(&format!("/users/student_details/{st1}"));
     assert_eq!(r.status, 200);
