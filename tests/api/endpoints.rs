@@ -262,7 +262,7 @@ fn students_order_contacts_and_details() {
 
     // Full details with parents.
     let id = st1["id"].as_u64().unwrap();
-    let mother = add_parent(
+    let mother = add_parent_row(
         &db,
         "Мама",
         ParentRow {

@@ -293,8 +293,8 @@ impl Default for ParentRow<'_> {
     }
 }
 
-/// A parent of no student yet; returns parents.id.
-pub fn add_parent(db: &TestDb, fio: &str, row: ParentRow) -> u32 {
+/// A parent of no student yet with the `row`'s fields; returns parents.id.
+pub fn add_parent_row(db: &TestDb, fio: &str, row: ParentRow) -> u32 {
     exec(
         db,
         "INSERT INTO parents (fio, phone, email, vk_link, notification_types) VALUES (?, ?, ?, ?, ?)",
@@ -305,6 +305,18 @@ pub fn add_parent(db: &TestDb, fio: &str, row: ParentRow) -> u32 {
             row.vk_link,
             row.notification_types,
         ),
+    )
+}
+
+/// A parent reached by phone only (no e-mail, no VK, no notifications); returns parents.id.
+pub fn add_parent(db: &TestDb, fio: &str, phone: &str) -> u32 {
+    add_parent_row(
+        db,
+        fio,
+        ParentRow {
+            phone,
+            ..ParentRow::default()
+        },
     )
 }
 

@@ -126,14 +126,7 @@ impl Fixture {
         let group = group_id(&db, "робо-71");
         let student = student_id(&db, "st1");
         let teacher = teacher_id(&db, "te1");
-        let parent = add_parent(
-            &db,
-            "Родитель Первый",
-            ParentRow {
-                phone: "89030000000",
-                ..ParentRow::default()
-            },
-        );
+        let parent = add_parent(&db, "Родитель Первый", "89030000000");
         add_child(&db, student, parent, true);
         let lesson = add_lesson(&db, group, teacher, "2018-01-15");
         add_attending(&db, lesson, student, 1);

@@ -79,14 +79,7 @@ fn fixture() -> Fixture {
     }
     add_member(&db, a, g_future, 0, 36, 40);
     // A mother to call for Борисов.
-    let mother = add_parent(
-        &db,
-        "Борисова Мария",
-        ParentRow {
-            phone: "89005550000",
-            ..ParentRow::default()
-        },
-    );
+    let mother = add_parent(&db, "Борисова Мария", "89005550000");
     add_child(&db, b, mother, true);
     exec(
         &db,

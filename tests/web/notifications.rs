@@ -8,7 +8,7 @@ use crate::common;
 
 use crate::common::db::query_one;
 use crate::common::fixture::{
-    ParentRow, add_child, add_member, add_parent, add_student, add_teacher, group_id, user_id,
+    ParentRow, add_child, add_member, add_parent_row, add_student, add_teacher, group_id, user_id,
 };
 use common::{CgiRequest, TestDb, WebClient};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -322,7 +322,7 @@ fn family(db: &TestDb) -> Family {
         "SELECT id FROM student_in_groups WHERE student_id = ?",
         (st1,),
     );
-    let mom = add_parent(
+    let mom = add_parent_row(
         db,
         "Мама Ученика",
         ParentRow {
@@ -332,7 +332,7 @@ fn family(db: &TestDb) -> Family {
             ..ParentRow::default()
         },
     );
-    let dad = add_parent(
+    let dad = add_parent_row(
         db,
         "Папа Ученика",
         ParentRow {
@@ -346,7 +346,7 @@ fn family(db: &TestDb) -> Family {
     add_child(db, st1, dad, false);
     let st2 = add_student(db, "st2", "Второй Ученик");
     let st2_member = add_member(db, st2, group, 0, 8, 16);
-    let other = add_parent(
+    let other = add_parent_row(
         db,
         "Другой Родитель",
         ParentRow {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::common::fixture::{ParentRow, add_child, add_parent, parent_id};
+use crate::common::fixture::{add_child, add_parent, parent_id};
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -332,14 +332,7 @@ fn linked_parent_is_a_conflict_and_group_filter() {
 fn pagination_keeps_the_filters() {
     let db = TestDb::seeded();
     for i in 0..25 {
-        add_parent(
-            &db,
-            &format!("Родитель {i:02}"),
-            ParentRow {
-                phone: "89130000000",
-                ..ParentRow::default()
-            },
-        );
+        add_parent(&db, &format!("Родитель {i:02}"), "89130000000");
     }
     let mut web = WebClient::login(&db, "ma1", "12");
     let first = web.get("/structure/parents").text();
@@ -363,14 +356,7 @@ fn pagination_keeps_the_filters() {
 #[test]
 fn access_per_role() {
     let db = TestDb::seeded();
-    let id = add_parent(
-        &db,
-        "Родитель",
-        ParentRow {
-            phone: "89130000000",
-            ..ParentRow::default()
-        },
-    );
+    let id = add_parent(&db, "Родитель", "89130000000");
     let paths = [
         "/structure/parents".to_string(),
         ADD.to_string(),

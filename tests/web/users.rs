@@ -5,7 +5,9 @@
 use crate::common;
 
 use crate::common::db::query_one;
-use crate::common::fixture::{ParentRow, add_child, add_parent, details_id, user_id};
+use crate::common::fixture::{
+    ParentRow, add_child, add_parent, add_parent_row, details_id, user_id,
+};
 use common::{CgiRequest, CgiResponse, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -905,14 +907,7 @@ fn student_edit_changes_parents() {
     let mut web = WebClient::login(&db, "te1", "12");
     let st1 = details_id(&db, "students", "st1");
     let edit = format!("/users/student/{st1}");
-    let dad = add_parent(
-        &db,
-        "Папа",
-        ParentRow {
-            phone: "89001112233",
-            ..ParentRow::default()
-        },
-    );
+    let dad = add_parent(&db, "Папа", "89001112233");
     let dad_s = dad.to_string();
     let mut fields = student_form("", "", "", "2002-08-31", &school);
     fields.retain(|(n, _)| !n.ends_with("_name"));
@@ -1033,7 +1028,7 @@ fn students_list_filter_search_and_pages() {
 fn student_details_page() {
     let db = TestDb::seeded();
     let st1 = details_id(&db, "students", "st1");
-    let mother = add_parent(
+    let mother = add_parent_row(
         &db,
         "Мама Ученика",
         ParentRow {
