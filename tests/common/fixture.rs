@@ -256,13 +256,14 @@ pub fn add_lesson(db: &TestDb, group: u32, teacher: u32, date: impl Into<mysql::
     )
 }
 
-/// A mark of the student at the lesson (`state` 0 «не был», 1 «был», 2 «уважительная»).
-pub fn add_attending(db: &TestDb, lesson: u32, student: u32, state: i32) {
+/// A mark of the student at the lesson (`state` 0 «не был», 1 «был», 2 «уважительная»); returns
+/// its id.
+pub fn add_attending(db: &TestDb, lesson: u32, student: u32, state: i32) -> u32 {
     exec(
         db,
         "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
         (lesson, student, state),
-    );
+    )
 }
 
 /// A cash payment of the membership for the month, without a comment; returns its id.

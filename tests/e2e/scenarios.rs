@@ -13,10 +13,8 @@
 
 use crate::common;
 
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{
-    add_group, add_member, add_student, add_teacher, group_id, student_id, teacher_id,
-};
+use crate::common::db::query_one;
+use crate::common::fixture::*;
 use chrono::{Datelike, NaiveDate};
 use common::TestDb;
 use common::apache::ApacheSite;
@@ -464,13 +462,7 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     let st2 = add_student(&db, "st2", vera);
     add_member(&db, st2, robo, 0, 8, 16);
     // Two lessons in October 2017 (month 9), the seeded member's month with a 400 ₽ payment.
-    let lesson = |date: &str| {
-        exec(
-            &db,
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-            (date, te1, robo),
-        )
-    };
+    let lesson = |date: &str| add_lesson(&db, robo, te1, date);
     let (first, second) = (lesson("2017-10-03"), lesson("2017-10-10"));
     let site = ApacheSite::start(&db);
     let ui = Ui::start(&site, 5);

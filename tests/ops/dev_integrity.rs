@@ -5,7 +5,7 @@
 use crate::common;
 
 use crate::common::db::{exec, query_one};
-use crate::common::fixture::{add_user, group_id, user_id};
+use crate::common::fixture::*;
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -44,7 +44,6 @@ fn break_every_rule(db: &TestDb) -> [Vec<String>; 3] {
     let student1: u32 = query_one(db, "SELECT id FROM students", ());
     let (robo, web) = (group_id(db, "робо-71"), group_id(db, "веб-61"));
     let teacher: u32 = query_one(db, "SELECT id FROM teachers", ());
-    let section: u32 = query_one(db, "SELECT MIN(id) FROM sections", ());
     let member: u32 = query_one(db, "SELECT id FROM student_in_groups", ());
 
     // Rules 1–2: a master row whose user is a teacher.
@@ -62,60 +61,27 @@ fn break_every_rule(db: &TestDb) -> [Vec<String>; 3] {
     );
     let ghost = add_user(db, "ghost", "призрак", None);
     // Rules 4–5.
-    let backwards = exec(
-        db,
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
-         VALUES ('конец-1', ?, ?, 10, 9)",
-        (section, teacher),
-    );
-    let endless = exec(
-        db,
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
-         VALUES ('долгая-1', ?, ?, 8, 20)",
-        (section, teacher),
-    );
+    let backwards = add_group(db, "конец-1", "робо", teacher, 10, 9);
+    let endless = add_group(db, "долгая-1", "робо", teacher, 8, 20);
     // Rule 6: робо-71 runs from September 2017 to May 2018.
-    let late_lesson = exec(
-        db,
-        "INSERT INTO lessons (date, teacher_id, group_id) VALUES ('2018-06-01', ?, ?)",
-        (teacher, robo),
-    );
+    let late_lesson = add_lesson(db, robo, teacher, "2018-06-01");
     // Rule 7.
-    let lesson = exec(
-        db,
-        "INSERT INTO lessons (date, teacher_id, group_id) VALUES ('2017-10-05', ?, ?)",
-        (teacher, robo),
-    );
-    let odd_state = exec(
-        db,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 5)",
-        (lesson, student1),
-    );
+    let lesson = add_lesson(db, robo, teacher, "2017-10-05");
+    let odd_state = add_attending(db, lesson, student1, 5);
     // Rule 8: entered before the group started.
-    let early_member = exec(
-        db,
-        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
-         VALUES (?, ?, 0, 7, 16)",
-        (student1, web),
-    );
+    let early_member = add_member(db, student1, web, 0, 7, 16);
     // Rules 9–10: June 2018 is after the exit month; 701 is over 800 − 100.
-    let late_payment = exec(
-        db,
-        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-         VALUES (?, 17, 0, 1, 0, '')",
-        (member,),
-    );
-    let big_payment = exec(
-        db,
-        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-         VALUES (?, 10, 701, 1, 0, '')",
-        (member,),
-    );
+    let late_payment = add_payment(db, member, 17, 0, false);
+    let big_payment = add_payment(db, member, 10, 701, false);
     // Rule 11.
-    let parent = exec(
+    let parent = add_parent_row(
         db,
-        "INSERT INTO parents (fio, phone, notification_types) VALUES ('Родитель', '1', 9)",
-        (),
+        "Родитель",
+        ParentRow {
+            phone: "1",
+            notification_types: 9,
+            ..ParentRow::default()
+        },
     );
     // Rule 12: a student in no group at all (the original's KeyError).
     let loner_user = add_user(db, "loner", "ученик", None);
@@ -128,11 +94,7 @@ fn break_every_rule(db: &TestDb) -> [Vec<String>; 3] {
            (SELECT MIN(id) FROM citizenships), ?)",
         (school, loner_user),
     );
-    let stray = exec(
-        db,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 1)",
-        (lesson, loner),
-    );
+    let stray = add_attending(db, lesson, loner, 1);
     // Rules 13–14.
     let notification = |sender: u32, receiver_type: i32, receiver: u32| {
         exec(

@@ -6,7 +6,7 @@
 use crate::common;
 
 use crate::common::db::query_one;
-use crate::common::fixture::{add_student, robo_71, student_id};
+use crate::common::fixture::{add_lesson, add_student, robo_71, student_id, teacher_id};
 use crate::common::form::{as_refs, form_fields, set_field};
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
@@ -99,13 +99,7 @@ fn saves_in_the_web_pages_are_logged_with_who_and_the_values() {
     assert_eq!(about, (Some(st1), Some(g)));
 
     // A mark in the month grid.
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO lessons (date, teacher_id, group_id) SELECT '2017-10-10', teacher_id, id FROM `groups` WHERE id = ?",
-        (g,),
-    )
-    .unwrap();
-    let lesson = c.last_insert_id();
+    let lesson = add_lesson(&db, g, teacher_id(&db, "te1"), "2017-10-10");
     let month = format!("/lessons/{g}/9");
     let mark = format!("a_{lesson}_{st1}");
     let r = post_edited(&mut ma, &month, "name=\"submit\"", &[(&mark, Some("1"))]);
