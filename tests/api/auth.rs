@@ -32,13 +32,7 @@ fn login_each_role() {
         })));
         let v = ok_json(&resp);
         assert_eq!(v["accountType"], kind);
-        let details: u32 = query_one(
-            &db,
-            &format!(
-                "SELECT d.id FROM {table} d JOIN system_users su ON su.id = d.system_user_id WHERE su.login = '{who}'"
-            ),
-            (),
-        );
+        let details = details_id(&db, table, who);
         assert_eq!(v["detailsId"], details);
         let token = v["token"].as_str().unwrap();
         assert_eq!(token.len(), 36);
@@ -56,8 +50,8 @@ fn login_each_role() {
         assert!((42 * 24 - 1..=42 * 24).contains(&days), "{days}");
         let seen: i32 = query_one(
             &db,
-            &format!("SELECT last_seen_where FROM system_users WHERE login = '{who}'"),
-            (),
+            "SELECT last_seen_where FROM system_users WHERE login = ?",
+            (who,),
         );
         assert_eq!(seen, 3, "{who}: login is tracked, developers included");
     }
@@ -209,11 +203,10 @@ fn legacy_token_is_accepted_and_restored_fast() {
     let te1 = user_id(&db, "te1");
     exec(
         &db,
-        &format!(
-            "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version)
-             VALUES ({te1}, UTC_TIMESTAMP() + INTERVAL 1 DAY, \"{}\", 'old', UTC_TIMESTAMP(), '1.3.2')",
-            legacy_hash(token)
-        ), ());
+        "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version)
+         VALUES (?, UTC_TIMESTAMP() + INTERVAL 1 DAY, ?, 'old', UTC_TIMESTAMP(), '1.3.2')",
+        (te1, legacy_hash(token)),
+    );
     assert_plain(
         &get(&db, "/sections_list", &token.to_uppercase()),
         401,
@@ -320,15 +313,15 @@ fn developer_is_not_tracked_and_expired_tokens_go() {
     let te1 = user_id(&db, "te1");
     let left: u64 = query_one(
         &db,
-        &format!("SELECT COUNT(*) FROM access_tokens WHERE system_user_id = {te1}"),
-        (),
+        "SELECT COUNT(*) FROM access_tokens WHERE system_user_id = ?",
+        (te1,),
     );
     assert_eq!(left, 1, "te1's expired token deleted");
     let ma1 = user_id(&db, "ma1");
     let left: u64 = query_one(
         &db,
-        &format!("SELECT COUNT(*) FROM access_tokens WHERE system_user_id = {ma1}"),
-        (),
+        "SELECT COUNT(*) FROM access_tokens WHERE system_user_id = ?",
+        (ma1,),
     );
     assert_eq!(left, 1, "other users' tokens untouched");
 }
@@ -425,10 +418,10 @@ fn routing_errors_are_html() {
 fn bookkeeping(db: &TestDb, login: &str) -> String {
     query_one(
         db,
-        &format!(
-            "SELECT CONCAT_WS('|', t.expires, t.last_use, t.device, COALESCE(su.last_seen, '-'), su.last_seen_where)
-             FROM access_tokens t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = '{login}'"
-        ), ())
+        "SELECT CONCAT_WS('|', t.expires, t.last_use, t.device, COALESCE(su.last_seen, '-'), su.last_seen_where)
+         FROM access_tokens t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = ?",
+        (login,),
+    )
 }
 
 #[test]

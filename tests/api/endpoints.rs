@@ -114,59 +114,17 @@ fn check_system_user(v: &Value) {
     assert!(v["enabled"].is_boolean());
 }
 
-/// A staff member with a system user; the password hash only has to be unique.
-fn add_person(db: &TestDb, table: &str, role: &str, login: &str, fio: &str) -> u32 {
-    exec(
-        db,
-        &format!(
-            "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-             SELECT '{login}', 'x-{login}', id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = '{role}'"
-        ), ());
-    let phone = if table == "teachers" { ", phone" } else { "" };
-    let phone_value = if table == "teachers" { ", '1'" } else { "" };
-    exec(
-        db,
-        &format!(
-            "INSERT INTO {table} (fio, system_user_id{phone}) SELECT '{fio}', id{phone_value} FROM system_users WHERE login = '{login}'"
-        ),
-        (),
-    );
-    query_one(db, &format!("SELECT MAX(id) FROM {table}"), ())
-}
-
-/// A student (school and citizenship of the stub) with the given contact rule and phone.
-fn add_student(
-    db: &TestDb,
-    login: &str,
-    fio: &str,
-    filled: bool,
-    contact: i32,
-    phone: &str,
-) -> u32 {
-    exec(
-        db,
-        &format!(
-            "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-             SELECT '{login}', 'x-{login}', id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'"
-        ), ());
-    exec(
-        db,
-        &format!(
-            "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, school_id,
-               citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-             SELECT '{fio}', '2010-01-02', 'bp', 'rp', 'aa', (SELECT MIN(id) FROM schools),
-               (SELECT MIN(id) FROM citizenships), id, {contact}, '5', {phone}, '2', {}
-             FROM system_users WHERE login = '{login}'",
-            filled as i32
-        ), ());
-    query_one(db, "SELECT MAX(id) FROM students", ())
-}
-
 #[test]
 fn paging_and_search() {
     let db = TestDb::seeded();
     for (login, fio) in [("tb", "Bbb"), ("ta", "Aaa"), ("tc", "Ccc")] {
-        add_person(&db, "teachers", "преподаватель", login, fio);
+        add_person(
+            &db,
+            login,
+            "преподаватель",
+            "INSERT INTO teachers (fio, system_user_id, phone) VALUES (?, ?, '1')",
+            fio,
+        );
     }
     let t = valid_token(&db, "ma1");
     let list = |q: &str| ok_json(&get(&db, &format!("/teachers_list{q}"), &t));
@@ -236,17 +194,41 @@ fn paging_and_search() {
 #[test]
 fn students_order_contacts_and_details() {
     let db = TestDb::seeded();
-    add_student(&db, "sx", "Аааа", true, 2, "'1'");
-    add_student(&db, "sy", "Яяяя", false, 1, "NULL");
-    let web = group_id(&db, "веб-61");
-    exec(
+    add_student_row(
         &db,
-        &format!(
-            "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
-             SELECT id, {web}, 0, 8, 9 FROM students WHERE fio = 'Ученик Алексей Алексеевич'"
-        ),
-        (),
+        "sx",
+        "Аааа",
+        None,
+        StudentRow {
+            filled: true,
+            contact_phone: 2,
+            phone: Some("1"),
+            grade: "5",
+            shift: "2",
+            ..StudentRow::default()
+        },
     );
+    add_student_row(
+        &db,
+        "sy",
+        "Яяяя",
+        None,
+        StudentRow {
+            filled: false,
+            contact_phone: 1,
+            phone: None,
+            grade: "5",
+            shift: "2",
+            ..StudentRow::default()
+        },
+    );
+    let web = group_id(&db, "веб-61");
+    let st1: u32 = query_one(
+        &db,
+        "SELECT id FROM students WHERE fio = ?",
+        ("Ученик Алексей Алексеевич",),
+    );
+    add_member(&db, st1, web, 0, 8, 9);
     let t = valid_token(&db, "te1");
     let list = ok_json(&get(&db, "/students_list?offset=0&count=100&search=", &t));
     assert_eq!(fios(&list), ["Яяяя", "Аааа", "Ученик Алексей Алексеевич"]);
@@ -280,22 +262,21 @@ fn students_order_contacts_and_details() {
 
     // Full details with parents.
     let id = st1["id"].as_u64().unwrap();
-    exec(
+    let mother = add_parent_row(
         &db,
-        "INSERT INTO parents (fio, phone, email, notification_types) VALUES ('Мама', '8911', 'm@x.ru', 5)",
-        (),
+        "Мама",
+        ParentRow {
+            phone: "8911",
+            email: Some("m@x.ru"),
+            notification_types: 5,
+            ..ParentRow::default()
+        },
     );
+    add_child(&db, id as u32, mother, true);
     exec(
         &db,
-        &format!(
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) SELECT {id}, MAX(id), 1 FROM parents"
-        ),
-        (),
-    );
-    exec(
-        &db,
-        &format!("UPDATE students SET contact_phone = 2 WHERE id = {id}"),
-        (),
+        "UPDATE students SET contact_phone = 2 WHERE id = ?",
+        (id,),
     );
     let full = ok_json(&get(&db, &format!("/student_details/{id}"), &t));
     assert_eq!(
@@ -353,8 +334,8 @@ fn group_sorting_and_masking() {
     };
     exec(
         &db,
-        &format!("UPDATE `groups` SET start_month = 9 WHERE id = {g1}"),
-        (),
+        "UPDATE `groups` SET start_month = 9 WHERE id = ?",
+        (g1,),
     );
     assert_eq!(
         names(&ok_json(&get(&db, "/groups_list", &te2))),
@@ -367,8 +348,8 @@ fn group_sorting_and_masking() {
     );
     exec(
         &db,
-        &format!("UPDATE `groups` SET start_month = 8 WHERE id = {g1}"),
-        (),
+        "UPDATE `groups` SET start_month = 8 WHERE id = ?",
+        (g1,),
     );
     assert_eq!(
         names(&ok_json(&get(&db, "/groups_list", &ma))),
@@ -458,14 +439,21 @@ fn lesson_details_creates_attendings() {
     let db = TestDb::seeded();
     let g1 = group_id(&db, "робо-71");
     let t1 = teacher_id(&db, "te1");
-    let s2 = add_student(&db, "s2", "Второй Ученик", true, 1, "'5'");
-    exec(
+    let s2 = add_student_row(
         &db,
-        &format!(
-            "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month) VALUES ({s2}, {g1}, 0, 12, 16)"
-        ),
-        (),
+        "s2",
+        "Второй Ученик",
+        None,
+        StudentRow {
+            filled: true,
+            contact_phone: 1,
+            phone: Some("5"),
+            grade: "5",
+            shift: "2",
+            ..StudentRow::default()
+        },
     );
+    add_member(&db, s2, g1, 0, 12, 16);
     let lesson = add_lesson(&db, g1, t1, "2017-10-05");
     let te1 = valid_token(&db, "te1");
     let v = ok_json(&get(&db, &format!("/lesson_details/{lesson}"), &te1));
@@ -607,12 +595,11 @@ fn payments_are_created_and_saved() {
 
     let p1 = payment_p1(&db);
     let row = || -> (i64, String, bool, bool) {
-        mysql::prelude::Queryable::query_first(
-            &mut db.conn(),
-            format!("SELECT value, comment, cash, confirmed FROM payments WHERE id = {p1}"),
+        query_one(
+            &db,
+            "SELECT value, comment, cash, confirmed FROM payments WHERE id = ?",
+            (p1,),
         )
-        .unwrap()
-        .unwrap()
     };
     let save = |token: &str, body: Value| post(&db, "/save_payment", token, &body);
     let full = |value: Value, comment: Value, cash: Value, confirmed: Value| json!({"paymentId": p1, "value": value, "comment": comment, "cash": cash, "confirmed": confirmed});
@@ -831,10 +818,10 @@ fn schedule_order_and_filter() {
     );
     exec(
         &db,
-        &format!(
-            "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES
-             (102, 0, {g2}), (103, 0, {g1}), (104, 1, {g2}), (101, 0, {g1}), (101, 2, NULL), (103, 3, NULL)"
-        ), ());
+        "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES
+         (102, 0, ?), (103, 0, ?), (104, 1, ?), (101, 0, ?), (101, 2, NULL), (103, 3, NULL)",
+        (g2, g1, g2, g1),
+    );
     let t = valid_token(&db, "te1");
     let v = ok_json(&get(&db, "/schedule", &t));
     let items = v.as_array().unwrap();
@@ -914,12 +901,12 @@ fn developer_overviews() {
     let ma1 = user_id(&db, "ma1");
     exec(
         &db,
-        &format!(
-            "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version) VALUES
-             ({te1}, '2030-01-01 00:00:00', 'h1$a', 'phone A', '2029-01-01 09:30:00', '1.3.1'),
-             ({te1}, '2031-01-01 00:00:00', 'h1$b', 'phone B', '2028-01-01 09:30:00', '1.3.2'),
-             ({ma1}, '2030-06-01 00:00:00', 'h1$c', 'tablet', '2029-06-01 09:30:00', '1.3.2')"
-        ), ());
+        "INSERT INTO access_tokens (system_user_id, expires, token_hash, device, last_use, app_version) VALUES
+         (?, '2030-01-01 00:00:00', 'h1$a', 'phone A', '2029-01-01 09:30:00', '1.3.1'),
+         (?, '2031-01-01 00:00:00', 'h1$b', 'phone B', '2028-01-01 09:30:00', '1.3.2'),
+         (?, '2030-06-01 00:00:00', 'h1$c', 'tablet', '2029-06-01 09:30:00', '1.3.2')",
+        (te1, te1, ma1),
+    );
     let v = ok_json(&get(&db, "/access_tokens", &dev));
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), 3, "dev1, te1 and ma1 have tokens");
@@ -1059,7 +1046,13 @@ fn android_app_replay() {
 #[test]
 fn dump_only_for_dump_creator() {
     let db = TestDb::seeded();
-    add_person(&db, "bots", "бот", "bot2", "другой бот");
+    add_person(
+        &db,
+        "bot2",
+        "бот",
+        "INSERT INTO bots (fio, system_user_id) VALUES (?, ?)",
+        "другой бот",
+    );
     for who in ["bot2", "ma1", "te1", "dev1"] {
         let t = valid_token(&db, who);
         assert_plain(&get(&db, "/dump", &t), 403, "access denied");

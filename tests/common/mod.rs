@@ -145,17 +145,6 @@ impl TestDb {
                 .unwrap_or_else(|e| panic!("loading original_schema.sql: {e}\n{statement}"));
         }
     }
-
-    /// Counts rows of a table (a quick "nothing was written" check).
-    pub fn count(&self, table: &str) -> u64 {
-        let mut c = self.conn();
-        mysql::prelude::Queryable::query_first::<u64, _>(
-            &mut c,
-            format!("SELECT COUNT(*) FROM `{table}`"),
-        )
-        .unwrap()
-        .unwrap()
-    }
 }
 
 impl Drop for TestDb {

@@ -13,10 +13,8 @@
 
 use crate::common;
 
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{
-    add_group, add_member, add_student, add_teacher, group_id, student_id, teacher_id,
-};
+use crate::common::db::query_one;
+use crate::common::fixture::*;
 use chrono::{Datelike, NaiveDate};
 use common::TestDb;
 use common::apache::ApacheSite;
@@ -262,17 +260,6 @@ fn student_with_mother(db: &TestDb, fio: &str) -> (u32, i32, String, String, Str
 }
 
 /// The one row `sql` selects.
-fn one_row<T: mysql::prelude::FromRow>(
-    db: &TestDb,
-    sql: &str,
-    params: impl Into<mysql::Params>,
-) -> T {
-    db.conn()
-        .exec_first(sql, params)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no row: {sql}"))
-}
-
 /// The student's membership in the group: (discount, enter month, exit month).
 fn membership(db: &TestDb, student: u32, group: u32) -> Option<(i32, i32, i32)> {
     db.conn()
@@ -349,7 +336,7 @@ fn issue_4_student_with_new_mother_joins_a_group_with_a_discount() {
         ),
         (dasha.mother_fio, dasha.mother_phone, dasha.mother_email, 1)
     );
-    let (login, birth): (String, NaiveDate) = one_row(
+    let (login, birth): (String, NaiveDate) = query_one(
         &db,
         "SELECT su.login, s.birth_date FROM students s JOIN system_users su ON su.id = s.system_user_id WHERE s.id = ?",
         (student,),
@@ -475,13 +462,7 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     let st2 = add_student(&db, "st2", vera);
     add_member(&db, st2, robo, 0, 8, 16);
     // Two lessons in October 2017 (month 9), the seeded member's month with a 400 ₽ payment.
-    let lesson = |date: &str| {
-        exec(
-            &db,
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-            (date, te1, robo),
-        )
-    };
+    let lesson = |date: &str| add_lesson(&db, robo, te1, date);
     let (first, second) = (lesson("2017-10-03"), lesson("2017-10-10"));
     let site = ApacheSite::start(&db);
     let ui = Ui::start(&site, 5);
@@ -578,7 +559,7 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     // Column 1 is September 2017 (the group's first month), column 2 October.
     assert!(row[2].starts_with("700 / 700 ₽"), "{row:?}");
     ui.shot("master-payment-confirmed");
-    let (value, paid, comment): (i32, bool, String) = one_row(
+    let (value, paid, comment): (i32, bool, String) = query_one(
         &db,
         "SELECT p.value, p.confirmed, p.comment FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
          WHERE sig.student_id = ? AND sig.group_id = ? AND p.month = 9",

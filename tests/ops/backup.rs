@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::TestDb;
+use common::{TestDb, db};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -16,29 +16,9 @@ use std::time::{Duration, Instant};
 
 /// `CHECKSUM TABLE` of every table, by name.
 fn checksums(db: &TestDb) -> BTreeMap<String, Option<i64>> {
-    let mut conn = db.conn();
-    let tables: Vec<String> = conn
-        .query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
-        .unwrap();
-    tables
+    db::checksums(db, &db::table_names(db))
         .into_iter()
-        .map(|t| {
-            let (_, sum): (String, Option<i64>) = conn
-                .query_first(format!("CHECKSUM TABLE `{t}`"))
-                .unwrap()
-                .unwrap();
-            (t, sum)
-        })
         .collect()
-}
-
-fn table_count(db: &TestDb) -> u64 {
-    db.conn()
-        .query_first(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()",
-        )
-        .unwrap()
-        .unwrap()
 }
 
 /// A live database of the original, adopted by `migrate`, with the values a dump gets wrong:
@@ -300,7 +280,11 @@ fn damaged_files_are_refused_and_the_database_stays_empty() {
         assert!(!out.status.success(), "{what}: restored");
         assert!(stderr.contains(says), "{what}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{what}: {stderr}");
-        assert_eq!(table_count(&db), 0, "{what}: the database is not empty");
+        assert_eq!(
+            db::table_names(&db),
+            Vec::<String>::new(),
+            "{what}: the database is not empty"
+        );
     }
 
     // A database that has tables is never touched.

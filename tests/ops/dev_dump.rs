@@ -3,43 +3,31 @@
 
 use crate::common;
 
+use crate::common::db::{exec, query_one};
+use crate::common::fixture::{add_attending, add_lesson};
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
 use serde_json::Value;
 use std::path::Path;
 
 /// Adds lessons (inserted out of date order) with attendance in every state to робо-71.
-fn add_lessons(db: &TestDb) -> (u64, u64) {
-    let mut c = db.conn();
-    let (group, teacher, student): (u64, u64, u64) = c
-        .query_first(
-            "SELECT g.id, g.teacher_id, s.id FROM `groups` g, students s WHERE g.name = 'робо-71'",
-        )
-        .unwrap()
-        .unwrap();
-    let mut lesson = |date: &str| {
-        c.exec_drop(
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-            (date, teacher, group),
-        )
-        .unwrap();
-        c.last_insert_id()
-    };
-    let later = lesson("2017-10-12");
-    let earlier = lesson("2017-10-05");
+fn add_lessons(db: &TestDb) -> (u32, u32) {
+    let (group, teacher, student): (u32, u32, u32) = query_one(
+        db,
+        "SELECT g.id, g.teacher_id, s.id FROM `groups` g, students s WHERE g.name = 'робо-71'",
+        (),
+    );
+    let later = add_lesson(db, group, teacher, "2017-10-12");
+    let earlier = add_lesson(db, group, teacher, "2017-10-05");
     for (lesson, state) in [(earlier, 1), (later, 2)] {
-        c.exec_drop(
-            "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-            (lesson, student, state),
-        )
-        .unwrap();
+        add_attending(db, lesson, student, state);
     }
-    c.exec_drop(
+    exec(
+        db,
         "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
          SELECT id, 8, 0, 0, 1, 'ok \"да\"' FROM student_in_groups",
         (),
-    )
-    .unwrap();
+    );
     (earlier, later)
 }
 

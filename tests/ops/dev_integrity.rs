@@ -4,49 +4,25 @@
 
 use crate::common;
 
+use crate::common::db::{exec, query_one};
+use crate::common::fixture::*;
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
 
 const STUDENT: &str = "Ученик Алексей Алексеевич";
 
-fn insert(c: &mut mysql::Conn, sql: &str, params: impl Into<mysql::Params>) -> u64 {
-    c.exec_drop(sql, params).unwrap();
-    c.last_insert_id()
-}
-
-fn user(c: &mut mysql::Conn, login: &str, role_id: u64) -> u64 {
-    insert(
-        c,
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen)
-         VALUES (?, CONCAT('hash-', ?), ?, UTC_TIMESTAMP())",
-        (login, login, role_id),
-    )
-}
-
-fn role_id(c: &mut mysql::Conn, name: &str) -> u64 {
-    c.exec_first("SELECT id FROM system_roles WHERE name = ?", (name,))
-        .unwrap()
-        .unwrap()
-}
-
-fn login_id(c: &mut mysql::Conn, login: &str) -> u64 {
-    c.exec_first("SELECT id FROM system_users WHERE login = ?", (login,))
-        .unwrap()
-        .unwrap()
-}
-
 /// One message of a dialog: its details row plus the given (owner, receiver, forward) rows.
-fn message(c: &mut mysql::Conn, rows: &[(u64, u64, bool)]) -> (u64, Vec<u64>) {
-    let details = insert(
-        c,
+fn message(db: &TestDb, rows: &[(u32, u32, bool)]) -> (u32, Vec<u32>) {
+    let details = exec(
+        db,
         "INSERT INTO message_details (body, send_time, unread) VALUES ('текст', UTC_TIMESTAMP(), 1)",
         (),
     );
     let ids = rows
         .iter()
         .map(|&(owner, receiver, forward)| {
-            insert(
-                c,
+            exec(
+                db,
                 "INSERT INTO messages (owner_id, receiver_id, message_details_id, forward)
                  VALUES (?, ?, ?, ?)",
                 (owner, receiver, details, forward),
@@ -59,124 +35,70 @@ fn message(c: &mut mysql::Conn, rows: &[(u64, u64, bool)]) -> (u64, Vec<u64>) {
 /// Breaks every rule of the three reports once on the seeded database and returns the problems
 /// each page must list, in page order.
 fn break_every_rule(db: &TestDb) -> [Vec<String>; 3] {
-    let mut c = db.conn();
-    let (teacher_role, student_role) =
-        (role_id(&mut c, "преподаватель"), role_id(&mut c, "ученик"));
     let (dev1, ma1, te1, st1) = (
-        login_id(&mut c, "dev1"),
-        login_id(&mut c, "ma1"),
-        login_id(&mut c, "te1"),
-        login_id(&mut c, "st1"),
+        user_id(db, "dev1"),
+        user_id(db, "ma1"),
+        user_id(db, "te1"),
+        user_id(db, "st1"),
     );
-    let student1: u64 = c.query_first("SELECT id FROM students").unwrap().unwrap();
-    let (robo, web): (u64, u64) = (
-        c.query_first("SELECT id FROM `groups` WHERE name = 'робо-71'")
-            .unwrap()
-            .unwrap(),
-        c.query_first("SELECT id FROM `groups` WHERE name = 'веб-61'")
-            .unwrap()
-            .unwrap(),
-    );
-    let teacher: u64 = c.query_first("SELECT id FROM teachers").unwrap().unwrap();
-    let section: u64 = c
-        .query_first("SELECT MIN(id) FROM sections")
-        .unwrap()
-        .unwrap();
-    let member: u64 = c
-        .query_first("SELECT id FROM student_in_groups")
-        .unwrap()
-        .unwrap();
+    let student1: u32 = query_one(db, "SELECT id FROM students", ());
+    let (robo, web) = (group_id(db, "робо-71"), group_id(db, "веб-61"));
+    let teacher: u32 = query_one(db, "SELECT id FROM teachers", ());
+    let member: u32 = query_one(db, "SELECT id FROM student_in_groups", ());
 
     // Rules 1–2: a master row whose user is a teacher.
-    let impostor = user(&mut c, "impostor", teacher_role);
-    let bad_master = insert(
-        &mut c,
+    let impostor = add_user(db, "impostor", "преподаватель", None);
+    let bad_master = exec(
+        db,
         "INSERT INTO masters (fio, system_user_id) VALUES ('Мастер Неверный', ?)",
         (impostor,),
     );
     // Rule 3 (and an unknown role name): a user with no details row and a role nobody knows.
-    let ghost_role = insert(
-        &mut c,
+    let ghost_role = exec(
+        db,
         "INSERT INTO system_roles (name, details_table_name) VALUES ('призрак', 'ghosts')",
         (),
     );
-    let ghost = user(&mut c, "ghost", ghost_role);
+    let ghost = add_user(db, "ghost", "призрак", None);
     // Rules 4–5.
-    let backwards = insert(
-        &mut c,
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
-         VALUES ('конец-1', ?, ?, 10, 9)",
-        (section, teacher),
-    );
-    let endless = insert(
-        &mut c,
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
-         VALUES ('долгая-1', ?, ?, 8, 20)",
-        (section, teacher),
-    );
+    let backwards = add_group(db, "конец-1", "робо", teacher, 10, 9);
+    let endless = add_group(db, "долгая-1", "робо", teacher, 8, 20);
     // Rule 6: робо-71 runs from September 2017 to May 2018.
-    let late_lesson = insert(
-        &mut c,
-        "INSERT INTO lessons (date, teacher_id, group_id) VALUES ('2018-06-01', ?, ?)",
-        (teacher, robo),
-    );
+    let late_lesson = add_lesson(db, robo, teacher, "2018-06-01");
     // Rule 7.
-    let lesson = insert(
-        &mut c,
-        "INSERT INTO lessons (date, teacher_id, group_id) VALUES ('2017-10-05', ?, ?)",
-        (teacher, robo),
-    );
-    let odd_state = insert(
-        &mut c,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 5)",
-        (lesson, student1),
-    );
+    let lesson = add_lesson(db, robo, teacher, "2017-10-05");
+    let odd_state = add_attending(db, lesson, student1, 5);
     // Rule 8: entered before the group started.
-    let early_member = insert(
-        &mut c,
-        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
-         VALUES (?, ?, 0, 7, 16)",
-        (student1, web),
-    );
+    let early_member = add_member(db, student1, web, 0, 7, 16);
     // Rules 9–10: June 2018 is after the exit month; 701 is over 800 − 100.
-    let late_payment = insert(
-        &mut c,
-        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-         VALUES (?, 17, 0, 1, 0, '')",
-        (member,),
-    );
-    let big_payment = insert(
-        &mut c,
-        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-         VALUES (?, 10, 701, 1, 0, '')",
-        (member,),
-    );
+    let late_payment = add_payment(db, member, 17, 0, false);
+    let big_payment = add_payment(db, member, 10, 701, false);
     // Rule 11.
-    let parent = insert(
-        &mut c,
-        "INSERT INTO parents (fio, phone, notification_types) VALUES ('Родитель', '1', 9)",
-        (),
+    let parent = add_parent_row(
+        db,
+        "Родитель",
+        ParentRow {
+            phone: "1",
+            notification_types: 9,
+            ..ParentRow::default()
+        },
     );
     // Rule 12: a student in no group at all (the original's KeyError).
-    let loner_user = user(&mut c, "loner", student_role);
-    let school: u64 = c.query_first("SELECT id FROM schools").unwrap().unwrap();
-    let loner = insert(
-        &mut c,
+    let loner_user = add_user(db, "loner", "ученик", None);
+    let school: u32 = query_one(db, "SELECT id FROM schools", ());
+    let loner = exec(
+        db,
         "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address,
            school_id, citizenship_id, system_user_id)
          VALUES ('Ученик Без Группы', '2005-01-01', 'x', 'x', 'x', ?,
            (SELECT MIN(id) FROM citizenships), ?)",
         (school, loner_user),
     );
-    let stray = insert(
-        &mut c,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 1)",
-        (lesson, loner),
-    );
+    let stray = add_attending(db, lesson, loner, 1);
     // Rules 13–14.
-    let mut notification = |sender: u64, receiver_type: i32, receiver: u64| {
-        insert(
-            &mut c,
+    let notification = |sender: u32, receiver_type: i32, receiver: u32| {
+        exec(
+            db,
             "INSERT INTO notifications (sender_id, receiver_type, receiver_id, subject, body, send_time, receivers)
              VALUES (?, ?, ?, 'тема', 'текст', UTC_TIMESTAMP(), '')",
             (sender, receiver_type, receiver),
@@ -187,12 +109,12 @@ fn break_every_rule(db: &TestDb) -> [Vec<String>; 3] {
     let to_no_member = notification(te1, 2, 999_999);
     let odd_type = notification(ma1, 3, robo);
     // Rules 15–19: eleven message rows for six details rows.
-    let (lonely, _) = message(&mut c, &[(ma1, te1, true)]);
-    let (_, to_self) = message(&mut c, &[(ma1, ma1, true), (ma1, ma1, false)]);
-    let (_, students) = message(&mut c, &[(st1, loner_user, true), (loner_user, st1, false)]);
-    let (_, developer) = message(&mut c, &[(ma1, dev1, true), (dev1, ma1, false)]);
-    let (one_way, _) = message(&mut c, &[(ma1, te1, true), (te1, ma1, true)]);
-    let (crossed, _) = message(&mut c, &[(ma1, te1, true), (te1, st1, false)]);
+    let (lonely, _) = message(db, &[(ma1, te1, true)]);
+    let (_, to_self) = message(db, &[(ma1, ma1, true), (ma1, ma1, false)]);
+    let (_, students) = message(db, &[(st1, loner_user, true), (loner_user, st1, false)]);
+    let (_, developer) = message(db, &[(ma1, dev1, true), (dev1, ma1, false)]);
+    let (one_way, _) = message(db, &[(ma1, te1, true), (te1, ma1, true)]);
+    let (crossed, _) = message(db, &[(ma1, te1, true), (te1, st1, false)]);
 
     let main = vec![
         format!("у мастера id={bad_master} (Мастер Неверный) неверная системная роль"),

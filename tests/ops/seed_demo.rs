@@ -4,8 +4,8 @@
 
 use crate::common;
 
+use common::db::{self, query_one};
 use common::{TestDb, WebClient};
-use mysql::prelude::Queryable;
 
 const TODAY: &str = "2025-11-20";
 
@@ -17,17 +17,31 @@ fn demo() -> TestDb {
 
 /// `CHECKSUM TABLE` of the tables whose rows are all generated (the stub users' password
 /// hashes are salted at random, so `system_users` differs by design).
-fn checksums(db: &TestDb) -> Vec<Option<u64>> {
-    let tables = "citizenships, schools, sections, masters, teachers, students, parents,
-        parent_of_students, `groups`, schedule_times, schedule_groups, student_in_groups, lessons,
-        attendings, payments, notifications, message_details, messages";
-    let rows: Vec<(String, Option<u64>)> =
-        db.conn().query(format!("CHECKSUM TABLE {tables}")).unwrap();
-    rows.into_iter().map(|(_, sum)| sum).collect()
-}
-
-fn count_where(c: &mut mysql::Conn, sql: &str) -> u64 {
-    c.query_first(sql).unwrap().unwrap()
+fn checksums(db: &TestDb) -> Vec<Option<i64>> {
+    let tables = [
+        "citizenships",
+        "schools",
+        "sections",
+        "masters",
+        "teachers",
+        "students",
+        "parents",
+        "parent_of_students",
+        "groups",
+        "schedule_times",
+        "schedule_groups",
+        "student_in_groups",
+        "lessons",
+        "attendings",
+        "payments",
+        "notifications",
+        "message_details",
+        "messages",
+    ];
+    db::checksums(db, &tables)
+        .into_iter()
+        .map(|(_, sum)| sum)
+        .collect()
 }
 
 #[test]
@@ -55,7 +69,6 @@ fn small_demo_is_realistic_deterministic_and_consistent() {
     assert!(out.status.success(), "{stdout}");
     assert_eq!(stdout.trim(), "нет проблем");
 
-    let mut c = db.conn();
     for (what, sql) in [
         (
             "notification bits without their address",
@@ -93,7 +106,7 @@ fn small_demo_is_realistic_deterministic_and_consistent() {
                AND login NOT IN ('ma1', 'te1', 'st1', 'dev1', 'dump_creator')",
         ),
     ] {
-        assert_eq!(count_where(&mut c, sql), 0, "{what}");
+        assert_eq!(query_one::<u64>(&db, sql, ()), 0, "{what}");
     }
     for (what, sql) in [
         ("students with patronymics", "SELECT COUNT(*) FROM students WHERE fio REGEXP '(вич|вна|ич|чна)$'"),
@@ -105,7 +118,7 @@ fn small_demo_is_realistic_deterministic_and_consistent() {
         ("te1's current-group lessons", "SELECT COUNT(*) FROM lessons l JOIN teachers t ON t.id = l.teacher_id
              JOIN system_users u ON u.id = t.system_user_id WHERE u.login = 'te1' AND l.date >= '2025-09-01'"),
     ] {
-        assert!(count_where(&mut c, sql) > 1, "{what}");
+        assert!(query_one::<u64>(&db, sql, ()) > 1, "{what}");
     }
 
     let mut web = WebClient::login(&db, "ma1", "12");

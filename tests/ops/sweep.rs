@@ -3,9 +3,8 @@
 //! one client per role (web session or API token) and a snapshot of every table's content.
 
 use crate::common::api::{self, valid_token};
-use crate::common::db::query_one;
-use crate::common::fixture::{add_second_teacher, group_id, teacher_id, user_id};
 use crate::common::{CgiRequest, CgiResponse, TestDb, WebClient, csrf_token};
+use crate::common::{db::*, fixture::*};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
 
@@ -124,42 +123,14 @@ impl Fixture {
     pub fn new() -> Fixture {
         let db = TestDb::seeded();
         add_second_teacher(&db);
-        let mut c = db.conn();
         let group = group_id(&db, "робо-71");
-        let student: u32 = query_one(
-            &db,
-            "SELECT s.id FROM students s JOIN system_users u ON u.id = s.system_user_id WHERE u.login = 'st1'",
-            (),
-        );
+        let student = student_id(&db, "st1");
         let teacher = teacher_id(&db, "te1");
-        c.exec_drop(
-            "INSERT INTO parents (fio, phone, notification_types) VALUES ('Родитель Первый', '89030000000', 0)",
-            (),
-        )
-        .unwrap();
-        let parent = c.last_insert_id();
-        c.exec_drop(
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-            (student, parent),
-        )
-        .unwrap();
-        c.exec_drop(
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES ('2018-01-15', ?, ?)",
-            (teacher, group),
-        )
-        .unwrap();
-        let lesson = c.last_insert_id();
-        c.exec_drop(
-            "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 1)",
-            (lesson, student),
-        )
-        .unwrap();
-        let details = |table: &str, login: &str| -> String {
-            query_one::<u32>(
-                &db,
-                &format!("SELECT d.id FROM {table} d JOIN system_users u ON u.id = d.system_user_id WHERE u.login = '{login}'"), ())
-            .to_string()
-        };
+        let parent = add_parent(&db, "Родитель Первый", "89030000000");
+        add_child(&db, student, parent, true);
+        let lesson = add_lesson(&db, group, teacher, "2018-01-15");
+        add_attending(&db, lesson, student, 1);
+        let details = |table: &str, login: &str| details_id(&db, table, login).to_string();
         let user = |login: &str| user_id(&db, login).to_string();
         let mut vars = BTreeMap::new();
         vars.insert("group", group.to_string());
@@ -197,7 +168,6 @@ impl Fixture {
             .to_string(),
         );
         vars.insert("token_id", FIXTURE_TOKEN_ID.to_string());
-        drop(c);
         let fx = Fixture { db, vars };
         fx.restore_token();
         fx

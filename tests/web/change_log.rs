@@ -6,7 +6,7 @@
 use crate::common;
 
 use crate::common::db::query_one;
-use crate::common::fixture::{add_student, group_id, student_id};
+use crate::common::fixture::{add_lesson, add_student, robo_71, student_id, teacher_id};
 use crate::common::form::{as_refs, form_fields, set_field};
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
@@ -54,22 +54,10 @@ fn post_edited(
     web.send(CgiRequest::post_form(path, &as_refs(&fields)))
 }
 
-/// The seeded group робо-71 (September 2017 – May 2018, 800 ₽) and st1's membership in it
-/// (discount 100 ₽).
-fn robo(db: &TestDb) -> (u32, u32) {
-    let g = group_id(db, "робо-71");
-    let sig = query_one(
-        db,
-        "SELECT id FROM student_in_groups WHERE group_id = ?",
-        (g,),
-    );
-    (g, sig)
-}
-
 #[test]
 fn saves_in_the_web_pages_are_logged_with_who_and_the_values() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let st1 = student_id(&db, "st1");
     let mut ma = WebClient::login(&db, "ma1", "12");
 
@@ -111,13 +99,7 @@ fn saves_in_the_web_pages_are_logged_with_who_and_the_values() {
     assert_eq!(about, (Some(st1), Some(g)));
 
     // A mark in the month grid.
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO lessons (date, teacher_id, group_id) SELECT '2017-10-10', teacher_id, id FROM `groups` WHERE id = ?",
-        (g,),
-    )
-    .unwrap();
-    let lesson = c.last_insert_id();
+    let lesson = add_lesson(&db, g, teacher_id(&db, "te1"), "2017-10-10");
     let month = format!("/lessons/{g}/9");
     let mark = format!("a_{lesson}_{st1}");
     let r = post_edited(&mut ma, &month, "name=\"submit\"", &[(&mark, Some("1"))]);
@@ -249,7 +231,7 @@ fn saves_in_the_web_pages_are_logged_with_who_and_the_values() {
 #[test]
 fn a_read_only_developers_save_leaves_no_entry() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let mut dev = WebClient::login(&db, "dev1", "12");
     let r = post_edited(
         &mut dev,
@@ -312,7 +294,7 @@ fn a_payment_saved_by_the_app_shows_in_the_masters_log() {
 #[test]
 fn members_months_moved_by_a_shorter_group_period_are_logged() {
     let db = TestDb::seeded();
-    let (g, _) = robo(&db);
+    let (g, _) = robo_71(&db);
     let mut ma = WebClient::login(&db, "ma1", "12");
     let edit = format!("/structure/group/{g}");
     // робо-71 ends in May 2018; ending it in April pulls st1's exit month in.

@@ -5,80 +5,13 @@
 
 use crate::common;
 
+use crate::common::db::query_one;
+use crate::common::fixture::{add_group, add_lesson, add_student, add_teacher, group_id};
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
 fn q(search: &str) -> String {
     serde_urlencoded::to_string([("search", search)]).unwrap()
-}
-
-fn group_id(db: &TestDb, name: &str) -> u32 {
-    db.conn()
-        .exec_first("SELECT id FROM `groups` WHERE name = ?", (name,))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no group {name}"))
-}
-
-fn id_by(db: &TestDb, sql: &str) -> u32 {
-    db.conn().query_first(sql).unwrap().unwrap()
-}
-
-/// A teacher without a login of his own (`system_users` + `teachers`); his id.
-fn add_teacher(db: &TestDb, login: &str, fio: &str) -> u32 {
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'преподаватель'",
-        (login, format!("hash-{login}")),
-    )
-    .unwrap();
-    c.exec_drop(
-        "INSERT INTO teachers (fio, system_user_id, phone) VALUES (?, LAST_INSERT_ID(), '89010000000')",
-        (fio,),
-    )
-    .unwrap();
-    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
-}
-
-/// A student like the seeded one; his id.
-fn add_student(db: &TestDb, login: &str, fio: &str) -> u32 {
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
-        (login, format!("hash-{login}")),
-    )
-    .unwrap();
-    c.exec_drop(
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address,
-            school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, '2010-01-01', 'м', 'м', 'м', (SELECT MIN(id) FROM schools),
-            (SELECT MIN(id) FROM citizenships), LAST_INSERT_ID(), 1, '1', '89020000000', '1', 1",
-        (fio,),
-    )
-    .unwrap();
-    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
-}
-
-fn add_group(db: &TestDb, name: &str, teacher_id: u32, start: i32, end: i32) -> u32 {
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month)
-         SELECT ?, MIN(id), ?, ?, ? FROM sections",
-        (name, teacher_id, start, end),
-    )
-    .unwrap();
-    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
-}
-
-fn add_lesson(db: &TestDb, group: u32, date: &str, teacher: u32) -> u32 {
-    let mut c = db.conn();
-    c.exec_drop(
-        "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-        (date, teacher, group),
-    )
-    .unwrap();
-    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
 }
 
 /// (discount, enter month, exit month) of a membership.
@@ -129,8 +62,8 @@ fn submit(
 fn group_create_search_edit_delete() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let robo = id_by(&db, "SELECT id FROM sections WHERE name = 'робо'");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let robo: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'робо'", ());
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let html = web.get("/structure/groups").text();
     assert!(html.contains("<h1>группы</h1>"));
     assert!(html.contains("добавить группу"));
@@ -255,8 +188,8 @@ fn group_create_search_edit_delete() {
 fn group_form_rules() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let robo = id_by(&db, "SELECT id FROM sections WHERE name = 'робо'");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let robo: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'робо'", ());
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let add = "/structure/group";
     let long = "я".repeat(256);
     let cases = [
@@ -315,14 +248,14 @@ fn group_form_rules() {
 fn period_changes_keep_history_and_clamp_members() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let robo = id_by(&db, "SELECT id FROM sections WHERE name = 'робо'");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let robo: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'робо'", ());
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let te2 = add_teacher(&db, "te2", "Второй Учитель");
     let g = group_id(&db, "робо-71");
     let edit = format!("/structure/group/{g}");
     // робо-71 runs from month 8 (September 2017) to 16 (May 2018); st1 is in it for all of it,
     // with an unconfirmed payment in month 9. Add a confirmed one in month 12 and lessons.
-    let sig = id_by(&db, "SELECT id FROM student_in_groups");
+    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
     {
         let mut c = db.conn();
         c.exec_drop(
@@ -331,7 +264,7 @@ fn period_changes_keep_history_and_clamp_members() {
         )
         .unwrap();
     }
-    let past = add_lesson(&db, g, "2018-01-15", te1);
+    let past = add_lesson(&db, g, te1, "2018-01-15");
     let period =
         |start: (i32, u32), end: (i32, u32)| group_fields(robo, "робо-71", te2, start, end);
     let before = (db.count("payments"), db.count("lessons"));
@@ -376,7 +309,7 @@ fn period_changes_keep_history_and_clamp_members() {
 
     // Shrinking to January…March 2018 (12…14): st1 is clamped into it, the unconfirmed payments
     // of months 9 and 15 go, the confirmed one stays.
-    let march = add_lesson(&db, g, "2018-03-01", te1);
+    let march = add_lesson(&db, g, te1, "2018-03-01");
     let r = submit(&mut web, &edit, &edit, &period((2018, 1), (2018, 3)));
     assert_eq!(r.status, 302, "{}", r.text());
     assert!(
@@ -413,11 +346,11 @@ fn period_changes_keep_history_and_clamp_members() {
 fn edit_gives_future_lessons_the_new_teacher() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let robo = id_by(&db, "SELECT id FROM sections WHERE name = 'робо'");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let robo: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'робо'", ());
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let te2 = add_teacher(&db, "te2", "Второй Учитель");
-    let g = add_group(&db, "будущая", te1, 120, 125);
-    let future = add_lesson(&db, g, "2027-03-01", te1);
+    let g = add_group(&db, "будущая", "робо", te1, 120, 125);
+    let future = add_lesson(&db, g, te1, "2027-03-01");
     let edit = format!("/structure/group/{g}");
     let r = submit(
         &mut web,
@@ -438,7 +371,7 @@ fn edit_gives_future_lessons_the_new_teacher() {
 fn group_with_members_or_lessons_is_a_conflict() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let robo71 = group_id(&db, "робо-71");
     let html = web.get("/structure/groups").text();
     assert!(
@@ -457,7 +390,7 @@ fn group_with_members_or_lessons_is_a_conflict() {
             .contains("группу «робо-71» нельзя удалить: в группе есть ученики")
     );
     let web61 = group_id(&db, "веб-61");
-    add_lesson(&db, web61, "2017-10-02", te1);
+    add_lesson(&db, web61, te1, "2017-10-02");
     let r = web.submit(
         "/structure/groups",
         &format!("/structure/delete_group/{web61}"),
@@ -472,10 +405,10 @@ fn group_with_members_or_lessons_is_a_conflict() {
 #[test]
 fn list_order_teacher_filter_and_columns() {
     let db = TestDb::seeded();
-    let te1 = id_by(&db, "SELECT id FROM teachers");
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
     let te2 = add_teacher(&db, "te2", "Второй Учитель");
-    add_group(&db, "чужая-новая", te2, 30, 35);
-    add_group(&db, "чужая-старая", te2, 0, 5);
+    add_group(&db, "чужая-новая", "робо", te2, 30, 35);
+    add_group(&db, "чужая-старая", "робо", te2, 0, 5);
     let mut te = WebClient::login(&db, "te1", "12");
     let html = te.get("/structure/groups").text();
     // A teacher's own groups first (by start, then name), then the others by latest start.
@@ -519,7 +452,7 @@ fn access_per_route() {
     let db = TestDb::seeded();
     let te2 = add_teacher(&db, "te2", "Второй Учитель");
     let own = group_id(&db, "робо-71");
-    let other = add_group(&db, "чужая", te2, 8, 10);
+    let other = add_group(&db, "чужая", "робо", te2, 8, 10);
     let mut te = WebClient::login(&db, "te1", "12");
     for path in [
         "/structure/groups".to_string(),
@@ -595,8 +528,8 @@ fn access_per_route() {
 fn students_in_group_add_and_remove() {
     let db = TestDb::seeded();
     let g = group_id(&db, "робо-71");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
-    let st1 = id_by(&db, "SELECT id FROM students");
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
+    let st1: u32 = query_one(&db, "SELECT id FROM students", ());
     let new = add_student(&db, "anna", "Анна Новая");
     let quiet = add_student(&db, "boris", "Борис Тихий");
     let page = format!("/structure/students_in_group/{g}");
@@ -634,10 +567,11 @@ fn students_in_group_add_and_remove() {
     assert_eq!(row, (0, 8, 16));
 
     // st1 was present once: he stays, with a message; the same for a confirmed payment.
-    let lesson = add_lesson(&db, g, "2017-10-02", te1);
-    let boris_sig = id_by(
+    let lesson = add_lesson(&db, g, te1, "2017-10-02");
+    let boris_sig: u32 = query_one(
         &db,
-        &format!("SELECT id FROM student_in_groups WHERE student_id = {quiet}"),
+        "SELECT id FROM student_in_groups WHERE student_id = ?",
+        (quiet,),
     );
     {
         let mut c = db.conn();
@@ -718,9 +652,9 @@ fn students_in_group_add_and_remove() {
 fn group_details_months_and_discounts() {
     let db = TestDb::seeded();
     let g = group_id(&db, "робо-71");
-    let te1 = id_by(&db, "SELECT id FROM teachers");
-    let st1 = id_by(&db, "SELECT id FROM students");
-    let sig = id_by(&db, "SELECT id FROM student_in_groups");
+    let te1: u32 = query_one(&db, "SELECT id FROM teachers", ());
+    let st1: u32 = query_one(&db, "SELECT id FROM students", ());
+    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
     let page = format!("/structure/group_details/{g}");
     let mut web = WebClient::login(&db, "ma1", "12");
     let html = web.get(&page).text();
@@ -732,8 +666,8 @@ fn group_details_months_and_discounts() {
     assert!(html.contains("<option value=\"8\" selected>сентябрь 2017</option>"));
 
     // Present in November 2017 (month 10): he cannot enter later nor leave earlier.
-    let lesson = add_lesson(&db, g, "2017-11-06", te1);
-    let absent = add_lesson(&db, g, "2018-04-02", te1);
+    let lesson = add_lesson(&db, g, te1, "2017-11-06");
+    let absent = add_lesson(&db, g, te1, "2018-04-02");
     db.conn()
         .exec_drop(
             "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, 1), (?, ?, 2)",

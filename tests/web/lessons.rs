@@ -4,8 +4,7 @@
 
 use crate::common;
 
-use crate::common::db::exec;
-use crate::common::fixture::{add_group, add_member, add_teacher, teacher_id};
+use crate::common::fixture::*;
 use chrono::{Datelike, Days, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient, run_cgi};
 use mysql::prelude::Queryable;
@@ -25,6 +24,7 @@ fn month_of(d: NaiveDate) -> i32 {
 /// «Ученик 0», «Ученик 1», … (the first with discount 100) and lessons on `dates`.
 struct Fx {
     group: u32,
+    teacher: u32,
     students: Vec<u32>,
     sigs: Vec<u32>,
     lessons: Vec<u32>,
@@ -32,59 +32,27 @@ struct Fx {
 
 fn fixture(db: &TestDb, start: i32, end: i32, students: usize, dates: &[NaiveDate]) -> Fx {
     let name = format!("тест-{}", db.count("groups"));
-    let group = add_group(db, &name, "робо", teacher_id(db, "te1"), start, end);
+    let teacher = teacher_id(db, "te1");
+    let group = add_group(db, &name, "робо", teacher, start, end);
     let mut fx = Fx {
         group,
+        teacher,
         students: vec![],
         sigs: vec![],
         lessons: vec![],
     };
     for i in 0..students {
-        let student = student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
+        let student =
+            add_student_without_login(db, &format!("fx{group}_{i}"), &format!("Ученик {i}"));
         let discount = if i == 0 { 100 } else { 0 };
         fx.sigs
             .push(add_member(db, student, group, discount, start, end));
         fx.students.push(student);
     }
     for d in dates {
-        fx.lessons.push(add_lesson(db, group, *d));
+        fx.lessons.push(add_lesson(db, group, teacher, *d));
     }
     fx
-}
-
-/// A student who never logs in: no password to hash, so a grid of many students is quick to
-/// build (`common::add_student` sets a real password through the CLI).
-fn student_without_login(db: &TestDb, login: &str, fio: &str) -> u32 {
-    let user = exec(
-        db,
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
-        (login, format!("unusable-{login}")),
-    );
-    exec(
-        db,
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
-           known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
-           citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
-        (fio, user),
-    )
-}
-
-fn add_lesson(db: &TestDb, group: u32, date: NaiveDate) -> u32 {
-    exec(
-        db,
-        "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
-        (date, group),
-    )
-}
-
-fn mark(db: &TestDb, lesson: u32, student: u32, state: i32) {
-    exec(
-        db,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-        (lesson, student, state),
-    );
 }
 
 fn states(db: &TestDb) -> Vec<(u32, u32, i32)> {
@@ -255,7 +223,7 @@ fn other_teacher_reads_but_cannot_write() {
     add_teacher(&db, "te2", "Второй Преподаватель");
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 1, &[this_month(1)]);
-    mark(&db, fx.lessons[0], fx.students[0], 1);
+    add_attending(&db, fx.lessons[0], fx.students[0], 1);
     let url = format!("/lessons/{}/{}", fx.group, m);
     let mut web = WebClient::login(&db, "te2", "12");
     let page = web.get(&url);
@@ -276,7 +244,7 @@ fn other_teacher_reads_but_cannot_write() {
     ] {
         assert_eq!(web.get(&page).status, 403, "{page}");
     }
-    let empty = add_lesson(&db, fx.group, today() + Days::new(3));
+    let empty = add_lesson(&db, fx.group, fx.teacher, today() + Days::new(3));
     let resp = web.submit("/lessons/list", &format!("/lessons/delete/{empty}"), &[]);
     assert_eq!(resp.status, 403);
     assert_eq!(db.count("lessons"), 2);
@@ -294,7 +262,12 @@ fn invalid_grid_input_is_refused_and_nothing_written() {
     let db = TestDb::seeded();
     let m = month_of(today());
     let fx = fixture(&db, m - 1, m + 1, 2, &[this_month(1)]);
-    let other_month = add_lesson(&db, fx.group, today().with_day(1).unwrap() - Days::new(5));
+    let other_month = add_lesson(
+        &db,
+        fx.group,
+        fx.teacher,
+        today().with_day(1).unwrap() - Days::new(5),
+    );
     let outsider: u32 = db
         .conn()
         .exec_first(
@@ -453,7 +426,7 @@ fn create_and_delete_lessons() {
     assert_eq!(resp.status, 409);
     assert!(resp.text().contains("уже прошло"));
     // Nobody deletes a lesson someone attended.
-    mark(&db, future_lesson, fx.students[0], 1);
+    add_attending(&db, future_lesson, fx.students[0], 1);
     let resp = master.submit(
         "/lessons/list",
         &format!("/lessons/delete/{future_lesson}"),
@@ -462,7 +435,7 @@ fn create_and_delete_lessons() {
     assert_eq!(resp.status, 409);
     assert!(resp.text().contains("на нём были ученики"));
     // «болел» and «не был» rows go with the lesson.
-    mark(&db, past_lesson, fx.students[0], 2);
+    add_attending(&db, past_lesson, fx.students[0], 2);
     let resp = master.submit(
         "/lessons/list",
         &format!("/lessons/delete/{past_lesson}"),
@@ -497,9 +470,9 @@ fn fill_by_schedule_keeps_marked_lessons_and_reports_counts() {
         ],
     );
     let s = fx.students[0];
-    mark(&db, fx.lessons[2], s, 1);
-    mark(&db, fx.lessons[3], s, 2);
-    mark(&db, fx.lessons[4], s, 0);
+    add_attending(&db, fx.lessons[2], s, 1);
+    add_attending(&db, fx.lessons[3], s, 2);
+    add_attending(&db, fx.lessons[4], s, 0);
     // The timetable puts the group on Wednesdays: pre-ticked.
     db.conn()
         .exec_drop(
@@ -619,9 +592,9 @@ fn delete_empty_past_removes_only_empty_past_lessons() {
         ],
     );
     let s = fx.students[0];
-    mark(&db, fx.lessons[0], s, 0); // empty: «не был»
-    mark(&db, fx.lessons[1], s, 1); // attended
-    mark(&db, fx.lessons[2], s, 2); // only «болел»: empty
+    add_attending(&db, fx.lessons[0], s, 0); // empty: «не был»
+    add_attending(&db, fx.lessons[1], s, 1); // attended
+    add_attending(&db, fx.lessons[2], s, 2); // only «болел»: empty
     let mut web = WebClient::login(&db, "ma1", "12");
     let page = web.get("/lessons/delete_empty_past").text();
     for (i, shown) in [(0, true), (1, false), (2, true), (3, true), (4, false)] {
@@ -670,7 +643,7 @@ fn list_filters_and_months_page() {
     let m = month_of(today());
     let d = |day| today().with_day(day).unwrap();
     let fx = fixture(&db, m - 1, m + 1, 2, &[d(3), d(10), d(1)]);
-    mark(&db, fx.lessons[0], fx.students[0], 1);
+    add_attending(&db, fx.lessons[0], fx.students[0], 1);
     let mut web = WebClient::login(&db, "te1", "12");
     let html = web.get(&format!("/lessons/months/{}", fx.group)).text();
     assert!(html.contains("<td>1 / 3 / 10</td>"), "{html}");
@@ -742,7 +715,7 @@ fn grid_query_count_does_not_grow_with_students_or_lessons() {
     let days: Vec<NaiveDate> = (1..=8).map(|d| today().with_day(d).unwrap()).collect();
     let big = fixture(&db, m - 1, m + 1, 12, &days);
     for (l, s) in big.lessons.iter().zip(&big.students) {
-        mark(&db, *l, *s, 1);
+        add_attending(&db, *l, *s, 1);
     }
     let user = format!("q_{}", db.name);
     let mut c = db.conn();

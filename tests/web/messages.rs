@@ -5,12 +5,8 @@
 use crate::common;
 
 use crate::common::db::{exec, query_one};
-use crate::common::fixture::add_student;
+use crate::common::fixture::{add_student, user_id};
 use common::{CgiRequest, TestDb, WebClient};
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
-}
 
 fn dialog(with: u32) -> String {
     format!("/messages/messages_list/{with}")

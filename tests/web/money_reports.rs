@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use crate::common::{db::*, fixture::*};
 use calamine::{Data, Reader, Xlsx};
 use common::{TestDb, WebClient};
 use mysql::prelude::Queryable;
@@ -15,68 +16,6 @@ const NOW: &str = "2019-11-15 05:00:00";
 struct Fixture {
     db: TestDb,
     te2: u32,
-}
-
-fn id(c: &mut mysql::Conn) -> u32 {
-    c.query_first("SELECT LAST_INSERT_ID()").unwrap().unwrap()
-}
-
-/// A student with a system user; his own phone, no parents unless added.
-fn add_student(c: &mut mysql::Conn, login: &str, fio: &str) -> u32 {
-    c.exec_drop(
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, CONCAT('no login: ', ?), id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = 'ученик'",
-        (login, login),
-    )
-    .unwrap();
-    let user = id(c);
-    c.exec_drop(
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, school_id,
-            citizenship_id, system_user_id, contact_phone, phone)
-         SELECT ?, '2010-01-01', 'Барнаул', 'ул. 1', 'ул. 1', (SELECT MIN(id) FROM schools),
-            (SELECT MIN(id) FROM citizenships), ?, 1, ?",
-        (fio, user, format!("8900{login}")),
-    )
-    .unwrap();
-    id(c)
-}
-
-fn add_group(
-    c: &mut mysql::Conn,
-    name: &str,
-    section: u32,
-    teacher: u32,
-    months: (i32, i32),
-) -> u32 {
-    c.exec_drop(
-        "INSERT INTO `groups` (name, section_id, teacher_id, start_month, end_month) VALUES (?, ?, ?, ?, ?)",
-        (name, section, teacher, months.0, months.1),
-    )
-    .unwrap();
-    id(c)
-}
-
-fn add_member(
-    c: &mut mysql::Conn,
-    student: u32,
-    group: u32,
-    discount: i32,
-    months: (i32, i32),
-) -> u32 {
-    c.exec_drop(
-        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month) VALUES (?, ?, ?, ?, ?)",
-        (student, group, discount, months.0, months.1),
-    )
-    .unwrap();
-    id(c)
-}
-
-fn pay(c: &mut mysql::Conn, member: u32, month: i32, value: i32, confirmed: bool) {
-    c.exec_drop(
-        "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment) VALUES (?, ?, ?, 1, ?, '')",
-        (member, month, value, confirmed),
-    )
-    .unwrap();
 }
 
 /// Sections «Робо» (1000 ₽) and «Веб» (500 ₽); te1 teaches «Д-робо» (Sep 2019 – May 2020) and
@@ -90,92 +29,74 @@ fn pay(c: &mut mysql::Conn, member: u32, month: i32, value: i32, confirmed: bool
 /// - Алексеев in Д-будущая: nothing is due yet.
 fn fixture() -> Fixture {
     let db = TestDb::seeded();
-    let mut c = db.conn();
-    c.query_drop("DELETE FROM payments").unwrap();
-    c.query_drop("DELETE FROM student_in_groups").unwrap();
-    c.exec_drop(
+    exec(&db, "DELETE FROM payments", ());
+    exec(&db, "DELETE FROM student_in_groups", ());
+    exec(
+        &db,
         "INSERT INTO sections (name, price) VALUES ('Д-Робо', 1000)",
         (),
-    )
-    .unwrap();
-    let robo = id(&mut c);
-    c.exec_drop(
+    );
+    exec(
+        &db,
         "INSERT INTO sections (name, price) VALUES ('Д-Веб', 500)",
         (),
-    )
-    .unwrap();
-    let web = id(&mut c);
-    let te1: u32 = c
-        .query_first(
-            "SELECT t.id FROM teachers t JOIN system_users su ON su.id = t.system_user_id WHERE su.login = 'te1'",
-        )
-        .unwrap()
-        .unwrap();
-    c.exec_drop(
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT 'te2', CONCAT('no login: ', password_hash), system_role_id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_users WHERE login = 'te1'",
-        (),
-    )
-    .unwrap();
-    let te2_user = id(&mut c);
-    c.exec_drop(
-        "INSERT INTO teachers (fio, system_user_id, phone) VALUES ('Учитель Второй', ?, '8900')",
-        (te2_user,),
-    )
-    .unwrap();
-    let te2 = id(&mut c);
-    let g_robo = add_group(&mut c, "Д-робо", robo, te1, (32, 40));
-    let g_web = add_group(&mut c, "Д-веб", web, te2, (20, 25));
-    let g_future = add_group(&mut c, "Д-будущая", robo, te1, (36, 40));
-    let a = add_student(&mut c, "da", "Алексеев Антон");
-    let b = add_student(&mut c, "db", "Борисов Борис");
-    let v = add_student(&mut c, "dv", "Васильев Василий");
-    let a_robo = add_member(&mut c, a, g_robo, 0, (32, 40));
-    pay(&mut c, a_robo, 32, 1000, true);
-    pay(&mut c, a_robo, 33, 400, false);
-    let b_robo = add_member(&mut c, b, g_robo, 200, (32, 32));
-    pay(&mut c, b_robo, 32, 0, false);
-    add_member(&mut c, v, g_robo, 1000, (32, 40));
-    let a_web = add_member(&mut c, a, g_web, 0, (20, 25));
+    );
+    let te1 = teacher_id(&db, "te1");
+    let te2 = add_person(
+        &db,
+        "te2",
+        "преподаватель",
+        "INSERT INTO teachers (fio, system_user_id, phone) VALUES (?, ?, '8900')",
+        "Учитель Второй",
+    );
+    let g_robo = add_group(&db, "Д-робо", "Д-Робо", te1, 32, 40);
+    let g_web = add_group(&db, "Д-веб", "Д-Веб", te2, 20, 25);
+    let g_future = add_group(&db, "Д-будущая", "Д-Робо", te1, 36, 40);
+    // Students with a system user; each his own phone, no parents unless added.
+    let student = |login: &str, fio: &str| {
+        let phone = format!("8900{login}");
+        let row = StudentRow {
+            birth_date: "2010-01-01",
+            phone: Some(&phone),
+            grade: "n/a",
+            shift: "n/a",
+            ..StudentRow::default()
+        };
+        add_student_row(&db, login, fio, None, row)
+    };
+    let a = student("da", "Алексеев Антон");
+    let b = student("db", "Борисов Борис");
+    let v = student("dv", "Васильев Василий");
+    let a_robo = add_member(&db, a, g_robo, 0, 32, 40);
+    add_payment(&db, a_robo, 32, 1000, true);
+    add_payment(&db, a_robo, 33, 400, false);
+    let b_robo = add_member(&db, b, g_robo, 200, 32, 32);
+    add_payment(&db, b_robo, 32, 0, false);
+    add_member(&db, v, g_robo, 1000, 32, 40);
+    let a_web = add_member(&db, a, g_web, 0, 20, 25);
     for month in 20..25 {
-        pay(&mut c, a_web, month, 500, true);
+        add_payment(&db, a_web, month, 500, true);
     }
-    add_member(&mut c, a, g_future, 0, (36, 40));
+    add_member(&db, a, g_future, 0, 36, 40);
     // A mother to call for Борисов.
-    c.exec_drop(
-        "INSERT INTO parents (fio, phone, notification_types) VALUES ('Борисова Мария', '89005550000', 0)",
-        (),
-    )
-    .unwrap();
-    let mother = id(&mut c);
-    c.exec_drop(
-        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-        (b, mother),
-    )
-    .unwrap();
-    c.exec_drop("UPDATE students SET contact_phone = 2 WHERE id = ?", (b,))
-        .unwrap();
+    let mother = add_parent(&db, "Борисова Мария", "89005550000");
+    add_child(&db, b, mother, true);
+    exec(
+        &db,
+        "UPDATE students SET contact_phone = 2 WHERE id = ?",
+        (b,),
+    );
     // Two lessons of Д-робо: 10 November (Алексеев «был», Васильев «не был») and 1 October
     // (Алексеев «был»), outside the last four weeks.
     for (date, marks) in [
         ("2019-11-10", vec![(a, 1), (v, 0)]),
         ("2019-10-01", vec![(a, 1)]),
     ] {
-        c.exec_drop(
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-            (date, te1, g_robo),
-        )
-        .unwrap();
-        let lesson = id(&mut c);
+        let lesson = add_lesson(&db, g_robo, te1, date);
         for (student, state) in marks {
-            c.exec_drop(
-                "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-                (lesson, student, state),
-            )
-            .unwrap();
+            add_attending(&db, lesson, student, state);
         }
     }
-    drop(c);
     Fixture { db, te2 }
 }
 
@@ -239,8 +160,8 @@ fn payments_above_the_due_or_outside_the_months_count_only_as_far_as_they_go() {
         (a_web,),
     )
     .unwrap();
-    pay(&mut c, a_web, 19, 500, true);
-    pay(&mut c, a_web, 26, 500, true);
+    add_payment(&f.db, a_web, 19, 500, true);
+    add_payment(&f.db, a_web, 26, 500, true);
     let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
     let html = ma.get("/payments/debtors").text();
     assert_eq!(
@@ -491,13 +412,6 @@ fn a_master_filters_the_debtors_by_group_and_downloads_them_in_a_browser() {
     );
 }
 
-fn group_id(f: &Fixture, name: &str) -> u32 {
-    f.db.conn()
-        .exec_first("SELECT id FROM `groups` WHERE name = ?", (name,))
-        .unwrap()
-        .unwrap()
-}
-
 /// The only sheet of a downloaded `.xlsx`: its name and its cells.
 fn sheet(resp: &common::CgiResponse) -> (String, Vec<Vec<Data>>) {
     assert_eq!(resp.status, 200, "{}", resp.text());
@@ -554,7 +468,7 @@ fn file_name(resp: &common::CgiResponse) -> String {
 #[test]
 fn the_payments_grid_downloads_with_the_amounts_of_the_page() {
     let f = fixture();
-    let robo = group_id(&f, "Д-робо");
+    let robo = group_id(&f.db, "Д-робо");
     let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
     let page = unescape(&ma.get(&format!("/payments/group/{robo}")).text());
     assert!(
@@ -601,7 +515,7 @@ fn the_payments_grid_downloads_with_the_amounts_of_the_page() {
     assert_eq!(cells[4], total);
     assert_eq!(cells.len(), 5);
 
-    let web = group_id(&f, "Д-веб");
+    let web = group_id(&f.db, "Д-веб");
     let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
     assert_eq!(te1.get(&format!("/payments/group/{web}")).status, 403);
     assert_eq!(te1.get(&format!("/payments/group/{web}/xlsx")).status, 403);
@@ -614,7 +528,7 @@ fn the_payments_grid_downloads_with_the_amounts_of_the_page() {
 #[test]
 fn the_month_grid_downloads_with_the_marks_of_the_page() {
     let f = fixture();
-    let robo = group_id(&f, "Д-робо");
+    let robo = group_id(&f.db, "Д-робо");
     let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
     let page = unescape(&ma.get(&format!("/lessons/{robo}/34")).text());
     assert!(
@@ -664,7 +578,7 @@ fn the_month_grid_downloads_with_the_marks_of_the_page() {
     assert_eq!(october[1][3], money(400));
 
     // A teacher who does not teach Д-веб sees its marks but not its money, on the page and in the file.
-    let web = group_id(&f, "Д-веб");
+    let web = group_id(&f.db, "Д-веб");
     let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
     assert!(
         !te1.get(&format!("/lessons/{web}/20"))
@@ -681,7 +595,7 @@ fn the_month_grid_downloads_with_the_marks_of_the_page() {
 #[test]
 fn the_students_list_downloads_with_its_filters() {
     let f = fixture();
-    let robo = group_id(&f, "Д-робо");
+    let robo = group_id(&f.db, "Д-робо");
     let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
     let page = unescape(&ma.get(&format!("/users/students?group_id={robo}")).text());
     let link = format!("/users/students/xlsx?search=&group_id={robo}\">Excel");
@@ -749,7 +663,7 @@ fn the_grids_print_as_journals_on_a4_landscape() {
     use common::browser::{Browser, screenshot_path};
     let wait = std::time::Duration::from_secs(20);
     let f = fixture();
-    let robo = group_id(&f, "Д-робо");
+    let robo = group_id(&f.db, "Д-робо");
     let teacher: String = f
         .db
         .conn()

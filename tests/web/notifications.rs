@@ -6,8 +6,10 @@
 
 use crate::common;
 
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{add_member, add_student, add_teacher, group_id};
+use crate::common::db::query_one;
+use crate::common::fixture::{
+    ParentRow, add_child, add_member, add_parent_row, add_student, add_teacher, group_id, user_id,
+};
 use common::{CgiRequest, TestDb, WebClient};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -312,22 +314,6 @@ struct Family {
     st2_member: u32,
 }
 
-fn parent(db: &TestDb, fio: &str, email: Option<&str>, vk: Option<&str>, mask: i32) -> u32 {
-    exec(
-        db,
-        "INSERT INTO parents (fio, phone, email, vk_link, notification_types) VALUES (?, '89010000000', ?, ?, ?)",
-        (fio, email, vk, mask),
-    )
-}
-
-fn child_of(db: &TestDb, student: u32, parent: u32, is_mother: bool) {
-    exec(
-        db,
-        "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, ?)",
-        (student, parent, is_mother),
-    );
-}
-
 fn family(db: &TestDb) -> Family {
     let group = group_id(db, "робо-71");
     let st1 = common::fixture::student_id(db, "st1");
@@ -336,26 +322,41 @@ fn family(db: &TestDb) -> Family {
         "SELECT id FROM student_in_groups WHERE student_id = ?",
         (st1,),
     );
-    let mom = parent(
+    let mom = add_parent_row(
         db,
         "Мама Ученика",
-        Some("mom@x.ru"),
-        Some("vk.com/mom_vk"),
-        3,
+        ParentRow {
+            email: Some("mom@x.ru"),
+            vk_link: Some("vk.com/mom_vk"),
+            notification_types: 3,
+            ..ParentRow::default()
+        },
     );
-    let dad = parent(db, "Папа Ученика", Some("dad@x.ru"), None, 4);
-    child_of(db, st1, mom, true);
-    child_of(db, st1, dad, false);
+    let dad = add_parent_row(
+        db,
+        "Папа Ученика",
+        ParentRow {
+            email: Some("dad@x.ru"),
+            vk_link: None,
+            notification_types: 4,
+            ..ParentRow::default()
+        },
+    );
+    add_child(db, st1, mom, true);
+    add_child(db, st1, dad, false);
     let st2 = add_student(db, "st2", "Второй Ученик");
     let st2_member = add_member(db, st2, group, 0, 8, 16);
-    let other = parent(
+    let other = add_parent_row(
         db,
         "Другой Родитель",
-        Some("other@x.ru"),
-        Some("vk.com/blocked"),
-        3,
+        ParentRow {
+            email: Some("other@x.ru"),
+            vk_link: Some("vk.com/blocked"),
+            notification_types: 3,
+            ..ParentRow::default()
+        },
     );
-    child_of(db, st2, other, true);
+    add_child(db, st2, other, true);
     Family {
         group,
         st1_member,
@@ -407,10 +408,6 @@ fn stored(db: &TestDb) -> Vec<Stored> {
         (),
     )
     .unwrap()
-}
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
 }
 
 /// Page text with the template's escaping of `/` and `'` undone.

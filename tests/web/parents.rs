@@ -4,18 +4,12 @@
 
 use crate::common;
 
+use crate::common::fixture::{add_child, add_parent, parent_id};
 use common::{CgiRequest, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
 fn q(search: &str) -> String {
     serde_urlencoded::to_string([("search", search)]).unwrap()
-}
-
-fn parent_id(db: &TestDb, fio: &str) -> u32 {
-    db.conn()
-        .exec_first("SELECT id FROM parents WHERE fio = ?", (fio,))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no parent {fio}"))
 }
 
 /// Rows of the list: each has one edit button.
@@ -295,11 +289,7 @@ fn linked_parent_is_a_conflict_and_group_filter() {
             .query_first("SELECT id FROM `groups` WHERE name = 'веб-61'")
             .unwrap()
             .unwrap();
-        c.exec_drop(
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) VALUES (?, ?, 1)",
-            (student, mother),
-        )
-        .unwrap();
+        add_child(&db, student, mother, true);
         (student, robo, web_group)
     };
     let html = web.get("/structure/parents").text();
@@ -341,15 +331,8 @@ fn linked_parent_is_a_conflict_and_group_filter() {
 #[test]
 fn pagination_keeps_the_filters() {
     let db = TestDb::seeded();
-    {
-        let mut c = db.conn();
-        for i in 0..25 {
-            c.exec_drop(
-                "INSERT INTO parents (fio, phone, notification_types) VALUES (?, '89130000000', 0)",
-                (format!("Родитель {i:02}"),),
-            )
-            .unwrap();
-        }
+    for i in 0..25 {
+        add_parent(&db, &format!("Родитель {i:02}"), "89130000000");
     }
     let mut web = WebClient::login(&db, "ma1", "12");
     let first = web.get("/structure/parents").text();
@@ -373,14 +356,7 @@ fn pagination_keeps_the_filters() {
 #[test]
 fn access_per_role() {
     let db = TestDb::seeded();
-    {
-        let mut c = db.conn();
-        c.query_drop(
-            "INSERT INTO parents (fio, phone, notification_types) VALUES ('Родитель', '89130000000', 0)",
-        )
-        .unwrap();
-    }
-    let id = parent_id(&db, "Родитель");
+    let id = add_parent(&db, "Родитель", "89130000000");
     let paths = [
         "/structure/parents".to_string(),
         ADD.to_string(),

@@ -7,17 +7,6 @@ use crate::common;
 use crate::common::{db::*, fixture::*, form::*};
 use common::{CgiRequest, TestDb, WebClient, csrf_token};
 
-/// The seeded group робо-71 (months 8..16, price 800) and st1's membership (discount 100).
-fn robo(db: &TestDb) -> (u32, u32) {
-    let g = group_id(db, "робо-71");
-    let sig = query_one(
-        db,
-        "SELECT id FROM student_in_groups WHERE group_id = ?",
-        (g,),
-    );
-    (g, sig)
-}
-
 /// (value, cash, confirmed, comment) of a member's payment for a month.
 fn payment(db: &TestDb, sig: u32, month: i32) -> Option<(i32, bool, bool, String)> {
     let mut c = db.conn();
@@ -46,7 +35,7 @@ fn save_grid(
 #[test]
 fn access_per_role() {
     let db = TestDb::seeded();
-    let (g, _) = robo(&db);
+    let (g, _) = robo_71(&db);
     let path = format!("/payments/group/{g}");
     let anon = db.cgi(&CgiRequest::get(&path));
     assert_eq!(anon.status, 302);
@@ -63,7 +52,7 @@ fn access_per_role() {
         &path,
         &[
             ("csrf_token", token.as_str()),
-            (&format!("p_10_{}", robo(&db).1), "100"),
+            (&format!("p_10_{}", robo_71(&db).1), "100"),
         ],
     ));
     assert_eq!(refused.status, 403);
@@ -81,7 +70,7 @@ fn access_per_role() {
     // A POST without the CSRF token writes nothing.
     let r = master.send(CgiRequest::post_form(
         &path,
-        &[(&format!("p_10_{}", robo(&db).1), "100")],
+        &[(&format!("p_10_{}", robo_71(&db).1), "100")],
     ));
     assert_eq!(r.status, 400);
     assert_eq!(db.count("payments"), 1);
@@ -90,7 +79,7 @@ fn access_per_role() {
 #[test]
 fn developer_is_read_only() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let mut dev = WebClient::login(&db, "dev1", "12");
     let r = save_grid(&mut dev, g, |f| {
         set_field(f, &format!("p_10_{sig}"), Some("300"));
@@ -112,7 +101,7 @@ fn developer_is_read_only() {
 #[test]
 fn values_are_clamped_and_bad_money_is_refused() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let mut web = WebClient::login(&db, "ma1", "12");
     let page = web.get(&format!("/payments/group/{g}")).text();
     assert!(
@@ -174,7 +163,7 @@ fn values_are_clamped_and_bad_money_is_refused() {
 #[test]
 fn only_masters_confirm() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let mut teacher = WebClient::login(&db, "te1", "12");
     let page = teacher.get(&format!("/payments/group/{g}")).text();
     assert!(
@@ -223,7 +212,7 @@ fn only_masters_confirm() {
 #[test]
 fn a_confirmed_payment_is_frozen_for_teachers() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     exec(
         &db,
         "UPDATE payments SET confirmed = 1 WHERE student_in_group_id = ?",
@@ -303,7 +292,7 @@ fn a_confirmed_payment_is_frozen_for_teachers() {
 #[test]
 fn totals_per_student_month_and_teacher_sums() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let second = add_student(&db, "st2", "Яковлев Борис");
     let sig2 = add_member(&db, second, g, 0, 10, 12);
     exec(
@@ -355,7 +344,7 @@ fn totals_per_student_month_and_teacher_sums() {
 #[test]
 fn a_save_writes_only_changed_cells() {
     let db = TestDb::seeded();
-    let (g, sig) = robo(&db);
+    let (g, sig) = robo_71(&db);
     let second = add_student(&db, "st2", "Яковлев Борис");
     let sig2 = add_member(&db, second, g, 0, 8, 16);
     exec(

@@ -18,11 +18,9 @@
 
 use crate::common;
 
-use crate::common::db::{exec, query_one};
-use crate::common::fixture::{group_id, student_id, teacher_id};
+use crate::common::{db::*, fixture::*};
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{CgiResponse, TestDb, WebClient};
-use mysql::prelude::Queryable;
 
 /// The fixed clock of the walk (noon in Barnaul): October 2017, inside the seeded groups'
 /// period September 2017 – May 2018, so lessons can be made in the past and in the future.
@@ -111,25 +109,13 @@ impl Fixture {
     fn add(db: &TestDb) -> Fixture {
         let robo = group_id(db, "робо-71");
         let st1 = student_id(db, "st1");
-        let lesson = |date: &str| {
-            exec(
-                db,
-                "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
-                (date, robo),
-            )
-        };
-        let name_row = |table: &str, name: &str| {
-            exec(
-                db,
-                &format!("INSERT INTO {table} (name) VALUES (?)"),
-                (name,),
-            )
-        };
+        let te1 = teacher_id(db, "te1");
+        let lesson = |date: &str| add_lesson(db, robo, te1, date);
         Fixture {
             robo,
             web: group_id(db, "веб-61"),
-            robo_section: query_one(db, "SELECT id FROM sections WHERE name = ?", ("робо",)),
-            web_section: query_one(db, "SELECT id FROM sections WHERE name = ?", ("веб",)),
+            robo_section: id_by_name(db, "sections", "робо"),
+            web_section: id_by_name(db, "sections", "веб"),
             st1,
             st1_user: user_id(db, "st1"),
             st1_in_robo: query_one(
@@ -151,13 +137,13 @@ impl Fixture {
                 "INSERT INTO parents (fio, phone, notification_types) VALUES (?, ?, 0)",
                 ("Родитель Тестов", "89130000000"),
             ),
-            school_to_delete: name_row("schools", "гимназия №5"),
+            school_to_delete: add_named(db, "schools", "гимназия №5"),
             citizenship_to_edit: query_one(
                 db,
                 "SELECT id FROM citizenships WHERE name = ?",
                 ("Гражданин Мира",),
             ),
-            citizenship_to_delete: name_row("citizenships", "Беларусь"),
+            citizenship_to_delete: add_named(db, "citizenships", "Беларусь"),
             section: exec(
                 db,
                 "INSERT INTO sections (name, price) VALUES (?, ?)",
@@ -177,51 +163,10 @@ impl Fixture {
                 "INSERT INTO developers (fio, system_user_id) VALUES (?, ?)",
                 "Второй Разработчик",
             ),
-            student_to_delete: add_student(db, "svobodny", "Свободный Сергей"),
-            newcomer: add_student(db, "novenky", "Новенький Олег"),
+            student_to_delete: add_student_without_login(db, "svobodny", "Свободный Сергей"),
+            newcomer: add_student_without_login(db, "novenky", "Новенький Олег"),
         }
     }
-}
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    query_one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
-}
-
-/// The id in the role's details table (`masters`, `bots`, …) of the account `login`.
-fn details_id(db: &TestDb, table: &str, login: &str) -> u32 {
-    query_one(
-        db,
-        &format!(
-            "SELECT x.id FROM {table} x JOIN system_users su ON su.id = x.system_user_id WHERE su.login = ?"
-        ),
-        (login,),
-    )
-}
-
-/// An account of `role` that never logs in here (no usable password: hashing one costs time)
-/// with its details row, inserted by `details` from (fio, system user id); returns the details id.
-fn add_person(db: &TestDb, login: &str, role: &str, details: &str, fio: &str) -> u32 {
-    let user = exec(
-        db,
-        "INSERT INTO system_users (login, password_hash, system_role_id, last_seen, enabled, last_seen_where, force_ask_to_login)
-         SELECT ?, ?, id, UTC_TIMESTAMP(), 1, 1, 0 FROM system_roles WHERE name = ?",
-        (login, format!("unusable-{login}"), role),
-    );
-    exec(db, details, (fio, user))
-}
-
-/// A student in no group, his profile copied from st1's; returns students.id.
-fn add_student(db: &TestDb, login: &str, fio: &str) -> u32 {
-    add_person(
-        db,
-        login,
-        "ученик",
-        "INSERT INTO students (fio, birth_date, birth_place, registration_place, actual_address, additional_info,
-           known_from, school_id, citizenship_id, system_user_id, contact_phone, grade, phone, shift, filled)
-         SELECT ?, birth_date, birth_place, registration_place, actual_address, NULL, NULL, school_id,
-           citizenship_id, ?, 1, grade, phone, shift, 1 FROM students ORDER BY id LIMIT 1",
-        fio,
-    )
 }
 
 /// Mondays from the day after [`NOW`] to the end of робо-71 (May 2018): the lessons «fill by
@@ -691,19 +636,12 @@ fn cases(fx: &Fixture) -> Vec<Case> {
 
 /// The checksum of every table but `page_visits`, which counts each request outside the
 /// request's transaction by design (see `count_visit`).
-fn checksum(db: &TestDb) -> Vec<(String, Option<u64>)> {
-    let mut conn = db.conn();
-    let tables: Vec<String> = conn
-        .exec(
-            "SELECT TABLE_NAME FROM information_schema.TABLES
-             WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> 'page_visits'
-             ORDER BY TABLE_NAME",
-            (&db.name,),
-        )
-        .unwrap();
-    let list: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
-    conn.query(format!("CHECKSUM TABLE {}", list.join(", ")))
-        .unwrap()
+fn checksum(db: &TestDb) -> Vec<(String, Option<i64>)> {
+    let tables: Vec<String> = table_names(db)
+        .into_iter()
+        .filter(|t| t != "page_visits")
+        .collect();
+    checksums(db, &tables)
 }
 
 /// A page's text with the template's escapes of `/`, quotes and `&` undone.

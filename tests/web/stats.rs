@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::{db::*, fixture::*};
+use crate::common::fixture::*;
 use common::{TestDb, WebClient};
 
 /// Months 30..32 (July–September 2019) of a group of te1 in робо:
@@ -34,20 +34,8 @@ fn fixture(db: &TestDb) -> u32 {
     let [(a, sa), (b, sb), (c, sc)] = members[..] else {
         unreachable!()
     };
-    let lesson = |date: &str| {
-        exec(
-            db,
-            "INSERT INTO lessons (date, teacher_id, group_id) VALUES (?, ?, ?)",
-            (date, te1, g),
-        )
-    };
-    let mark = |lesson: u32, student: u32, state: i32| {
-        exec(
-            db,
-            "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-            (lesson, student, state),
-        );
-    };
+    let lesson = |date: &str| add_lesson(db, g, te1, date);
+    let mark = |lesson: u32, student: u32, state: i32| add_attending(db, lesson, student, state);
     let (l1, l2) = (lesson("2019-07-05"), lesson("2019-07-12"));
     mark(l1, a, 1);
     mark(l1, b, 2);
@@ -64,11 +52,7 @@ fn fixture(db: &TestDb) -> u32 {
     mark(l4, a, 0);
     mark(l4, c, 1);
     let pay = |sig: u32, month: i32, value: i32, confirmed: bool| {
-        exec(
-            db,
-            "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment) VALUES (?, ?, ?, 1, ?, '')",
-            (sig, month, value, confirmed),
-        );
+        add_payment(db, sig, month, value, confirmed);
     };
     pay(sa, 30, 500, true);
     pay(sb, 30, 0, false);

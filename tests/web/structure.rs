@@ -4,26 +4,12 @@
 
 use crate::common;
 
+use crate::common::fixture::{add_named, id_by_name};
 use common::{CgiRequest, TestDb, WebClient, csrf_token};
 use mysql::prelude::Queryable;
 
 fn q(search: &str) -> String {
     serde_urlencoded::to_string([("search", search)]).unwrap()
-}
-
-fn id_of(db: &TestDb, table: &str, name: &str) -> u32 {
-    db.conn()
-        .exec_first(format!("SELECT id FROM {table} WHERE name = ?"), (name,))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {name} in {table}"))
-}
-
-fn insert_names(db: &TestDb, table: &str, names: &[String]) {
-    let mut c = db.conn();
-    for name in names {
-        c.exec_drop(format!("INSERT INTO {table} (name) VALUES (?)"), (name,))
-            .unwrap();
-    }
 }
 
 /// A page's HTML with the template's escaped slashes (`&#x2f;`) back as `/`.
@@ -78,7 +64,7 @@ fn school_create_search_edit_delete() {
     assert_eq!(rows(&html), 0);
     assert!(html.contains("ничего не найдено"));
 
-    let id = id_of(&db, "schools", "Лицей №1");
+    let id = id_by_name(&db, "schools", "Лицей №1");
     let edit = format!("/structure/school/{id}");
     let page = web.get(&edit).text();
     assert!(page.contains("редактирование школы"));
@@ -140,7 +126,7 @@ fn citizenship_create_edit_delete_and_removability() {
             .text()
             .contains("гражданство Казахстан создано")
     );
-    let id = id_of(&db, "citizenships", "Казахстан");
+    let id = id_by_name(&db, "citizenships", "Казахстан");
     let edit = format!("/structure/citizenship/{id}");
     let r = web.submit(&edit, &edit, &[("name", "Беларусь")]);
     assert_eq!(r.status, 302);
@@ -163,7 +149,7 @@ fn citizenship_create_edit_delete_and_removability() {
     );
 
     // «Россия» is the seeded student's citizenship: the button is disabled and the server refuses.
-    let russia = id_of(&db, "citizenships", "Россия");
+    let russia = id_by_name(&db, "citizenships", "Россия");
     let html = web
         .get(&format!("/structure/citizenships?{}", q("росс")))
         .text();
@@ -185,7 +171,7 @@ fn citizenship_create_edit_delete_and_removability() {
 fn school_in_use_is_a_conflict() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let id = id_of(&db, "schools", "школа №42");
+    let id = id_by_name(&db, "schools", "школа №42");
     let html = web.get("/structure/schools").text();
     assert!(html.contains("title=\"нельзя удалить: в этой школе учатся ученики\""));
     let r = post_from(
@@ -263,12 +249,12 @@ fn name_rules() {
     );
     assert_eq!(r.status, 302);
     // Renaming onto another row's name is refused; the row keeps its name.
-    let id = id_of(&db, "schools", &"я".repeat(255));
+    let id = id_by_name(&db, "schools", &"я".repeat(255));
     let edit = format!("/structure/school/{id}");
     let r = web.submit(&edit, &edit, &[("name", "школа №42")]);
     assert_eq!(r.status, 200);
     assert!(r.text().contains("школа с Таким названием уже существует!"));
-    assert_eq!(id_of(&db, "schools", &"я".repeat(255)), id);
+    assert_eq!(id_by_name(&db, "schools", &"я".repeat(255)), id);
 }
 
 #[test]
@@ -332,7 +318,7 @@ fn sections_list_form_rules_and_removability() {
     let html = web.get("/structure/sections").text();
     assert!(html.contains("секция лего создана"));
     assert!(html.contains("нет групп"));
-    let id = id_of(&db, "sections", "3D-печать");
+    let id = id_by_name(&db, "sections", "3D-печать");
     let edit = format!("/structure/section/{id}");
     let page = web.get(&edit).text();
     assert!(page.contains("редактирование секции"));
@@ -373,7 +359,7 @@ fn sections_list_form_rules_and_removability() {
         r.text()
             .contains("секцию «3D-моделирование» нельзя удалить: секцию выбрали кандидаты")
     );
-    let robo = id_of(&db, "sections", "робо");
+    let robo = id_by_name(&db, "sections", "робо");
     let r = post_from(
         &mut web,
         "/structure/sections",
@@ -383,7 +369,7 @@ fn sections_list_form_rules_and_removability() {
     assert!(r.text().contains("у секции есть группы"));
     assert_eq!(db.count("sections"), 4);
 
-    let lego = id_of(&db, "sections", "лего");
+    let lego = id_by_name(&db, "sections", "лего");
     let r = post_from(
         &mut web,
         "/structure/sections",
@@ -401,8 +387,8 @@ fn sections_list_form_rules_and_removability() {
 #[test]
 fn teacher_sees_sections_only_and_student_nothing() {
     let db = TestDb::seeded();
-    let robo = id_of(&db, "sections", "робо");
-    let school = id_of(&db, "schools", "школа №42");
+    let robo = id_by_name(&db, "sections", "робо");
+    let school = id_by_name(&db, "schools", "школа №42");
     let mut te = WebClient::login(&db, "te1", "12");
     let html = te.get("/structure/sections").text();
     assert!(html.contains("<h1>секции</h1>"));
@@ -487,7 +473,9 @@ fn pagination_edges() {
     let db = TestDb::seeded();
     // 45 more schools, «школа 00» … «школа 44»: with «школа №42» 46 rows, 3 pages.
     let names: Vec<String> = (0..45).map(|i| format!("школа {i:02}")).collect();
-    insert_names(&db, "schools", &names);
+    for name in &names {
+        add_named(&db, "schools", name);
+    }
     let mut web = WebClient::login(&db, "ma1", "12");
     let first = page_html(&web.get("/structure/schools"));
     assert_eq!(rows(&first), 20);
@@ -546,7 +534,9 @@ fn search_is_a_literal_substring() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    insert_names(&db, "schools", &names);
+    for name in &names {
+        add_named(&db, "schools", name);
+    }
     let mut web = WebClient::login(&db, "ma1", "12");
     for (search, found) in [
         ("%", vec!["скидка 100%"]),
@@ -572,8 +562,8 @@ fn csrf_is_required_and_nothing_is_written_without_it() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
     web.get("/structure/schools");
-    let school = id_of(&db, "schools", "школа №42");
-    let robo = id_of(&db, "sections", "робо");
+    let school = id_by_name(&db, "schools", "школа №42");
+    let robo = id_by_name(&db, "sections", "робо");
     let before = (db.count("schools"), db.count("sections"));
     for (path, fields) in [
         ("/structure/school".to_string(), vec![("name", "новая")]),
@@ -599,7 +589,7 @@ fn csrf_is_required_and_nothing_is_written_without_it() {
         }
     }
     assert_eq!((db.count("schools"), db.count("sections")), before);
-    assert_eq!(id_of(&db, "schools", "школа №42"), school);
+    assert_eq!(id_by_name(&db, "schools", "школа №42"), school);
     assert_eq!(db.count("citizenships"), 2);
 }
 

@@ -15,6 +15,7 @@ const PAGES: [&str; 3] = [
 
 /// st1 (in робо-71, months 9..15 here) and st2 in the same group (8..16) plus веб-61.
 struct World {
+    te1: u32,
     robo: u32,
     web: u32,
     sig1: u32,
@@ -41,6 +42,7 @@ fn world(db: &TestDb) -> World {
     let sig2 = add_member(db, st2, robo, 0, 8, 16);
     add_member(db, st2, web, 0, 8, 16);
     World {
+        te1: teacher_id(db, "te1"),
         robo,
         web,
         sig1,
@@ -48,22 +50,6 @@ fn world(db: &TestDb) -> World {
         st1,
         st2,
     }
-}
-
-fn lesson(db: &TestDb, group: u32, date: &str) -> u32 {
-    exec(
-        db,
-        "INSERT INTO lessons (date, teacher_id, group_id) SELECT ?, teacher_id, id FROM `groups` WHERE id = ?",
-        (date, group),
-    )
-}
-
-fn attend(db: &TestDb, lesson: u32, student: u32, state: i32) {
-    exec(
-        db,
-        "INSERT INTO attendings (lesson_id, student_id, state) VALUES (?, ?, ?)",
-        (lesson, student, state),
-    );
 }
 
 #[test]
@@ -98,15 +84,15 @@ fn only_students_get_in() {
 fn lessons_are_the_students_own_within_membership_months() {
     let db = TestDb::seeded();
     let w = world(&db);
-    let before_enter = lesson(&db, w.robo, "2017-09-05"); // month 8: before st1 entered
-    let oct = lesson(&db, w.robo, "2017-10-10");
-    let apr = lesson(&db, w.robo, "2018-04-03");
-    let after_exit = lesson(&db, w.robo, "2018-05-02"); // month 16: after st1 left
-    let web_lesson = lesson(&db, w.web, "2017-09-12"); // st1 is not in веб-61
-    attend(&db, oct, w.st1, 1);
-    attend(&db, apr, w.st2, 2);
-    attend(&db, before_enter, w.st2, 1);
-    attend(&db, web_lesson, w.st2, 1);
+    let before_enter = add_lesson(&db, w.robo, w.te1, "2017-09-05"); // month 8: before st1 entered
+    let oct = add_lesson(&db, w.robo, w.te1, "2017-10-10");
+    let apr = add_lesson(&db, w.robo, w.te1, "2018-04-03");
+    let after_exit = add_lesson(&db, w.robo, w.te1, "2018-05-02"); // month 16: after st1 left
+    let web_lesson = add_lesson(&db, w.web, w.te1, "2017-09-12"); // st1 is not in веб-61
+    add_attending(&db, oct, w.st1, 1);
+    add_attending(&db, apr, w.st2, 2);
+    add_attending(&db, before_enter, w.st2, 1);
+    add_attending(&db, web_lesson, w.st2, 1);
     let _ = after_exit;
 
     let mut web = WebClient::login(&db, "st1", "31082002");
@@ -158,7 +144,7 @@ fn lessons_are_the_students_own_within_membership_months() {
 
     // 20 a page.
     for day in 1..=25 {
-        lesson(&db, w.robo, &format!("2017-11-{day:02}"));
+        add_lesson(&db, w.robo, w.te1, format!("2017-11-{day:02}"));
     }
     let text = web.get("/student/lessons").text();
     assert_eq!(text.matches("<td class=\"nowrap\">").count(), 20);

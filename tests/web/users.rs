@@ -4,6 +4,10 @@
 
 use crate::common;
 
+use crate::common::db::query_one;
+use crate::common::fixture::{
+    ParentRow, add_child, add_parent, add_parent_row, details_id, user_id,
+};
 use common::{CgiRequest, CgiResponse, TestDb, WebClient};
 use mysql::prelude::Queryable;
 
@@ -23,27 +27,6 @@ fn html(r: &CgiResponse) -> String {
 /// Rows of a list page's table (the header row excluded).
 fn rows(page: &str) -> usize {
     page.matches("<tr>").count() - 1
-}
-
-fn one<T: mysql::prelude::FromRow>(db: &TestDb, sql: &str, params: impl Into<mysql::Params>) -> T {
-    db.conn()
-        .exec_first(sql, params)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no row for {sql}"))
-}
-
-fn user_id(db: &TestDb, login: &str) -> u32 {
-    one(db, "SELECT id FROM system_users WHERE login = ?", (login,))
-}
-
-fn detail_id(db: &TestDb, table: &str, login: &str) -> u32 {
-    one(
-        db,
-        &format!(
-            "SELECT x.id FROM {table} x JOIN system_users su ON su.id = x.system_user_id WHERE su.login = ?"
-        ),
-        (login,),
-    )
 }
 
 /// A seeded database whose developers really write (read-only mode off).
@@ -108,7 +91,7 @@ fn masters_register_list_search_edit_delete() {
     assert_eq!(rows(&none), 0);
     assert!(none.contains("ничего не найдено"));
 
-    let id = detail_id(&db, "masters", "boss");
+    let id = details_id(&db, "masters", "boss");
     let edit = format!("/users/master/{id}");
     let page = html(&web.get(&edit));
     assert!(page.contains("редактирование руководителя"));
@@ -125,7 +108,7 @@ fn masters_register_list_search_edit_delete() {
     assert!(list.contains("руководитель Начальникова Анна Петровна изменен"));
     assert!(list.contains("(отключен)"), "unticked «включен» disables");
     assert_eq!(
-        one::<(String, bool)>(
+        query_one::<(String, bool)>(
             &db,
             "SELECT login, enabled FROM system_users WHERE id = ?",
             (user_id(&db, "boss2"),)
@@ -146,7 +129,7 @@ fn masters_register_list_search_edit_delete() {
 fn masters_cannot_disable_or_delete_themselves() {
     let db = TestDb::seeded();
     let mut web = WebClient::login(&db, "ma1", "12");
-    let me = detail_id(&db, "masters", "ma1");
+    let me = details_id(&db, "masters", "ma1");
     let edit = format!("/users/master/{me}");
     let r = post(&mut web, &edit, &edit, &[("login", "ma1"), ("fio", "Иван")]);
     assert_eq!(r.status, 302);
@@ -289,7 +272,7 @@ fn staff_form_rules() {
     );
     assert_eq!(r.status, 302, "{}", r.text());
     assert!(html(&web.get("/users/teachers")).contains("преподаватель newt создан."));
-    let id = detail_id(&db, "teachers", "newt");
+    let id = details_id(&db, "teachers", "newt");
     let edit = format!("/users/teacher/{id}");
     assert!(html(&web.get(&edit)).contains("value=\"89001112233\""));
     let r = post(
@@ -305,7 +288,7 @@ fn staff_form_rules() {
     );
     assert_eq!(r.status, 302, "{}", r.text());
     assert_eq!(
-        one::<String>(&db, "SELECT phone FROM teachers WHERE id = ?", (id,)),
+        query_one::<String>(&db, "SELECT phone FROM teachers WHERE id = ?", (id,)),
         "89001112244"
     );
     let r = post(
@@ -331,7 +314,7 @@ fn teachers_list_groups_and_removability() {
     assert!(list.contains("робо-71"), "{list}");
     assert!(list.contains("89012223344"));
     assert!(list.contains("нельзя удалить: у преподавателя есть группы"));
-    let te1 = detail_id(&db, "teachers", "te1");
+    let te1 = details_id(&db, "teachers", "te1");
     let users = db.count("system_users");
     let r = web.submit(
         "/users/teachers",
@@ -395,7 +378,7 @@ fn teachers_list_groups_and_removability() {
         (gone, ma1, details, ma1, gone, details),
     )
     .unwrap();
-    let id = detail_id(&db, "teachers", "gone");
+    let id = details_id(&db, "teachers", "gone");
     let r = web.submit(
         "/users/teachers",
         &format!("/users/delete_teacher/{id}"),
@@ -442,7 +425,7 @@ fn bots_and_developers_are_for_developers_only() {
     );
     assert_eq!(r.status, 302, "{}", r.text());
     assert!(html(&dev.get("/users/bots")).contains("бот bot2 создан."));
-    let id = detail_id(&db, "bots", "bot2");
+    let id = details_id(&db, "bots", "bot2");
     let edit = format!("/users/bot/{id}");
     let page = html(&dev.get(&edit));
     assert!(page.contains("редактирование бота"));
@@ -473,8 +456,8 @@ fn bots_and_developers_are_for_developers_only() {
     let devs = html(&dev.get("/users/developers"));
     assert!(devs.contains("разработчик dev2 создан."));
     assert_eq!(rows(&devs), 2);
-    let me = detail_id(&db, "developers", "dev1");
-    let other = detail_id(&db, "developers", "dev2");
+    let me = details_id(&db, "developers", "dev1");
+    let other = details_id(&db, "developers", "dev2");
     assert_eq!(
         dev.submit(
             "/users/developers",
@@ -508,7 +491,7 @@ fn read_only_developer_changes_nothing() {
     let list = html(&dev.get("/users/masters"));
     assert!(list.contains("режим только чтения: руководитель ro не создан."));
     assert!(!list.contains("руководитель ro создан"), "{list}");
-    let bot = detail_id(&db, "bots", "dump_creator");
+    let bot = details_id(&db, "bots", "dump_creator");
     dev.submit("/users/bots", &format!("/users/delete_bot/{bot}"), &[]);
     assert_eq!(db.count("system_users"), users);
 }
@@ -555,7 +538,7 @@ fn with<'a>(
 }
 
 fn school(db: &TestDb) -> String {
-    one::<u32>(db, "SELECT id FROM schools LIMIT 1", ()).to_string()
+    query_one::<u32>(db, "SELECT id FROM schools LIMIT 1", ()).to_string()
 }
 
 #[test]
@@ -593,7 +576,7 @@ fn student_registration_generates_login_and_password() {
     assert!(list.contains("родитель Иванова Мария создан"), "{list}");
     assert!(list.contains("ученик Иванов Пётр Сергеевич создан."));
     assert!(list.contains("psivanov"));
-    let (email, passport, types): (Option<String>, Option<String>, i32) = one(
+    let (email, passport, types): (Option<String>, Option<String>, i32) = query_one(
         &db,
         "SELECT email, passport, notification_types FROM parents WHERE fio = 'Иванова Мария'",
         (),
@@ -602,7 +585,7 @@ fn student_registration_generates_login_and_password() {
         (email.as_deref(), passport, types),
         (Some("mama@example.ru"), None, 3)
     );
-    let mother = one::<u32>(
+    let mother = query_one::<u32>(
         &db,
         "SELECT id FROM parents WHERE fio = 'Иванова Мария'",
         (),
@@ -621,9 +604,9 @@ fn student_registration_generates_login_and_password() {
         &fields,
     );
     assert_eq!(r.status, 302, "{}", html(&r));
-    let second = detail_id(&db, "students", "psivanov2");
+    let second = details_id(&db, "students", "psivanov2");
     assert_eq!(
-        one::<u32>(
+        query_one::<u32>(
             &db,
             "SELECT parent_id FROM parent_of_students WHERE student_id = ? AND is_mother = 1",
             (second,)
@@ -635,7 +618,7 @@ fn student_registration_generates_login_and_password() {
     WebClient::login(&db, "psivanov", "24111992");
     WebClient::login(&db, "psivanov2", "03022001");
     assert_eq!(
-        one::<(i32, bool)>(
+        query_one::<(i32, bool)>(
             &db,
             "SELECT last_seen_where, enabled FROM system_users WHERE login = 'psivanov2'",
             ()
@@ -673,7 +656,7 @@ fn a_birth_date_of_today_is_the_centres_today() {
     let r = post(&mut web, fast_form, fast_form, &fast);
     assert_eq!(r.status, 302, "the fast form too: {}", html(&r));
     assert_eq!(
-        one::<u64>(
+        query_one::<u64>(
             &db,
             "SELECT COUNT(*) FROM students WHERE birth_date = '2026-12-06'",
             ()
@@ -823,7 +806,7 @@ fn student_form_rules() {
             (),
         )
         .unwrap();
-    let p = one::<u32>(&db, "SELECT id FROM parents", ()).to_string();
+    let p = query_one::<u32>(&db, "SELECT id FROM parents", ()).to_string();
     for (fields, message) in [
         (
             with(
@@ -870,7 +853,7 @@ fn student_edit_rederives_only_a_default_password() {
     let db = TestDb::seeded();
     let school = school(&db);
     let mut web = WebClient::login(&db, "ma1", "12");
-    let st1 = detail_id(&db, "students", "st1");
+    let st1 = details_id(&db, "students", "st1");
     let edit = format!("/users/student/{st1}");
     let page = html(&web.get(&edit));
     assert!(page.contains("редактирование ученика"));
@@ -883,7 +866,7 @@ fn student_edit_rederives_only_a_default_password() {
     let r = post(&mut web, &edit, &edit, &fields);
     assert_eq!(r.status, 302, "{}", html(&r));
     assert!(html(&web.get("/users/students")).contains("ученик Ученик Алексей изменен"));
-    assert!(one::<bool>(
+    assert!(query_one::<bool>(
         &db,
         "SELECT force_ask_to_login FROM system_users WHERE login = 'st1'",
         ()
@@ -904,13 +887,13 @@ fn student_edit_rederives_only_a_default_password() {
     let fields = with(fields, &[("birth_date", "2002-09-02")]);
     let r = post(&mut web, &edit, &edit, &fields);
     assert_eq!(r.status, 302);
-    assert!(!one::<bool>(
+    assert!(!query_one::<bool>(
         &db,
         "SELECT force_ask_to_login FROM system_users WHERE login = 'st1'",
         ()
     ));
     WebClient::login(&db, "st1", "own-pass");
-    assert!(one::<bool>(
+    assert!(query_one::<bool>(
         &db,
         "SELECT filled FROM students WHERE id = ?",
         (st1,)
@@ -922,15 +905,9 @@ fn student_edit_changes_parents() {
     let db = TestDb::seeded();
     let school = school(&db);
     let mut web = WebClient::login(&db, "te1", "12");
-    let st1 = detail_id(&db, "students", "st1");
+    let st1 = details_id(&db, "students", "st1");
     let edit = format!("/users/student/{st1}");
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parents (fio, phone, notification_types) VALUES ('Папа', '89001112233', 0)",
-            (),
-        )
-        .unwrap();
-    let dad = one::<u32>(&db, "SELECT id FROM parents", ());
+    let dad = add_parent(&db, "Папа", "89001112233");
     let dad_s = dad.to_string();
     let mut fields = student_form("", "", "", "2002-08-31", &school);
     fields.retain(|(n, _)| !n.ends_with("_name"));
@@ -962,7 +939,7 @@ fn student_edit_changes_parents() {
         (0, 2)
     );
     // Unchanged birth date: the default password still works, no forced login.
-    assert!(!one::<bool>(
+    assert!(!query_one::<bool>(
         &db,
         "SELECT force_ask_to_login FROM system_users WHERE login = 'st1'",
         ()
@@ -1035,7 +1012,7 @@ fn students_list_filter_search_and_pages() {
     );
 
     // The group filter: members of робо-71 only; an unknown group is 404.
-    let group = one::<u32>(&db, "SELECT id FROM `groups` WHERE name = 'робо-71'", ());
+    let group = query_one::<u32>(&db, "SELECT id FROM `groups` WHERE name = 'робо-71'", ());
     let page = html(&web.get(&format!("/users/students?group_id={group}")));
     assert_eq!(rows(&page), 1, "{page}");
     assert!(page.contains("Ученик Алексей Алексеевич"));
@@ -1050,19 +1027,18 @@ fn students_list_filter_search_and_pages() {
 #[test]
 fn student_details_page() {
     let db = TestDb::seeded();
-    let st1 = detail_id(&db, "students", "st1");
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parents (fio, phone, email, notification_types) VALUES ('Мама Ученика', '89001112233', 'm@x.ru', 5)",
-            (),
-        )
-        .unwrap();
-    db.conn()
-        .exec_drop(
-            "INSERT INTO parent_of_students (student_id, parent_id, is_mother) SELECT ?, id, 1 FROM parents",
-            (st1,),
-        )
-        .unwrap();
+    let st1 = details_id(&db, "students", "st1");
+    let mother = add_parent_row(
+        &db,
+        "Мама Ученика",
+        ParentRow {
+            phone: "89001112233",
+            email: Some("m@x.ru"),
+            notification_types: 5,
+            ..ParentRow::default()
+        },
+    );
+    add_child(&db, st1, mother, true);
     let mut web = WebClient::login(&db, "te1", "12");
     let r = web.get(&format!("/users/student_details/{st1}"));
     assert_eq!(r.status, 200);
@@ -1097,7 +1073,7 @@ fn student_delete_rules_and_cascade() {
     let db = TestDb::seeded();
     let school = school(&db);
     let mut web = WebClient::login(&db, "te1", "12");
-    let st1 = detail_id(&db, "students", "st1");
+    let st1 = details_id(&db, "students", "st1");
     let list = html(&web.get("/users/students"));
     assert!(list.contains("нельзя удалить: ученик состоит в группах"));
     let before = (db.count("students"), db.count("system_users"));
@@ -1123,7 +1099,7 @@ fn student_delete_rules_and_cascade() {
         "/users/register/student",
         &fields,
     );
-    let id = detail_id(&db, "students", "dudalyaev");
+    let id = details_id(&db, "students", "dudalyaev");
     let uid = user_id(&db, "dudalyaev");
     let te1 = user_id(&db, "te1");
     let mut c = db.conn();
@@ -1190,7 +1166,7 @@ fn fast_registration() {
     );
     assert_eq!(r.status, 302, "{}", html(&r));
     assert!(html(&web.get("/users/students")).contains("ученик Быстров Яков создан."));
-    let (filled, info, phone): (bool, String, String) = one(
+    let (filled, info, phone): (bool, String, String) = query_one(
         &db,
         "SELECT filled, additional_info, phone FROM students WHERE fio = 'Быстров Яков'",
         (),
@@ -1205,7 +1181,7 @@ fn fast_registration() {
     );
     WebClient::login(&db, "yabyistrov", "04032011");
 
-    let group = one::<u32>(&db, "SELECT id FROM `groups` WHERE name = 'робо-71'", ());
+    let group = query_one::<u32>(&db, "SELECT id FROM `groups` WHERE name = 'робо-71'", ());
     let path = format!("/users/register/student/fast/{group}/10");
     let r = post(
         &mut web,
@@ -1216,7 +1192,7 @@ fn fast_registration() {
     assert_eq!(r.status, 302, "{}", html(&r));
     assert_eq!(r.location(), Some(format!("/lessons/{group}/10").as_str()));
     assert_eq!(
-        one::<(i32, i32)>(
+        query_one::<(i32, i32)>(
             &db,
             "SELECT enter_month, exit_month FROM student_in_groups sig JOIN students s ON s.id = sig.student_id WHERE s.fio = 'Быстров Ян'",
             ()
@@ -1237,8 +1213,8 @@ fn fast_registration() {
 #[test]
 fn access_per_route() {
     let db = TestDb::seeded();
-    let st1 = detail_id(&db, "students", "st1");
-    let ma1 = detail_id(&db, "masters", "ma1");
+    let st1 = details_id(&db, "students", "st1");
+    let ma1 = details_id(&db, "masters", "ma1");
     let pages = [
         "/users/masters".to_string(),
         "/users/teachers".to_string(),
