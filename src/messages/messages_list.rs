@@ -79,14 +79,14 @@ struct MessageRow {
 }
 
 fn render(ctx: &mut Ctx, other: &Account, form: FormView) -> Result<Response, AppError> {
-    let me = ctx.user()?.clone();
+    let (me_id, me_student) = ctx.user().map(|me| (me.id, me.is_student))?;
     let list = ListQuery::parse(&ctx.query()?);
     let tz = ctx.config.zone();
-    let total = store::messages_count(&mut ctx.db, me.id, other.id)?;
-    let shown = store::messages(&mut ctx.db, me.id, other.id, list.limit())?;
+    let total = store::messages_count(&mut ctx.db, me_id, other.id)?;
+    let shown = store::messages(&mut ctx.db, me_id, other.id, list.limit())?;
     // Before rendering, so the menu's unread counter already reflects this visit.
     if store::mark_read(&mut ctx.db, &shown)? {
-        let unread = crate::auth::user::unread_dialogs(&mut ctx.db, me.id)?;
+        let unread = crate::auth::user::unread_dialogs(&mut ctx.db, me_id)?;
         if let Some(user) = &mut ctx.user {
             user.unread_dialogs = unread;
         }
@@ -102,7 +102,7 @@ fn render(ctx: &mut Ctx, other: &Account, form: FormView) -> Result<Response, Ap
         .collect();
     let search = || serde_urlencoded::to_string([("search", &other.fio)]).unwrap_or_default();
     let link = match other.role {
-        _ if me.is_student => None,
+        _ if me_student => None,
         Some(Role::Master) => Some(format!("/users/masters?{}", search())),
         Some(Role::Teacher) => Some(format!("/users/teachers?{}", search())),
         Some(Role::Student) => Some(format!("/users/student_details/{}", other.details_id)),

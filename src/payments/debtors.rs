@@ -60,14 +60,14 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         f.scope,
         first..first + PER_PAGE as usize,
     )?;
-    let me = ctx.user()?.clone();
-    let group_options = match (me.is_master, me.teacher_id) {
+    let (is_master, own) = ctx.user().map(|me| (me.is_master, me.teacher_id))?;
+    let group_options = match (is_master, own) {
         (true, _) => groups::for_user(&mut ctx.db, None)?,
         (false, Some(own)) => groups::of_teacher(&mut ctx.db, own)?,
         (false, None) => Vec::new(),
     };
     let sections = groups::sections(&mut ctx.db)?;
-    let teachers = match me.is_master {
+    let teachers = match is_master {
         true => groups::teachers(&mut ctx.db)?,
         false => Vec::new(),
     };
