@@ -36,7 +36,7 @@ pub fn login(ctx: &mut Ctx) -> Result<Response, AppError> {
     let account = account_by_login(&mut ctx.db, &login)?
         .filter(|a| password::verify(&a.password_hash, &pass));
     match &account {
-        Some(_) => throttle::record_success(&mut ctx.db, &login)?,
+        Some(_) => throttle::record_success(&mut ctx.db, &login, &address)?,
         None => throttle::record_failure(&mut ctx.db, &login, &address, ctx.now)?,
     }
     // The throttle's bookkeeping must survive the 400 answers below, which roll back.

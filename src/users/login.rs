@@ -64,7 +64,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         ctx.flash("неверный логин или пароль!");
         return render(ctx, form);
     };
-    throttle::record_success(&mut ctx.db, login)?;
+    throttle::record_success(&mut ctx.db, login, &address)?;
     if !account.enabled {
         ctx.flash("ваш аккаунт был отключен!");
         return Ok(ctx.redirect("/users/login"));

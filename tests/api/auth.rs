@@ -6,7 +6,7 @@ use crate::common;
 use crate::common::api::*;
 use crate::common::db::*;
 use crate::common::fixture::*;
-use common::{CgiRequest, TestDb};
+use common::{CgiRequest, TestDb, WebClient};
 use serde_json::json;
 
 #[test]
@@ -152,27 +152,63 @@ fn werkzeug_014_hash_logs_in() {
     );
 }
 
+/// An app login of ma1 from `address` at `at` (a time of 2026-01-10).
+fn app_login(db: &TestDb, address: &str, at: &str, password: &str) -> common::CgiResponse {
+    db.cgi(
+        &login_request(
+            &json!({"login": "ma1", "password": password, "device": "d", "appVersion": "1"}),
+        )
+        .from_address(address)
+        .at(&format!("2026-01-10 {at}")),
+    )
+}
+
+const WRONG: &str = "{\"loginErrorReason\":\"WRONG_LOGIN_OR_PASSWORD\"}\n";
+
 #[test]
-fn login_is_throttled() {
+fn one_address_guessing_is_locked_but_not_the_owner_elsewhere() {
     let db = TestDb::seeded();
-    for _ in 0..5 {
-        let r = db.cgi(&login_request(
-            &json!({"login": "ma1", "password": "nope", "device": "d", "appVersion": "1"}),
-        ));
-        assert_eq!(r.status, 400);
+    for at in ["10:00:00", "10:00:01", "10:00:02", "10:00:40", "10:03:00"] {
+        let r = app_login(&db, "10.0.0.66", at, "nope");
+        assert_eq!((r.status, r.text()), (400, WRONG.to_string()), "{at}");
     }
-    // Locked: even the right password gets the wrong-password answer, and no token.
-    let r = db.cgi(&login_request(
-        &json!({"login": "ma1", "password": "12", "device": "d", "appVersion": "1"}),
-    ));
-    assert_eq!(r.status, 400);
-    assert_eq!(
-        r.text(),
-        "{\"loginErrorReason\":\"WRONG_LOGIN_OR_PASSWORD\"}\n"
-    );
+    // Locked at that address: even the right password gets the wrong-password answer.
+    let r = app_login(&db, "10.0.0.66", "10:04:00", "12");
+    assert_eq!((r.status, r.text()), (400, WRONG.to_string()));
     assert_eq!(db.count("access_tokens"), 0);
-    // Another login from the same address still works.
+    // The owner's phone elsewhere logs in, and another login at that address too.
+    ok_json(&app_login(&db, "192.168.1.5", "10:04:00", "12"));
     login(&db, "te1", "12");
+}
+
+#[test]
+fn failures_from_many_addresses_lock_the_login_for_everyone_for_a_while() {
+    let db = TestDb::seeded();
+    // Six addresses, five failures each, as fast as each one's slow-down allows.
+    for at in ["10:00:00", "10:00:01", "10:00:02", "10:00:40", "10:03:00"] {
+        for n in 1..=6 {
+            let r = app_login(&db, &format!("10.0.1.{n}"), at, "nope");
+            assert_eq!(r.text(), WRONG, "{at} from 10.0.1.{n}");
+        }
+    }
+    // 30 failures: the login is locked, the owner at a new address too, with the contract's body.
+    let r = app_login(&db, "192.168.1.5", "10:04:00", "12");
+    assert_eq!((r.status, r.text()), (400, WRONG.to_string()));
+    // The web says when to try again.
+    let mut owner = WebClient::new(&db).from_address("192.168.1.5");
+    owner.clock = Some("2026-01-10 10:04:00".into());
+    let r = owner.submit(
+        "/users/login",
+        "/users/login",
+        &[("login", "ma1"), ("password", "12")],
+    );
+    assert!(
+        r.text().contains("попробуйте снова через 14 минут"),
+        "{}",
+        r.text()
+    );
+    // Fifteen minutes after the last failure the owner gets in.
+    ok_json(&app_login(&db, "192.168.1.5", "10:18:01", "12"));
 }
 
 #[test]

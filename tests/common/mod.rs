@@ -235,6 +235,12 @@ impl CgiRequest {
         self
     }
 
+    /// The request as it comes from `address` (REMOTE_ADDR; 127.0.0.1 otherwise).
+    pub fn from_address(mut self, address: &str) -> CgiRequest {
+        self.env.push(("REMOTE_ADDR".into(), address.into()));
+        self
+    }
+
     /// The request as the binary answers it at `utc` (`YYYY-MM-DD HH:MM:SS`), its fixed clock.
     pub fn at(mut self, utc: &str) -> CgiRequest {
         self.env.push(("CRMIT_NOW".into(), utc.into()));
@@ -406,6 +412,8 @@ pub struct WebClient<'a> {
     pub jar: CookieJar,
     /// The fixed clock of every request, when set (see [`CgiRequest::at`]).
     pub clock: Option<String>,
+    /// The address every request comes from, when set (see [`CgiRequest::from_address`]).
+    pub address: Option<String>,
 }
 
 impl<'a> WebClient<'a> {
@@ -414,12 +422,25 @@ impl<'a> WebClient<'a> {
             db,
             jar: CookieJar::default(),
             clock: None,
+            address: None,
+        }
+    }
+
+    /// A visitor whose requests come from `address` (REMOTE_ADDR).
+    pub fn from_address(self, address: &str) -> WebClient<'a> {
+        WebClient {
+            address: Some(address.into()),
+            ..self
         }
     }
 
     pub fn send(&mut self, req: CgiRequest) -> CgiResponse {
         let req = match &self.clock {
             Some(utc) => req.at(utc),
+            None => req,
+        };
+        let req = match &self.address {
+            Some(address) => req.from_address(address),
             None => req,
         };
         let resp = self.db.cgi(&req.with_cookies(&self.jar));

@@ -351,32 +351,69 @@ fn developer_is_read_only_except_own_password() {
     WebClient::login(&db, "dev1", "dd"); // persisted
 }
 
+/// A web login of ma1 at `at` from the client's address; the page's text.
+fn log_in_at(web: &mut WebClient, at: &str, password: &str) -> common::CgiResponse {
+    web.clock = Some(format!("2026-01-10 {at}"));
+    web.submit(
+        "/users/login",
+        "/users/login",
+        &[("login", "ma1"), ("password", password)],
+    )
+}
+
 #[test]
-fn login_is_throttled_after_repeated_failures() {
+fn a_guesser_is_slowed_then_locked_while_the_owner_elsewhere_logs_in() {
     let db = TestDb::seeded();
-    let mut web = WebClient::new(&db);
-    for _ in 0..5 {
-        let r = web.submit(
-            "/users/login",
-            "/users/login",
-            &[("login", "ma1"), ("password", "bad")],
+    let mut guesser = WebClient::new(&db).from_address("10.0.0.66");
+    let wrong = "неверный логин или пароль!";
+    let wait = |minutes: &str| {
+        format!("слишком много неудачных попыток входа: попробуйте снова через {minutes}")
+    };
+    // Two failures cost nothing; the third makes him wait 30 s, even with the right password.
+    for at in ["10:00:00", "10:00:01", "10:00:02"] {
+        assert!(
+            log_in_at(&mut guesser, at, "bad").text().contains(wrong),
+            "{at}"
         );
-        assert!(r.text().contains("неверный логин или пароль!"));
     }
-    // Even the right password is refused while the lock lasts, with a time to wait.
-    let r = web.submit(
-        "/users/login",
-        "/users/login",
-        &[("login", "ma1"), ("password", "12")],
-    );
-    assert_eq!(r.status, 200);
+    let r = log_in_at(&mut guesser, "10:00:10", "12");
+    assert!(r.text().contains(&wait("1 минуту")), "{}", r.text());
+    // The fourth failure makes him wait 2 minutes, the fifth 15.
     assert!(
-        r.text().contains("попробуйте снова через 15 минут"),
-        "{}",
-        r.text()
+        log_in_at(&mut guesser, "10:00:40", "bad")
+            .text()
+            .contains(wrong)
     );
-    // Another login from the same address still works (the address limit is higher).
-    WebClient::login(&db, "te1", "12");
+    assert!(
+        log_in_at(&mut guesser, "10:01:00", "bad")
+            .text()
+            .contains(&wait("2 минуты"))
+    );
+    assert!(
+        log_in_at(&mut guesser, "10:03:00", "bad")
+            .text()
+            .contains(wrong)
+    );
+    assert!(
+        log_in_at(&mut guesser, "10:04:00", "12")
+            .text()
+            .contains(&wait("14 минут"))
+    );
+
+    // The owner at another address logs in meanwhile, and so does another login at the
+    // guesser's address (the address's own limit is higher).
+    let mut owner = WebClient::new(&db).from_address("192.168.1.5");
+    assert_eq!(log_in_at(&mut owner, "10:04:00", "12").status, 302);
+    let mut colleague = WebClient::new(&db).from_address("10.0.0.66");
+    colleague.clock = Some("2026-01-10 10:04:00".into());
+    let r = colleague.submit(
+        "/users/login",
+        "/users/login",
+        &[("login", "te1"), ("password", "12")],
+    );
+    assert_eq!(r.status, 302);
+    // The lock ends: the guesser may try again.
+    assert_eq!(log_in_at(&mut guesser, "10:18:01", "12").status, 302);
 }
 
 #[test]
