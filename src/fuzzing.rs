@@ -58,8 +58,8 @@ fn pairs<E>(form: Result<Form, E>) -> Pairs {
 /// The parts of a session a request relies on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
-    /// User id, «запомнить меня», binding and password tag of a logged-in session.
-    pub user: Option<(u32, bool, String, String)>,
+    /// «запомнить меня» and the binding of a logged-in session (its secret is random).
+    pub user: Option<(bool, String)>,
     pub flashes: Vec<String>,
 }
 
@@ -69,14 +69,7 @@ pub fn session_from_cookie_header(header: &str, key: &[u8], now: i64) -> Session
     req.cookie_header = header.to_string();
     let mut session = Session::from_cookie(req.cookie(session::COOKIE_NAME).as_deref(), key, now);
     SessionView {
-        user: session.claim().map(|c| {
-            (
-                c.user_id,
-                c.remember,
-                c.binding.to_string(),
-                c.password_tag.to_string(),
-            )
-        }),
+        user: session.claim().map(|c| (c.remember, c.binding.to_string())),
         flashes: session.take_flashes(),
     }
 }
@@ -85,8 +78,8 @@ pub fn session_from_cookie_header(header: &str, key: &[u8], now: i64) -> Session
 /// flashes of `view`; `None` when nothing would be sent.
 pub fn session_set_cookie(view: &SessionView, key: &[u8], now: i64, path: &str) -> Option<String> {
     let mut session = Session::default();
-    if let Some((user_id, remember, binding, tag)) = &view.user {
-        session.log_in(*user_id, *remember, binding.clone(), tag.clone(), now);
+    if let Some((remember, binding)) = &view.user {
+        session.log_in(*remember, binding.clone(), now);
     }
     for flash in &view.flashes {
         session.flash(flash.clone());

@@ -40,6 +40,9 @@ pub static ROUTES: &[Route] = &[
     post("/users/force_change_password/{system_user_id}", MDT,    users::force_change_password::post),
     post("/users/logout_app_all",                         MDT,    users::logout_app::post_all).persists(),
     post("/users/logout_app/{token_id}",                  MDT,    users::logout_app::post_one).persists(),
+    get("/users/sessions",                                MDTS,   users::sessions::get),
+    post("/users/sessions/end/{session_id}",              MDTS,   users::sessions::post_end).persists(),
+    post("/users/sessions/end_others",                    MDTS,   users::sessions::post_end_others).persists(),
     // developer tools: «ещё», the dump, the integrity reports, visit statistics
     get("/anth",                                                    MD,  dev::anth::get),
     get("/dump",                                                    MD,  dev::dump::get),

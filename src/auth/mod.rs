@@ -6,6 +6,7 @@ pub mod session;
 pub mod throttle;
 pub mod token;
 pub mod user;
+pub mod web_sessions;
 
 pub use session::Session;
 pub use token::Caller;

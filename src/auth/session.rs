@@ -1,7 +1,6 @@
 //! The web session: a cookie holding signed JSON (HMAC-SHA256 with `secret_key`). It carries the
-//! user id, the CSRF secret and pending flash messages; nothing is stored server-side, so a
-//! session ends when the user is disabled, forced to log in again or changes the password
-//! (checked against the database on every request).
+//! secret of a signed-in session (whose row in `web_sessions` names the user, see
+//! `auth::web_sessions`), the CSRF secret and pending flash messages.
 
 use super::{hmac_sha256, random_token, secure_eq};
 use base64::Engine;
@@ -16,16 +15,14 @@ pub const IDLE_SECONDS: i64 = 12 * 3600;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Payload {
-    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
-    user_id: Option<u32>,
+    /// The signed-in session's secret; its keyed hash finds the row.
+    #[serde(rename = "s", default, skip_serializing_if = "String::is_empty")]
+    secret: String,
     #[serde(rename = "r", default)]
     remember: bool,
     /// Hash of address + browser for a session that is not remembered (stolen cookies don't travel).
     #[serde(rename = "b", default)]
     binding: String,
-    /// Tag of the password hash at login: a password change ends other sessions.
-    #[serde(rename = "p", default)]
-    password_tag: String,
     #[serde(rename = "c", default)]
     csrf: String,
     #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
@@ -42,9 +39,8 @@ pub struct Session {
 
 /// What the session says about the visitor, before the database has confirmed it.
 pub struct Claim<'a> {
-    pub user_id: u32,
+    pub secret: &'a str,
     pub binding: &'a str,
-    pub password_tag: &'a str,
     pub remember: bool,
 }
 
@@ -67,27 +63,19 @@ impl Session {
     }
 
     pub fn claim(&self) -> Option<Claim<'_>> {
-        self.data.user_id.map(|user_id| Claim {
-            user_id,
+        (!self.data.secret.is_empty()).then(|| Claim {
+            secret: &self.data.secret,
             binding: &self.data.binding,
-            password_tag: &self.data.password_tag,
             remember: self.data.remember,
         })
     }
 
-    /// Starts a logged-in session; a new CSRF secret defeats session fixation.
-    pub fn log_in(
-        &mut self,
-        user_id: u32,
-        remember: bool,
-        binding: String,
-        password_tag: String,
-        now: i64,
-    ) {
-        self.data.user_id = Some(user_id);
+    /// Starts a logged-in session and returns its new secret, for the session's row; a new CSRF
+    /// secret defeats session fixation.
+    pub fn log_in(&mut self, remember: bool, binding: String, now: i64) -> String {
+        self.data.secret = random_token(24);
         self.data.remember = remember;
         self.data.binding = if remember { String::new() } else { binding };
-        self.data.password_tag = password_tag;
         self.data.csrf = random_token(24);
         self.data.expires = now
             + if remember {
@@ -96,6 +84,7 @@ impl Session {
                 IDLE_SECONDS
             };
         self.changed = true;
+        self.data.secret.clone()
     }
 
     /// Forgets the user but keeps pending flashes.
@@ -110,7 +99,7 @@ impl Session {
 
     /// Slides the idle expiry of a session that is not remembered (rewritten at most every 10 min).
     pub fn touch(&mut self, now: i64) {
-        if self.data.user_id.is_some()
+        if !self.data.secret.is_empty()
             && !self.data.remember
             && self.data.expires - now < IDLE_SECONDS - 600
         {
@@ -149,7 +138,7 @@ impl Session {
         if !self.changed {
             return None;
         }
-        let empty = self.data.user_id.is_none()
+        let empty = self.data.secret.is_empty()
             && self.data.csrf.is_empty()
             && self.data.flashes.is_empty();
         let mut c = cookie::Cookie::build((
@@ -221,11 +210,11 @@ mod tests {
     #[test]
     fn round_trip_and_tamper() {
         let mut s = Session::default();
-        s.log_in(7, false, "b".into(), "p".into(), 1000);
+        let secret = s.log_in(false, "b".into(), 1000);
         s.flash("привет");
         let v = cookie_value(&s);
         let mut back = Session::from_cookie(Some(&v), KEY, 1001);
-        assert_eq!(back.claim().unwrap().user_id, 7);
+        assert_eq!(back.claim().unwrap().secret, secret);
         assert_eq!(back.take_flashes(), vec!["привет".to_string()]);
         assert!(
             Session::from_cookie(Some(&v), b"other key", 1001)
@@ -253,14 +242,16 @@ mod tests {
     #[test]
     fn expiry_and_remember() {
         let mut s = Session::default();
-        s.log_in(1, false, "b".into(), "p".into(), 0);
+        s.log_in(false, "b".into(), 0);
         let v = cookie_value(&s);
         assert!(
             Session::from_cookie(Some(&v), KEY, IDLE_SECONDS + 1)
                 .claim()
                 .is_none()
         );
-        s.log_in(1, true, "b".into(), "p".into(), 0);
+        let first = s.claim().unwrap().secret.to_string();
+        let again = s.log_in(true, "b".into(), 0);
+        assert_ne!(again, first, "every login gets a new secret");
         assert!(
             s.set_cookie(KEY, true, "/")
                 .unwrap()

@@ -2,6 +2,7 @@
 
 use super::Role;
 use super::session::{self, Session};
+use super::web_sessions;
 use crate::ids::{StudentId, TeacherId};
 use mysql::prelude::FromValue;
 use mysql::prelude::Queryable;
@@ -81,31 +82,40 @@ const UNREAD_DIALOGS: &str = "(SELECT COUNT(DISTINCT m.receiver_id) FROM message
     JOIN message_details d ON d.id = m.message_details_id
     WHERE m.owner_id = su.id AND m.forward = 0 AND d.unread = 1)";
 
-/// The account behind a web session, read with what every page needs of it: one statement
-/// instead of three.
+/// The session row and the account behind it, read with what every page needs of the account:
+/// one statement instead of four.
 struct SignedIn {
     account: Account,
     /// The owner has expired app tokens to delete.
     expired_tokens: bool,
     unread_dialogs: u64,
+    session_id: u32,
+    /// The tag of the password the session was opened with.
+    password_tag: String,
+    last_seen: chrono::NaiveDateTime,
 }
 
 fn signed_in_account(
     conn: &mut Conn,
-    id: u32,
+    token_hash: &str,
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<Option<SignedIn>> {
     let found: Option<Row> = conn.exec_first(
         format!(
-            "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS}
-            FROM system_users su {ACCOUNT_JOINS} WHERE su.id = ?"
+            "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS},
+                ws.id, ws.password_tag, ws.last_seen
+            FROM web_sessions ws JOIN system_users su ON su.id = ws.system_user_id {ACCOUNT_JOINS}
+            WHERE ws.token_hash = ? AND ws.expires > ?"
         ),
-        (now, id),
+        (now, token_hash, now),
     )?;
     Ok(found.map(|mut row| SignedIn {
         account: account_at(&mut row, 0),
         expired_tokens: column(&mut row, 8),
         unread_dialogs: column(&mut row, 9),
+        session_id: column(&mut row, 10),
+        password_tag: column(&mut row, 11),
+        last_seen: column(&mut row, 12),
     }))
 }
 
@@ -119,10 +129,12 @@ pub fn unread_dialogs(conn: &mut Conn, id: u32) -> mysql::Result<u64> {
     Ok(count.unwrap_or(0))
 }
 
-/// The visitor a web session names, when the account still qualifies: the session is bound to
-/// this address and browser (unless «запомнить меня»), the account is enabled, not a bot, not
-/// forced to log in again, and still has the password the session was opened with. Then the
-/// visit is noted and the session's idle clock restarted; otherwise the session is logged out.
+/// The visitor a web session names, when the session's row exists and has not expired and the
+/// account still qualifies: the session is bound to this address and browser (unless «запомнить
+/// меня»), the account is enabled, not a bot, not forced to log in again, and still has the
+/// password the session was opened with. Then the visit is noted and the session's idle clock
+/// restarted (its row at most every 10 minutes); otherwise the session is logged out, and a row
+/// whose password changed is deleted.
 pub fn web_user(
     conn: &mut Conn,
     session: &mut Session,
@@ -133,30 +145,39 @@ pub fn web_user(
     let Some(claim) = session.claim() else {
         return Ok(None);
     };
-    let (user_id, remember) = (claim.user_id, claim.remember);
     let binding_ok =
-        remember || claim.binding == session::binding_for(key, remote_addr, user_agent);
-    let tag = claim.password_tag.to_string();
+        claim.remember || claim.binding == session::binding_for(key, remote_addr, user_agent);
     let found = match binding_ok {
-        true => signed_in_account(conn, user_id, now)?,
+        true => signed_in_account(conn, &web_sessions::token_hash(key, claim.secret), now)?,
         false => None,
     };
-    let user = found.and_then(|found| {
-        let mut user = CurrentUser::for_web(found.account)?;
-        user.unread_dialogs = found.unread_dialogs;
-        Some((user, found.expired_tokens))
-    });
-    match user.filter(|(u, _)| session::password_tag(key, &u.password_hash) == tag) {
-        Some((user, expired_tokens)) => {
-            note_visit(conn, &user, expired_tokens, now)?;
-            session.touch(now.and_utc().timestamp());
-            Ok(Some(user))
-        }
-        None => {
-            session.log_out();
-            Ok(None)
-        }
+    let Some(found) = found else {
+        session.log_out();
+        return Ok(None);
+    };
+    let (session_id, last_seen) = (found.session_id, found.last_seen);
+    if session::password_tag(key, &found.account.password_hash) != found.password_tag {
+        web_sessions::end(conn, found.account.id, session_id)?;
+        session.log_out();
+        return Ok(None);
     }
+    let Some(mut user) = CurrentUser::for_web(found.account) else {
+        session.log_out();
+        return Ok(None);
+    };
+    user.unread_dialogs = found.unread_dialogs;
+    user.session_id = session_id;
+    note_visit(conn, &user, found.expired_tokens, now)?;
+    if now - last_seen >= chrono::Duration::minutes(10) {
+        web_sessions::seen(
+            conn,
+            session_id,
+            now,
+            chrono::Duration::seconds(session::IDLE_SECONDS),
+        )?;
+    }
+    session.touch(now.and_utc().timestamp());
+    Ok(Some(user))
 }
 
 pub fn account_by_login(conn: &mut Conn, login: &str) -> mysql::Result<Option<Account>> {
@@ -194,6 +215,9 @@ pub struct CurrentUser {
     /// How many dialogs hold unread incoming messages (the menu's «(N)»).
     #[serde(skip)]
     pub unread_dialogs: u64,
+    /// The row of this browser's session in `web_sessions`.
+    #[serde(skip)]
+    pub session_id: u32,
 }
 
 impl CurrentUser {
@@ -218,6 +242,7 @@ impl CurrentUser {
             student_id: (role == Role::Student).then_some(StudentId(a.details_id)),
             password_hash: a.password_hash,
             unread_dialogs: 0,
+            session_id: 0,
         })
     }
 }

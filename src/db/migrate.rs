@@ -104,6 +104,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "таблица debts_cache: долги, сохранённые между запросами",
         sql: include_str!("../../sql/0013_debts_cache.sql"),
     },
+    Migration {
+        id: "0014_web_sessions",
+        description: "таблица web_sessions: сеансы входа на сайт, которые можно завершить",
+        sql: include_str!("../../sql/0014_web_sessions.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

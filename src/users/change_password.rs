@@ -3,7 +3,7 @@
 
 use crate::app::forms::{Field, FormView, Kind, check_required};
 use crate::app::{AppError, Ctx, form_page, signed_in};
-use crate::auth::{password, session};
+use crate::auth::{password, web_sessions};
 use crate::http::Response;
 use crate::users::{password_form, store};
 
@@ -41,17 +41,10 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let hash = password::hash(&new_password);
     store::set_password(&mut ctx.db, user.id, &hash, false)?;
     store::delete_access_tokens(&mut ctx.db, user.id)?;
-    // This session stays valid: it learns the new password's tag; other sessions end.
-    let binding = session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
-    let remember = ctx.session.claim().is_some_and(|c| c.remember);
-    let tag = session::password_tag(ctx.key(), &hash);
-    ctx.session.log_in(
-        user.id,
-        remember,
-        binding,
-        tag,
-        ctx.now.and_utc().timestamp(),
-    );
+    // This session stays, under the new password; the other browsers' sessions end.
+    web_sessions::end_all_but(&mut ctx.db, user.id, Some(user.session_id))?;
+    let key = ctx.config.security.secret_key.as_bytes();
+    web_sessions::retag(&mut ctx.db, key, user.session_id, &hash)?;
     ctx.flash("ваш пароль изменен и все ваши сессии в мобильном приложении завершены");
     Ok(ctx.redirect("/"))
 }

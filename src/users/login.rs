@@ -3,7 +3,8 @@
 
 use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
 use crate::app::{AppError, Ctx, form_page};
-use crate::auth::{Role, password, session, throttle, user};
+use crate::auth::web_sessions::{self, SignIn};
+use crate::auth::{Role, password, throttle, user};
 use crate::http::Response;
 
 const TITLE: &str = "авторизация";
@@ -74,16 +75,19 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         ctx.flash("боты не могут авторизовываться на сайте!");
         return Ok(ctx.redirect("/users/login"));
     }
-    let binding = session::binding_for(ctx.key(), &ctx.req.remote_addr, &ctx.req.user_agent);
-    let tag = session::password_tag(ctx.key(), &account.password_hash);
-    let remember = submitted.flag("remember");
-    ctx.session.log_in(
-        account.id,
-        remember,
-        binding,
-        tag,
-        ctx.now.and_utc().timestamp(),
-    );
+    // The sessions a forced re-login refused stay ended once the flag is cleared.
+    if account.force_ask_to_login {
+        web_sessions::end_all_but(&mut ctx.db, account.id, None)?;
+    }
+    let who = SignIn {
+        user_id: account.id,
+        password_hash: &account.password_hash,
+        remember: submitted.flag("remember"),
+        remote_addr: &ctx.req.remote_addr,
+        user_agent: &ctx.req.user_agent,
+    };
+    let key = ctx.config.security.secret_key.as_bytes();
+    web_sessions::start(&mut ctx.db, &mut ctx.session, key, &who, ctx.now)?;
     let next = ctx
         .query()?
         .get("next")

@@ -1,4 +1,4 @@
-//! Ending the user's own mobile-app sessions (M, D, T), one or all, as POST buttons on the index.
+//! Ending the user's own mobile-app sessions (M, D, T), one or all, as POST buttons of «мои сеансы».
 
 use crate::app::{AppError, Ctx};
 use crate::http::Response;
@@ -8,7 +8,7 @@ pub fn post_all(ctx: &mut Ctx) -> Result<Response, AppError> {
     let me = ctx.user()?.id;
     store::delete_access_tokens(&mut ctx.db, me)?;
     ctx.flash("все ваши сессии в мобильном приложении завершены");
-    Ok(ctx.redirect("/"))
+    Ok(ctx.redirect("/users/sessions"))
 }
 
 pub fn post_one(ctx: &mut Ctx) -> Result<Response, AppError> {
@@ -20,7 +20,7 @@ pub fn post_one(ctx: &mut Ctx) -> Result<Response, AppError> {
         Some(_) => {
             store::delete_access_token(&mut ctx.db, token_id)?;
             ctx.flash("ваша сессия в мобильном приложении завершена");
-            Ok(ctx.redirect("/"))
+            Ok(ctx.redirect("/users/sessions"))
         }
     }
 }

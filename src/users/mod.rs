@@ -9,6 +9,7 @@ pub mod login;
 pub mod logout;
 pub mod logout_app;
 pub mod password_form;
+pub mod sessions;
 pub mod staff_form;
 pub mod staff_list;
 pub mod store;

@@ -143,7 +143,12 @@ pub fn update_login_enabled(
     conn.exec_drop(
         "UPDATE system_users SET login = ?, enabled = ? WHERE id = ?",
         (login, enabled, system_user_id),
-    )
+    )?;
+    // A disabled account's browsers stay signed out when it is enabled again.
+    match enabled {
+        true => Ok(()),
+        false => crate::auth::web_sessions::end_all_but(conn, system_user_id, None),
+    }
 }
 
 /// Whether another account (not `except`) has this login. `=` follows the column's collation, as
@@ -158,7 +163,7 @@ pub fn login_taken(conn: &mut Conn, login: &str, except: u32) -> mysql::Result<b
 }
 
 /// Deletes an account with everything that points at it, by hand since the foreign keys have no
-/// cascades: app sessions,
+/// cascades: app and web sessions,
 /// notifications it sent, both rows and the details of every message to or from it, a student's
 /// parent links, the details row and the account itself.
 pub fn delete_system_user(
@@ -168,6 +173,7 @@ pub fn delete_system_user(
 ) -> mysql::Result<()> {
     let me = system_user_id;
     delete_access_tokens(conn, me)?;
+    crate::auth::web_sessions::end_all_but(conn, me, None)?;
     conn.exec_drop("DELETE FROM notifications WHERE sender_id = ?", (me,))?;
     let details: Vec<u32> = conn.exec(
         "SELECT DISTINCT message_details_id FROM messages WHERE owner_id = ? OR receiver_id = ?",

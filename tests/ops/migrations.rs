@@ -21,6 +21,7 @@ const IDS: &[&str] = &[
     "0011_change_log",
     "0012_attendings_marks_index",
     "0013_debts_cache",
+    "0014_web_sessions",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -28,6 +29,7 @@ const OUR_TABLES: &[&str] = &[
     "login_throttle",
     "page_visits",
     "debts_cache",
+    "web_sessions",
 ];
 /// The indexes our migrations add to original tables: (table, the line the new key follows in
 /// `SHOW CREATE TABLE`, the new key's line).

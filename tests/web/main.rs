@@ -18,6 +18,7 @@ mod parents;
 mod payments;
 mod read_only_flashes;
 mod schedule;
+mod sessions;
 mod stats;
 mod structure;
 mod student;
