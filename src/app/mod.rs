@@ -283,7 +283,7 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     check_access(ctx)?;
     if ctx.req.method == Method::Post && !ctx.route.access.is_api() {
-        if !ctx.req.from_own_site() {
+        if !ctx.req.is_from_own_site() {
             return Err(forged_form());
         }
         ctx.form = ctx.req.body_form()?;
@@ -417,7 +417,7 @@ fn check_csrf(ctx: &Ctx) -> Result<(), AppError> {
 }
 
 /// The refusal of a web POST without the session's CSRF token or from another site's page
-/// (`Request::from_own_site`): one 400, whichever check caught it.
+/// (`Request::is_from_own_site`): one 400, whichever check caught it.
 fn forged_form() -> AppError {
     AppError::BadRequest(
         "форма устарела или отправлена с другого сайта: обновите страницу и отправьте её ещё раз"

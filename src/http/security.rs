@@ -69,7 +69,7 @@ impl Request {
     /// False when the browser says the request comes from another site: a present `Origin` that
     /// is not this site's, or else a present `Referer` whose origin is not. Neither present (old
     /// browsers, privacy settings) passes; the CSRF token is still required.
-    pub fn from_own_site(&self) -> bool {
+    pub fn is_from_own_site(&self) -> bool {
         let claimed = match (self.origin.trim(), self.referer.trim()) {
             ("", "") => return true,
             ("", referer) => origin_of(referer),
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn own_site_by_origin_then_referer() {
-        let own = |o: &str, r: &str| request(false, "crm.example.ru", o, r).from_own_site();
+        let own = |o: &str, r: &str| request(false, "crm.example.ru", o, r).is_from_own_site();
         assert!(own("", ""));
         assert!(own("http://crm.example.ru", ""));
         assert!(own("http://crm.example.ru:80", "http://evil.example/"));
@@ -120,8 +120,8 @@ mod tests {
         assert!(own("", "http://crm.example.ru/users/login?next=/"));
         assert!(!own("", "http://evil.example/crm.example.ru"));
         // The scheme counts: a page over HTTP is another origin than the site over HTTPS.
-        assert!(!request(true, "crm.example.ru", "http://crm.example.ru", "").from_own_site());
-        assert!(request(true, "crm.example.ru", "https://crm.example.ru", "").from_own_site());
+        assert!(!request(true, "crm.example.ru", "http://crm.example.ru", "").is_from_own_site());
+        assert!(request(true, "crm.example.ru", "https://crm.example.ru", "").is_from_own_site());
     }
 
     #[test]

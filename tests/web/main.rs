@@ -17,6 +17,7 @@ mod parents;
 mod payments;
 mod read_only_flashes;
 mod schedule;
+mod security_headers;
 mod stats;
 mod structure;
 mod student;
