@@ -71,6 +71,11 @@ pub struct SecurityConfig {
     pub access_token_salt: String,
     #[serde(default = "default_true")]
     pub developer_read_only: bool,
+    /// Sends `Strict-Transport-Security` with the answers to HTTPS requests. Off by default: once
+    /// a browser has seen it, it refuses plain HTTP to the host for a year, so it is turned on
+    /// only where HTTPS is there to stay.
+    #[serde(default)]
+    pub hsts: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -239,6 +244,7 @@ impl Config {
                 secret_key: crate::auth::random_token(32),
                 access_token_salt: crate::auth::random_token(16),
                 developer_read_only: true,
+                hsts: false,
             },
             site: SiteConfig::default(),
             mail: None,

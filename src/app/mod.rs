@@ -200,13 +200,8 @@ pub fn authenticated(caller: &Option<Caller>) -> Result<&Caller, AppError> {
 }
 
 /// Answers one request by the route table `routes`. Never panics on bad input and never returns a
-/// half-done write.
-pub fn handle(config: &Config, routes: &'static [Route], req: Request) -> Response {
-    handle_with(config, routes, req, &mut None)
-}
-
-/// `handle` for a long-lived process (FastCGI) that keeps one connection across requests in
-/// `kept`: a kept connection is reused only while it answers a ping (the server may have closed
+/// half-done write. A long-lived process (FastCGI) keeps one connection across requests in
+/// `kept` (CGI and `serve` pass an empty one): a kept connection is reused only while it answers a ping (the server may have closed
 /// it), else a new one is opened. It is put back only after an answer below 500: a database error
 /// may leave it mid-transaction, and the next `START TRANSACTION` would commit that.
 pub fn handle_with(
@@ -288,6 +283,9 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     check_access(ctx)?;
     if ctx.req.method == Method::Post && !ctx.route.access.is_api() {
+        if !ctx.req.is_from_own_site() {
+            return Err(forged_form());
+        }
         ctx.form = ctx.req.body_form()?;
         check_csrf(ctx)?;
     }
@@ -412,13 +410,19 @@ fn check_access(ctx: &Ctx) -> Result<(), AppError> {
 }
 
 fn check_csrf(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.session.csrf_matches(ctx.form.str("csrf_token")) {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest(
-            "форма устарела или отправлена с другого сайта: обновите страницу и отправьте её ещё раз".into(),
-        ))
+    match ctx.session.csrf_matches(ctx.form.str("csrf_token")) {
+        true => Ok(()),
+        false => Err(forged_form()),
     }
+}
+
+/// The refusal of a web POST without the session's CSRF token or from another site's page
+/// (`Request::is_from_own_site`): one 400, whichever check caught it.
+fn forged_form() -> AppError {
+    AppError::BadRequest(
+        "форма устарела или отправлена с другого сайта: обновите страницу и отправьте её ещё раз"
+            .into(),
+    )
 }
 
 fn error_response(ctx: &mut Ctx, err: AppError) -> Response {

@@ -1,10 +1,11 @@
 //! One CGI request: config, request, answer. A broken config gives a short Russian 500 page and
-//! the reason in Apache's error log, never the config's contents. FastCGI answers through the same
-//! functions, once per request of its long-lived process.
+//! the reason in Apache's error log, never the config's contents. FastCGI and `serve` answer
+//! through the same functions, once per request of their long-lived processes, so [`answer`] is
+//! the one place every answer passes and gets its security headers.
 
 use crate::app::{self, AppError};
 use crate::config::Config;
-use crate::http::{Method, ReadError, Request, Response, cgi};
+use crate::http::{Method, ReadError, Request, Response, cgi, security};
 use mysql::Conn;
 
 pub fn run() {
@@ -28,12 +29,28 @@ pub fn load_config() -> Result<Config, String> {
 
 /// The answer to one request: `read` gives the request (from the environment or FastCGI params),
 /// `path_info` locates the error page when it cannot be read, `kept` is the connection a FastCGI
-/// process keeps between requests (always empty for CGI, which connects per request).
+/// process keeps between requests (always empty for CGI, which connects per request). Every
+/// answer, the refusals of an unreadable request and of a broken config included, leaves with
+/// the security headers (`http::security::secure`).
 pub fn answer(
     config: &Result<Config, String>,
     read: impl FnOnce(&Config) -> Result<Request, ReadError>,
     path_info: &str,
     kept: &mut Option<Conn>,
+) -> Response {
+    let mut hsts = false;
+    let resp = answer_bare(config, read, path_info, kept, &mut hsts);
+    security::secure(resp, hsts)
+}
+
+/// [`answer`] without the security headers; sets `hsts` when the request came over HTTPS and
+/// the config allows HSTS.
+fn answer_bare(
+    config: &Result<Config, String>,
+    read: impl FnOnce(&Config) -> Result<Request, ReadError>,
+    path_info: &str,
+    kept: &mut Option<Conn>,
+    hsts: &mut bool,
 ) -> Response {
     let config = match config {
         Err(e) => {
@@ -52,7 +69,10 @@ pub fn answer(
         )
     };
     match read(config) {
-        Ok(req) => app::handle_with(config, crate::routes::ROUTES, req, kept),
+        Ok(req) => {
+            *hsts = req.https && config.security.hsts;
+            app::handle_with(config, crate::routes::ROUTES, req, kept)
+        }
         Err(ReadError::TooLarge) => app::bare_error(config, &fallback(), AppError::PayloadTooLarge),
         Err(e) => app::bare_error(config, &fallback(), AppError::BadRequest(e.to_string())),
     }

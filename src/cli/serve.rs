@@ -2,7 +2,7 @@
 
 use super::CmdResult;
 use crate::config::Config;
-use crate::http::{Request, Response, dev_server};
+use crate::http::{ReadError, Request, Response, dev_server};
 use std::sync::OnceLock;
 
 #[derive(clap::Args)]
@@ -12,17 +12,18 @@ pub struct Args {
     listen: String,
 }
 
-static CONFIG: OnceLock<Config> = OnceLock::new();
+static CONFIG: OnceLock<Result<Config, String>> = OnceLock::new();
 
-fn handle(req: Request) -> Response {
+/// A request answered as CGI answers it (`cli::cgi::answer`), security headers included.
+fn handle(req: Result<Request, ReadError>, path_info: &str) -> Response {
     let config = CONFIG.get().expect("set before serving");
-    crate::app::handle(config, crate::routes::ROUTES, req)
+    super::cgi::answer(config, |_| req, path_info, &mut None)
 }
 
 pub fn run(config: Config, args: Args) -> CmdResult {
     config.check_secrets().map_err(|e| e.to_string())?;
     let max_body = config.site.max_body_bytes;
-    let _ = CONFIG.set(config);
+    let _ = CONFIG.set(Ok(config));
     dev_server::serve(&args.listen, handle, max_body)
         .map_err(|e| format!("{}: {e}", args.listen).into())
 }

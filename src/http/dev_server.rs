@@ -1,15 +1,16 @@
 //! `crmit serve`: a small HTTP/1.1 server for development. Each connection gets a thread and one
-//! request (Connection: close), handled by the same function the CGI adapter calls.
+//! request (Connection: close), handled by the same function the CGI adapter calls: also a request
+//! that cannot be read (too large, malformed) goes to it, to be answered as CGI answers it.
 
 use super::{Method, ReadError, Request, Response, decode_path, reason_phrase};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-pub fn serve(
-    listen: &str,
-    handler: fn(Request) -> Response,
-    max_body: usize,
-) -> std::io::Result<()> {
+/// What answers a request: the request or why it could not be read, and the `PATH_INFO` of an
+/// unreadable one (none here: the CGI adapter's error page then speaks of `/`).
+pub type Handler = fn(Result<Request, ReadError>, &str) -> Response;
+
+pub fn serve(listen: &str, handler: Handler, max_body: usize) -> std::io::Result<()> {
     let listener = TcpListener::bind(listen)?;
     eprintln!("crmit: слушаю http://{listen}/");
     for stream in listener.incoming() {
@@ -21,25 +22,15 @@ pub fn serve(
     Ok(())
 }
 
-fn serve_one(
-    stream: TcpStream,
-    handler: fn(Request) -> Response,
-    max_body: usize,
-) -> std::io::Result<()> {
+fn serve_one(stream: TcpStream, handler: Handler, max_body: usize) -> std::io::Result<()> {
     let peer = stream
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
     let mut reader = BufReader::new(stream.try_clone()?);
-    let resp = match read_request(&mut reader, peer, max_body) {
-        Ok(req) => {
-            let head = req.method == Method::Head;
-            (handler(req), head)
-        }
-        Err(ReadError::TooLarge) => (Response::text(413, "413 - слишком большой запрос"), false),
-        Err(e) => (Response::text(400, &e.to_string()), false),
-    };
-    write_response(stream, &resp.0, resp.1)
+    let req = read_request(&mut reader, peer, max_body);
+    let head = matches!(&req, Ok(r) if r.method == Method::Head);
+    write_response(stream, &handler(req, ""), head)
 }
 
 fn read_request(

@@ -5,6 +5,7 @@ pub mod cgi;
 pub mod dev_server;
 pub mod fastcgi;
 pub mod form;
+pub mod security;
 
 pub use form::Form;
 
@@ -78,14 +79,15 @@ impl Request {
         Form::parse(self.query.as_bytes())
     }
 
-    /// The urlencoded body, or an empty form for other content types.
+    /// The urlencoded body of a web form (text a person typed: a NUL in it is refused); other
+    /// content types are refused.
     pub fn body_form(&self) -> Result<Form, form::FormError> {
         if self
             .content_type
             .starts_with("application/x-www-form-urlencoded")
             || self.content_type.is_empty()
         {
-            Form::parse(&self.body)
+            Form::parse_typed(&self.body)
         } else {
             Err(form::FormError::ContentType)
         }
@@ -143,8 +145,8 @@ impl Response {
     }
 
     /// A file to save: `Content-Disposition: attachment` with the name as it is (RFC 6266's
-    /// `filename*`, UTF-8, so Cyrillic survives) and an ASCII stand-in for old clients; never
-    /// stored by a cache, since downloads carry personal data.
+    /// `filename*`, UTF-8, so Cyrillic survives) and an ASCII stand-in for old clients. Never
+    /// stored by a cache, as every answer but a static file (`security::secure`).
     pub fn download(file_name: &str, content_type: &str, body: Vec<u8>) -> Response {
         let ascii: String = file_name
             .chars()
@@ -155,12 +157,10 @@ impl Response {
             .collect();
         let encoded =
             percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
-        Response::new(200, content_type, body)
-            .with_header(
-                "Content-Disposition",
-                &format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            )
-            .with_header("Cache-Control", "no-store")
+        Response::new(200, content_type, body).with_header(
+            "Content-Disposition",
+            &format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        )
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Response {

@@ -17,6 +17,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let svg = environment(&ctx.config.site.url_prefix)
         .get_template("stats/dashboard_svg.html")?
         .render(context! { o => Serde(&o), chart => Serde(&c) })?;
-    Ok(Response::new(200, "image/svg+xml; charset=utf-8", svg)
-        .with_header("Cache-Control", "no-store"))
+    Ok(Response::new(200, "image/svg+xml; charset=utf-8", svg))
 }

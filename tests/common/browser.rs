@@ -367,6 +367,40 @@ impl Browser {
         pdf
     }
 
+    /// From now on every document this browser opens records the Content-Security-Policy
+    /// violations it reports (the `securitypolicyviolation` event, listened to before the page's
+    /// own parsing starts); [`Browser::csp_violations`] reads them.
+    pub fn watch_csp_violations(&self) {
+        let source = "window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+                e.effectiveDirective + ' refused ' + (e.blockedURI || '(inline)') + ' at '
+                + (e.sourceFile || document.URL) + ':' + e.lineNumber + ' ' + (e.sample || '')));";
+        self.command(
+            "POST",
+            &self.session_path("/goog/cdp/execute"),
+            Some(json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } })),
+        );
+    }
+
+    /// The violations the open document has reported so far (see
+    /// [`Browser::watch_csp_violations`]); the events come a moment after parsing, so this waits
+    /// for the document to be loaded and a little more.
+    pub fn csp_violations(&self) -> Vec<String> {
+        self.wait_until(Duration::from_secs(10), |b| {
+            b.execute("return document.readyState") == json!("complete")
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let found = self
+            .execute("return window.__cspViolations === undefined ? null : window.__cspViolations");
+        let found = found
+            .as_array()
+            .unwrap_or_else(|| panic!("no CSP listener in {}", self.current_url()));
+        found
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Polls `cond` until it holds (true) or `timeout` passes (false).
     pub fn wait_until(&self, timeout: Duration, mut cond: impl FnMut(&Browser) -> bool) -> bool {
         let deadline = Instant::now() + timeout;

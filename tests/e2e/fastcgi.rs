@@ -54,6 +54,15 @@ fn one_worker_serves_many_requests_with_one_connection() {
     let home = web.get("/");
     assert_eq!(home.status, 200, "{}\n{}", home.text(), site.error_log());
     assert!(home.text().contains("добро пожаловать, ma1"));
+    // The security headers come from the one place CGI and FastCGI share (issue #17).
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("cache-control", "no-store"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        assert_eq!(home.header(name), Some(value), "{:?}", home.headers);
+    }
+    assert!(home.header("content-security-policy").is_some());
 
     let pids = workers(&worker_binary(&site));
     assert_eq!(pids.len(), 1, "one fcgid worker after login: {pids:?}");

@@ -6,5 +6,6 @@ mod common;
 
 mod apache;
 mod browser;
+mod csp;
 mod fastcgi;
 mod scenarios;

@@ -18,6 +18,7 @@ mod parents;
 mod payments;
 mod read_only_flashes;
 mod schedule;
+mod security_headers;
 mod sessions;
 mod stats;
 mod structure;
