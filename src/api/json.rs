@@ -4,6 +4,7 @@
 
 use crate::app::{AppError, Ctx};
 use crate::db::LikePage;
+use crate::http::form::forbidden_control;
 use crate::http::{JSON_CONTENT_TYPE, Response};
 use serde_json::Value;
 
@@ -165,9 +166,14 @@ impl Body {
         self.0.get(name)
     }
 
-    /// A required string field, `str()`-coerced.
+    /// A required string field, `str()`-coerced; one holding a control character (see
+    /// `http::form::forbidden_control`) is bad input.
     pub fn string(&self, name: &str) -> Result<String, AppError> {
-        self.value(name).map(py_str).ok_or_else(bad_request)
+        let text = self.value(name).map(py_str).ok_or_else(bad_request)?;
+        match forbidden_control(&text) {
+            Some(_) => Err(bad_request()),
+            None => Ok(text),
+        }
     }
 
     /// `int(str(x))`: JSON integers and numeric strings; None when absent or not an integer.

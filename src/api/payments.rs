@@ -7,6 +7,7 @@ use crate::app::access::can_write_group;
 use crate::app::{AppError, Ctx, authenticated};
 use crate::auth::Actor;
 use crate::http::Response;
+use crate::http::form::forbidden_control;
 use crate::ids::GroupId;
 use crate::payments::store::{self, COMMENT_CHARS, Cell};
 use serde_json::{Value, json};
@@ -49,11 +50,12 @@ pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
     ))
 }
 
-/// `comment`: absent or null is "", a string is cut to 32 characters; anything else is refused
-/// (the original crashed with a 500).
+/// `comment`: absent or null is "", a string is cut to 32 characters; anything else, or a string
+/// with a control character, is refused (the original crashed with a 500 on a non-string).
 fn comment(body: &Body) -> Result<String, AppError> {
     match body.value("comment") {
         None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) if forbidden_control(s).is_some() => Err(bad_request()),
         Some(Value::String(s)) => Ok(s.chars().take(COMMENT_CHARS).collect()),
         Some(_) => Err(bad_request()),
     }

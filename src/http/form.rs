@@ -10,9 +10,17 @@ pub enum FormError {
     #[error("неподдерживаемый тип данных формы")]
     ContentType,
     #[error(
-        "в поле формы недопустимый нулевой символ (\\0): уберите его и отправьте форму ещё раз"
+        "в поле формы недопустимый управляющий символ (код {0}): уберите его и отправьте форму ещё раз"
     )]
-    Nul,
+    Control(u32),
+}
+
+/// The first control character a text may not hold: NUL and the other C0 controls but tab,
+/// line feed and carriage return (a textarea sends its lines as CR LF). MySQL would keep them,
+/// and they cut texts short or garble them in C programs, terminals and the apps.
+pub fn forbidden_control(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,18 +45,17 @@ impl Form {
         Ok(Form { pairs })
     }
 
-    /// A form a person filled in (a web POST): as [`Form::parse`], and a NUL character in a
-    /// name or value is refused, never stored (MySQL keeps it, and it cuts texts short in C
-    /// programs and the apps).
+    /// A submitted form: besides [`Form::parse`], a control character in any name or value
+    /// (see [`forbidden_control`]) is refused, never stored.
     pub fn parse_typed(raw: &[u8]) -> Result<Form, FormError> {
         let form = Form::parse(raw)?;
-        match form
+        let found = form
             .pairs
             .iter()
-            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
-        {
-            true => Err(FormError::Nul),
-            false => Ok(form),
+            .find_map(|(k, v)| forbidden_control(k).or_else(|| forbidden_control(v)));
+        match found {
+            Some(c) => Err(FormError::Control(c as u32)),
+            None => Ok(form),
         }
     }
 
@@ -115,11 +122,26 @@ mod tests {
     }
 
     #[test]
-    fn typed_forms_refuse_nul() {
-        assert!(matches!(Form::parse_typed(b"a=x%00y"), Err(FormError::Nul)));
-        assert!(matches!(Form::parse_typed(b"a%00=1"), Err(FormError::Nul)));
+    fn typed_forms_refuse_control_characters() {
+        assert!(matches!(
+            Form::parse_typed(b"a=x%00y"),
+            Err(FormError::Control(0))
+        ));
+        assert!(matches!(
+            Form::parse_typed(b"a%00=1"),
+            Err(FormError::Control(0))
+        ));
+        assert!(matches!(
+            Form::parse_typed(b"a=x%01y"),
+            Err(FormError::Control(1))
+        ));
+        assert!(matches!(
+            Form::parse_typed(b"a=%1B%5B2J"),
+            Err(FormError::Control(27))
+        ));
         assert_eq!(Form::parse(b"a=x%00y").unwrap().str("a"), "x\0y");
-        assert_eq!(Form::parse_typed(b"a=x%01y").unwrap().str("a"), "x\u{1}y");
+        let lines = Form::parse_typed(b"a=one%0D%0Atwo%09three").unwrap();
+        assert_eq!(lines.str("a"), "one\r\ntwo\tthree");
     }
 
     #[test]

@@ -214,23 +214,39 @@ fn security_posts_from_another_site_are_refused() {
 }
 
 #[test]
-fn security_nul_in_a_form_is_refused_and_not_stored() {
+fn security_control_characters_in_a_form_or_the_api_are_refused_and_not_stored() {
     let db = TestDb::seeded();
     let before = db.count("schools");
-    let (resp, after) = create_school(&db, "Школа\0с нулём", &[]);
-    assert_eq!(resp.status, 400, "{}", resp.text());
-    assert!(
-        resp.text().contains("недопустимый нулевой символ"),
-        "{}",
-        resp.text()
-    );
-    assert_eq!(after, before);
-    let nul_schools: u64 = common::db::query_one(
+    for (name, code) in [
+        ("Школа\0с нулём", 0),
+        ("Школа\u{1b}[2J", 27),
+        ("Школа\u{8}", 8),
+    ] {
+        let (resp, after) = create_school(&db, name, &[]);
+        assert_eq!(resp.status, 400, "{}", resp.text());
+        let message = format!("недопустимый управляющий символ (код {code})");
+        assert!(resp.text().contains(&message), "{}", resp.text());
+        assert_eq!(after, before);
+    }
+    let controls: u64 = common::db::query_one(
         &db,
-        "SELECT COUNT(*) FROM schools WHERE LOCATE(CHAR(0), name) > 0",
+        "SELECT COUNT(*) FROM schools WHERE name REGEXP '[[:cntrl:]]'",
         (),
     );
-    assert_eq!(nul_schools, 0);
+    assert_eq!(controls, 0);
+    // Tab and line breaks are text.
+    let (resp, after) = create_school(&db, "Школа\t№\r\n7", &[]);
+    assert_eq!((resp.status, after), (302, before + 1), "{}", resp.text());
+
+    // The API answers its bad-input 400 and saves nothing.
+    let token = api::valid_token(&db, "ma1");
+    let p1 = common::fixture::payment_p1(&db);
+    let body = serde_json::json!({"paymentId": p1, "value": 100, "comment": "x\u{0}y", "cash": true, "confirmed": false});
+    let resp = api::post(&db, "/save_payment", &token, &body);
+    assert_eq!(resp.status, 400, "{}", resp.text());
+    let comment: String =
+        common::db::query_one(&db, "SELECT comment FROM payments WHERE id = ?", (p1,));
+    assert!(!comment.contains('\0'));
 }
 
 /// `crmit serve`, the third front end, answers through the same place: a page and a request too
