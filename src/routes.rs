@@ -132,6 +132,8 @@ pub static ROUTES: &[Route] = &[
     // lessons, the month grid and group statistics
     get("/lessons/list",                           MDT, lessons::list::get),
     get("/lessons/months/{group_id}",              MDT, lessons::months::get),
+    get("/lessons/roll_call/{lesson_id}",          MDT, lessons::roll_call::get),
+    post("/lessons/roll_call/{lesson_id}",         MDT, lessons::roll_call::post),
     get("/lessons/{group_id}/{month_number}",      MDT, lessons::grid::get),
     post("/lessons/{group_id}/{month_number}",     MDT, lessons::grid::post),
     get("/lessons/{group_id}/{month_number}/xlsx", MDT, lessons::grid_xlsx::get),

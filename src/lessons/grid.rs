@@ -59,7 +59,7 @@ impl Grid {
     }
 
     /// The hidden `shown` field: `<lessonId>_<studentId>:<state>` for every mark that is not 0.
-    fn shown_marks(&self) -> String {
+    pub(super) fn shown_marks(&self) -> String {
         let mut marks: Vec<String> = self
             .states
             .iter()
@@ -250,9 +250,43 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let month = month_of(ctx, &group)?;
     let grid = Grid::load(ctx, &group, month)?;
     let form = ctx.form.clone();
-    let changes = match read_changes(&form, &grid, &group, month) {
-        Ok(changes) => changes,
+    let not_saved = match save(ctx, &group, month, &grid, &form)? {
+        Ok(not_saved) => not_saved,
         Err(errors) => return render(ctx, &group, month, &grid, Some(&form), errors),
+    };
+    let what = format!(
+        "посещения и оплата в группе {} за {}",
+        group.name,
+        month.name()
+    );
+    ctx.flash_done(Done::new(what, "сохранены", "."));
+    flash_not_saved(ctx, &not_saved);
+    Ok(ctx.redirect(&format!("/lessons/{}/{}", group.id, month.0)))
+}
+
+/// What a save left alone because someone else changed it meanwhile.
+pub(super) fn flash_not_saved(ctx: &mut Ctx, not_saved: &[String]) {
+    if !not_saved.is_empty() {
+        ctx.flash(format!(
+            "не сохранено, обновите страницу и проверьте: {}",
+            not_saved.join("; ")
+        ));
+    }
+}
+
+/// Saves the marks and payments a grid or roll call submitted, as one transaction with the
+/// request: `Err` with every problem when the form has one (nothing is written); otherwise the
+/// changes are logged, and the cells someone else changed meanwhile are left alone and named.
+pub(super) fn save(
+    ctx: &mut Ctx,
+    group: &GroupRef,
+    month: Month,
+    grid: &Grid,
+    form: &Form,
+) -> Result<Result<Vec<String>, Vec<String>>, AppError> {
+    let changes = match read_changes(form, grid, group, month) {
+        Ok(changes) => changes,
+        Err(errors) => return Ok(Err(errors)),
     };
     store::save_states(&mut ctx.db, &changes.marks)?;
     let mut logged: Vec<_> = changes
@@ -287,19 +321,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         }
     }
     ctx.log_changes(&logged)?;
-    let what = format!(
-        "посещения и оплата в группе {} за {}",
-        group.name,
-        month.name()
-    );
-    ctx.flash_done(Done::new(what, "сохранены", "."));
-    if !not_saved.is_empty() {
-        ctx.flash(format!(
-            "не сохранено, обновите страницу и проверьте: {}",
-            not_saved.join("; ")
-        ));
-    }
-    Ok(ctx.redirect(&format!("/lessons/{}/{}", group.id, month.0)))
+    Ok(Ok(not_saved))
 }
 
 /// Reads the submitted grid. Every problem is reported; any problem means nothing is written.

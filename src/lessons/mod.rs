@@ -10,6 +10,7 @@ pub mod grid;
 pub mod grid_xlsx;
 pub mod list;
 pub mod months;
+pub mod roll_call;
 pub mod store;
 
 use crate::app::AppError;

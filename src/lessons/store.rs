@@ -541,3 +541,38 @@ pub fn held_by_teachers(
     )?;
     Ok(counts.into_iter().collect())
 }
+
+/// A lesson whose roll to take: one of today, or of the past week with no «был» or «болел» yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct RollCallDue {
+    pub lesson_id: u32,
+    pub date: NaiveDate,
+    pub group_name: String,
+    pub marked: bool,
+}
+
+/// The lessons of the teacher's groups due a roll call on `today`: today's, then the past week's
+/// without marks, the latest first.
+pub fn roll_calls_due(
+    conn: &mut Conn,
+    teacher: TeacherId,
+    today: NaiveDate,
+) -> mysql::Result<Vec<RollCallDue>> {
+    conn.exec_map(
+        "SELECT x.id, x.date, x.name, x.marked FROM (
+            SELECT l.id, l.date, g.name,
+                EXISTS(SELECT 1 FROM attendings a WHERE a.lesson_id = l.id AND a.state IN (1, 2))
+                    AS marked
+            FROM lessons l JOIN `groups` g ON g.id = l.group_id
+            WHERE g.teacher_id = ? AND l.date BETWEEN ? AND ?) x
+         WHERE x.date = ? OR x.marked = 0
+         ORDER BY x.date DESC, x.name, x.id",
+        (teacher, today - chrono::Days::new(7), today, today),
+        |(lesson_id, date, group_name, marked)| RollCallDue {
+            lesson_id,
+            date,
+            group_name,
+            marked,
+        },
+    )
+}

@@ -23,7 +23,7 @@ fn has_flag(tag: &str, name: &str) -> bool {
 }
 
 /// What a browser posts for the form that contains `marker` (e.g. its action): inputs with their
-/// values (ticked, enabled checkboxes only) and selects with their selected option, inside the
+/// values (ticked, enabled checkboxes and radio buttons only) and selects with their selected option, inside the
 /// form and, when it has an id, anywhere on the page with `form="<id>"` (the month grid's cells).
 pub fn form_fields(html: &str, marker: &str) -> Vec<(String, String)> {
     let start = html
@@ -67,7 +67,8 @@ fn push_field(tag: &str, rest: &str, fields: &mut Vec<(String, String)>) {
         let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
         if let Some(name) = name {
             let value = attr(tag, "value").unwrap_or_default();
-            if kind != "checkbox" || has_flag(tag, "checked") {
+            let ticked = (kind != "checkbox" && kind != "radio") || has_flag(tag, "checked");
+            if ticked {
                 fields.push((
                     name,
                     if kind == "checkbox" && value.is_empty() {

@@ -17,6 +17,7 @@ mod notifications;
 mod parents;
 mod payments;
 mod read_only_flashes;
+mod roll_call;
 mod schedule;
 mod security_headers;
 mod sessions;
