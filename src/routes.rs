@@ -84,6 +84,8 @@ pub static ROUTES: &[Route] = &[
     get("/payments/group/{group_id}",      MDT,     payments::group_grid::get),
     post("/payments/group/{group_id}",     MDT,     payments::group_grid::post),
     get("/payments/group/{group_id}/xlsx", MDT,     payments::group_grid_xlsx::get),
+    get("/payments/group/{group_id}/month/{month_number}",  MDT, payments::month::get),
+    post("/payments/group/{group_id}/month/{month_number}", MDT, payments::month::post),
     get("/payments/debtors",               MDT,     payments::debtors::get),
     get("/payments/debtors/xlsx",          MDT,     payments::debtors_xlsx::get),
     get("/schedule/",                      MDT,     schedule::timetable::get),

@@ -30,7 +30,7 @@ impl Count {
 }
 
 #[derive(Debug, Serialize)]
-struct CellView {
+pub(super) struct CellView {
     /// `<month>_<student-in-group id>`, the suffix of the cell's field names.
     key: String,
     label: String,
@@ -47,16 +47,16 @@ struct CellView {
 }
 
 #[derive(Debug, Serialize)]
-struct RowView {
-    member: Member,
-    cells: Vec<CellView>,
+pub(super) struct RowView {
+    pub(super) member: Member,
+    pub(super) cells: Vec<CellView>,
     total: Count,
 }
 
 /// The page's data from the database (also what its Excel download shows).
 pub(super) struct Grid {
     pub(super) members: Vec<Member>,
-    payments: PaymentsByCell,
+    pub(super) payments: PaymentsByCell,
 }
 
 impl Grid {
@@ -97,7 +97,7 @@ fn cell_label(member: &Member, month: Month) -> String {
 }
 
 /// The rows as stored, or — after refused input — as the visitor typed them.
-fn rows(group: &GroupRef, grid: &Grid, posted: Option<&Form>) -> Vec<RowView> {
+pub(super) fn rows(group: &GroupRef, grid: &Grid, posted: Option<&Form>) -> Vec<RowView> {
     grid.members
         .iter()
         .map(|member| {
@@ -212,16 +212,55 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
-    let can_confirm = ctx.user()?.is_master;
     let form = ctx.form.clone();
     let grid = Grid::load(ctx, &group)?;
-    // Every cell is read before anything is written: one bad amount and nothing is saved.
+    let saved = match save(ctx, &group, &grid, &form, |_| true)? {
+        Ok(saved) => saved,
+        Err(errors) => return render(ctx, &group, &grid, Some(&form), errors),
+    };
+    ctx.flash_done(Done::new(
+        format!("оплата в группе {}", group.name),
+        "сохранена",
+        ".",
+    ));
+    saved.flash_not_saved(ctx);
+    Ok(ctx.redirect(&format!("/payments/group/{}", group.id)))
+}
+
+/// What a save did besides writing: the cells left alone, and the payments it confirmed.
+pub(super) struct SavedCells {
+    pub(super) not_saved: Vec<String>,
+    /// «Иванов Иван, сентябрь 2019: 700 ₽» of each payment this save confirmed.
+    pub(super) confirmed: Vec<String>,
+}
+
+impl SavedCells {
+    pub(super) fn flash_not_saved(&self, ctx: &mut Ctx) {
+        if !self.not_saved.is_empty() {
+            ctx.flash(format!(
+                "не сохранено, обновите страницу и проверьте: {}",
+                self.not_saved.join("; ")
+            ));
+        }
+    }
+}
+
+/// Saves the posted cells of the months `months` keeps, only masters and developers confirming.
+/// Every cell is read before anything is written: `Err` with every problem, and nothing saved.
+pub(super) fn save(
+    ctx: &mut Ctx,
+    group: &GroupRef,
+    grid: &Grid,
+    form: &Form,
+    months: impl Fn(Month) -> bool,
+) -> Result<Result<SavedCells, Vec<String>>, AppError> {
+    let can_confirm = ctx.user()?.is_master;
     let mut submitted = Vec::new();
     let mut errors = Vec::new();
-    for (member, month, key, max) in grid.cells(&group) {
+    for (member, month, key, max) in grid.cells(group).filter(|c| months(c.1)) {
         let names = CellFields::with_key(&key);
         match read_cell(
-            &form,
+            form,
             &names,
             (member.id, month),
             max,
@@ -232,30 +271,33 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         }
     }
     if !errors.is_empty() {
-        return render(ctx, &group, &grid, Some(&form), errors);
+        return Ok(Err(errors));
     }
-    let mut not_saved = Vec::new();
+    let mut saved = SavedCells {
+        not_saved: Vec::new(),
+        confirmed: Vec::new(),
+    };
     let mut logged = Vec::new();
     for (label, student, cell) in &submitted {
         let current = grid.payments.get(&(cell.student_in_group_id, cell.month));
         match store::save_cell(&mut ctx.db, current, cell, can_confirm)? {
             Saved::Unchanged => {}
-            Saved::Written(change) => logged.push(change.entry(*student, group.id)),
-            Saved::Stale => not_saved.push(format!("{label} (изменено другим пользователем)")),
-            Saved::Frozen => not_saved.push(format!("{label} (платёж подтверждён)")),
+            Saved::Written(change) => {
+                if change.after.confirmed && !change.before.confirmed {
+                    saved
+                        .confirmed
+                        .push(format!("{label}: {} ₽", change.after.value));
+                }
+                logged.push(change.entry(*student, group.id));
+            }
+            Saved::Stale => saved
+                .not_saved
+                .push(format!("{label} (изменено другим пользователем)")),
+            Saved::Frozen => saved
+                .not_saved
+                .push(format!("{label} (платёж подтверждён)")),
         }
     }
     ctx.log_changes(&logged)?;
-    ctx.flash_done(Done::new(
-        format!("оплата в группе {}", group.name),
-        "сохранена",
-        ".",
-    ));
-    if !not_saved.is_empty() {
-        ctx.flash(format!(
-            "не сохранено, обновите страницу и проверьте: {}",
-            not_saved.join("; ")
-        ));
-    }
-    Ok(ctx.redirect(&format!("/payments/group/{}", group.id)))
+    Ok(Ok(saved))
 }

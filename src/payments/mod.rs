@@ -7,6 +7,7 @@ pub mod debtors_xlsx;
 pub mod debts;
 pub mod group_grid;
 pub mod group_grid_xlsx;
+pub mod month;
 pub mod store;
 
 use crate::app::Ctx;

@@ -13,6 +13,7 @@ mod groups;
 mod lessons;
 mod messages;
 mod money_reports;
+mod month_payments;
 mod notifications;
 mod parents;
 mod payments;
