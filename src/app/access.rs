@@ -30,6 +30,15 @@ impl GroupRef {
         self.start_month <= month && month <= self.end_month
     }
 
+    /// A month number from a URL: 404 outside the group period.
+    pub fn month(&self, number: u32) -> Result<Month, AppError> {
+        i32::try_from(number)
+            .map(Month)
+            .ok()
+            .filter(|&m| self.has_month(m))
+            .ok_or(AppError::NotFound)
+    }
+
     /// Every month of the group period, in order.
     pub fn months(&self) -> impl Iterator<Item = Month> + use<> {
         (self.start_month.0..=self.end_month.0).map(Month)

@@ -20,15 +20,6 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The month from the URL: 404 outside the group period.
-pub(super) fn month_of(ctx: &Ctx, group: &GroupRef) -> Result<Month, AppError> {
-    i32::try_from(ctx.params.id("month_number"))
-        .map(Month)
-        .ok()
-        .filter(|&m| group.has_month(m))
-        .ok_or(AppError::NotFound)
-}
-
 /// The month's lessons, members, payments and marks (also what its Excel download shows).
 pub(super) struct Grid {
     pub(super) lessons: Vec<Lesson>,
@@ -230,7 +221,7 @@ fn render(
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_read(ctx, GroupId(ctx.params.id("group_id")))?;
-    let month = month_of(ctx, &group)?;
+    let month = group.month(ctx.params.id("month_number"))?;
     let grid = Grid::load(ctx, &group, month)?;
     render(ctx, &group, month, &grid, None, Vec::new())
 }
@@ -247,7 +238,7 @@ struct Changes {
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
-    let month = month_of(ctx, &group)?;
+    let month = group.month(ctx.params.id("month_number"))?;
     let grid = Grid::load(ctx, &group, month)?;
     let form = ctx.form.clone();
     let not_saved = match save(ctx, &group, month, &grid, &form)? {

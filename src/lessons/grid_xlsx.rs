@@ -2,7 +2,7 @@
 //! a row per member with a mark per lesson and the number of «был», the last row counting
 //! «был» per lesson. Like the page, only the group's writers get the payment columns.
 
-use super::grid::{Grid, month_of};
+use super::grid::Grid;
 use super::state_word;
 use crate::app::access::group_for_read;
 use crate::app::spreadsheet::{Column, Sheet, Value};
@@ -12,7 +12,7 @@ use crate::ids::GroupId;
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_read(ctx, GroupId(ctx.params.id("group_id")))?;
-    let month = month_of(ctx, &group)?;
+    let month = group.month(ctx.params.id("month_number"))?;
     let grid = Grid::load(ctx, &group, month)?;
     let mut columns = vec![Column::new("ученик", 32.0)];
     columns.extend(

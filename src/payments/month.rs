@@ -12,15 +12,6 @@ use crate::month::Month;
 use minijinja::context;
 use minijinja::value::Serde;
 
-/// The month of the URL: 404 outside the group period.
-fn month_of(ctx: &Ctx, group: &GroupRef) -> Result<Month, AppError> {
-    i32::try_from(ctx.params.id("month_number"))
-        .map(Month)
-        .ok()
-        .filter(|&m| group.has_month(m))
-        .ok_or(AppError::NotFound)
-}
-
 fn render(
     ctx: &mut Ctx,
     group: &GroupRef,
@@ -52,14 +43,14 @@ fn render(
 
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
-    let month = month_of(ctx, &group)?;
+    let month = group.month(ctx.params.id("month_number"))?;
     let grid = Grid::load(ctx, &group)?;
     render(ctx, &group, month, &grid, None, Vec::new())
 }
 
 pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, GroupId(ctx.params.id("group_id")))?;
-    let month = month_of(ctx, &group)?;
+    let month = group.month(ctx.params.id("month_number"))?;
     let form = ctx.form.clone();
     let grid = Grid::load(ctx, &group)?;
     let saved = match save(ctx, &group, &grid, &form, |m| m == month)? {
