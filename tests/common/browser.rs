@@ -341,6 +341,45 @@ impl Browser {
         std::fs::write(path, png).unwrap();
     }
 
+    /// Lays pages out as a phone of `width` × `height` CSS pixels shows them (a touch screen,
+    /// the mobile viewport rules).
+    pub fn emulate_phone(&self, width: u32, height: u32) {
+        self.command(
+            "POST",
+            &self.session_path("/goog/cdp/execute"),
+            Some(
+                json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true } }),
+            ),
+        );
+    }
+
+    /// What on the open page breaks a phone layout: a page wider than the screen, and each
+    /// visible element matched by `targets` smaller than 44 × 44 px or with text under 12 px.
+    pub fn phone_layout_problems(&self, targets: &str) -> Vec<String> {
+        let script = format!(
+            "const out = [];
+             if (document.documentElement.scrollWidth > window.innerWidth)
+               out.push('page ' + document.documentElement.scrollWidth + ' px wide on ' + window.innerWidth);
+             for (const el of document.querySelectorAll({targets:?})) {{
+               const r = el.getBoundingClientRect();
+               if (r.width === 0 && r.height === 0) continue;
+               if (r.width < 44 || r.height < 44)
+                 out.push(el.textContent.trim() + ': ' + Math.round(r.width) + ' x ' + Math.round(r.height));
+               const size = parseFloat(getComputedStyle(el).fontSize);
+               if (size < 12) out.push(el.textContent.trim() + ': text ' + size + ' px');
+             }}
+             return out;"
+        );
+        let found = self.execute(&script);
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Shows the page as it prints (the print stylesheet), for a screenshot of a printout.
     pub fn emulate_print_media(&self, on: bool) {
         let media = if on { "print" } else { "" };

@@ -8,4 +8,5 @@ mod apache;
 mod browser;
 mod csp;
 mod fastcgi;
+mod phone;
 mod scenarios;

@@ -1,0 +1,93 @@
+//! The teacher's phone screens in headless Chromium at 390 × 844 through Apache: the roll call
+//! reached from the index page and the payments of a month, driven by taps and checked in the
+//! database, with no sideways scroll and no tap target under 44 px on their main path.
+
+use crate::common;
+use crate::common::{db::*, fixture::*};
+use chrono::Datelike;
+use common::TestDb;
+use common::apache::ApacheSite;
+use common::browser::{Browser, screenshot_path};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The month number (months since January 2017) of today in UTC.
+fn this_month() -> i32 {
+    let today = chrono::Utc::now().date_naive();
+    (today.year() - 2017) * 12 + today.month0() as i32
+}
+
+fn log_in(browser: &Browser, site: &ApacheSite, login: &str) {
+    browser.goto(&site.url("/users/login"));
+    browser.send_keys(&browser.find("input[name='login']"), login);
+    browser.send_keys(&browser.find("input[name='password']"), "12");
+    browser.click(&browser.find("form:has(input[name='password']) [type='submit']"));
+    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("добро пожаловать")));
+}
+
+#[test]
+fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
+    let db = TestDb::seeded();
+    let te1 = teacher_id(&db, "te1");
+    let st1 = student_id(&db, "st1");
+    let month = this_month();
+    let group = add_group(&db, "телефон-1", "робо", te1, month - 1, month + 1);
+    let sig = add_member(&db, st1, group, 0, month - 1, month + 1);
+    let today = chrono::Utc::now().date_naive();
+    let lesson = add_lesson(&db, group, te1, today.format("%Y-%m-%d").to_string());
+    let site = ApacheSite::start(&db);
+    let browser = Browser::start();
+    browser.emulate_phone(390, 844);
+    log_in(&browser, &site, "te1");
+
+    // The index offers today's lesson; a tap opens its roll call.
+    let link = browser.find(&format!("a[href$='/lessons/roll_call/{lesson}']"));
+    browser.screenshot(&screenshot_path("phone-index-te1.png"));
+    assert_eq!(
+        browser.phone_layout_problems(".roll-call-list .btn"),
+        Vec::<String>::new()
+    );
+    browser.click(&link);
+    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("отметки")));
+    let problems =
+        browser.phone_layout_problems(".roll-call-choices label, .roll-call-save button");
+    browser.screenshot(&screenshot_path("phone-roll-call.png"));
+    assert_eq!(problems, Vec::<String>::new(), "the roll call on a phone");
+    browser.click(&browser.find(&format!("label[for='m{st1}_2']")));
+    browser.click(&browser.find(".roll-call-save button"));
+    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("болел 1")));
+    let state: i32 = query_one(
+        &db,
+        "SELECT state FROM attendings WHERE lesson_id = ? AND student_id = ?",
+        (lesson, st1),
+    );
+    assert_eq!(state, 2, "the tap is saved");
+
+    // The payments of this month, a card a student.
+    browser.goto(&site.url(&format!("/payments/group/{group}/month/{month}")));
+    let amount = browser.find(&format!("input[name='p_{month}_{sig}']"));
+    assert_eq!(
+        browser.attribute(&amount, "inputmode").as_deref(),
+        Some("numeric")
+    );
+    let problems = browser.phone_layout_problems(
+        ".payment-card input[type='number'], .payment-card input[type='text'], .payment-check, .roll-call-save button",
+    );
+    browser.screenshot(&screenshot_path("phone-month-payments.png"));
+    assert_eq!(
+        problems,
+        Vec::<String>::new(),
+        "the month's payments on a phone"
+    );
+    browser.clear(&amount);
+    browser.send_keys(&amount, "350");
+    browser.click(&browser.find(".roll-call-save button"));
+    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("сохранена")));
+    let value: i32 = query_one(
+        &db,
+        "SELECT value FROM payments WHERE student_in_group_id = ? AND month = ?",
+        (sig, month),
+    );
+    assert_eq!(value, 350);
+}
