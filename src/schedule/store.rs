@@ -68,16 +68,19 @@ pub struct GroupName {
     pub id: u32,
     pub name: String,
     pub teacher_id: TeacherId,
+    pub teacher_fio: String,
 }
 
 /// Every group, ended ones included, newest start first, then by name.
 pub fn groups(conn: &mut Conn) -> mysql::Result<Vec<GroupName>> {
     conn.query_map(
-        "SELECT id, name, teacher_id FROM `groups` ORDER BY start_month DESC, name",
-        |(id, name, teacher_id)| GroupName {
+        "SELECT g.id, g.name, g.teacher_id, t.fio FROM `groups` g
+         JOIN teachers t ON t.id = g.teacher_id ORDER BY g.start_month DESC, g.name",
+        |(id, name, teacher_id, teacher_fio)| GroupName {
             id,
             name,
             teacher_id,
+            teacher_fio,
         },
     )
 }

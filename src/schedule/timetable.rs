@@ -19,6 +19,59 @@ struct CellView {
     mine: bool,
 }
 
+/// A lesson of a day in the phone's list: when, which group, whose.
+#[derive(Debug, Serialize)]
+struct DayItem {
+    time: String,
+    name: String,
+    link: String,
+    teacher_fio: String,
+    mine: bool,
+}
+
+/// One day of the phone's list, with its lessons in the timetable's order of times.
+#[derive(Debug, Serialize)]
+struct DayView {
+    name: &'static str,
+    items: Vec<DayItem>,
+}
+
+/// The weekdays in full, for the phone's list (the grid's columns say `DAYS`).
+const DAY_NAMES: [&str; 7] = [
+    "понедельник",
+    "вторник",
+    "среда",
+    "четверг",
+    "пятница",
+    "суббота",
+    "воскресенье",
+];
+
+/// The timetable day by day, for screens too narrow for seven columns.
+fn days(rows: &[RowView], groups: &[GroupName]) -> Vec<DayView> {
+    DAY_NAMES
+        .iter()
+        .enumerate()
+        .map(|(day, name)| DayView {
+            name,
+            items: rows
+                .iter()
+                .filter_map(|row| {
+                    let cell = row.cells.get(day).filter(|c| c.group_id != 0)?;
+                    let group = groups.iter().find(|g| g.id == cell.group_id)?;
+                    Some(DayItem {
+                        time: row.time.clone(),
+                        name: cell.name.clone(),
+                        link: cell.link.clone(),
+                        teacher_fio: group.teacher_fio.clone(),
+                        mine: cell.mine,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Serialize)]
 struct RowView {
     id: u32,
@@ -91,6 +144,7 @@ fn render(
     let page = context! {
         editable => user.is_master,
         days => DAYS,
+        day_list => Serde(days(&rows, groups)),
         rows => Serde(rows),
         group_options => Value::from_object(OptionList::new(
             groups.iter().map(|g| (g.id.to_string(), g.name.as_str())),

@@ -1,6 +1,7 @@
 //! The teacher's phone screens in headless Chromium at 390 × 844 through Apache: the roll call
 //! reached from the index page and the payments of a month, driven by taps and checked in the
-//! database, with no sideways scroll and no tap target under 44 px on their main path.
+//! database, with no sideways scroll and no tap target under 44 px on their main path, and the
+//! timetable as a list of days.
 
 use crate::common;
 use crate::common::{db::*, fixture::*};
@@ -90,4 +91,18 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
         (sig, month),
     );
     assert_eq!(value, 350);
+
+    // The timetable is a list of days on a phone: no seven columns to scroll.
+    browser.goto(&site.url("/schedule/"));
+    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("расписание")));
+    assert_eq!(
+        browser.phone_layout_problems(".timetable-day"),
+        Vec::<String>::new()
+    );
+    let shown = browser.execute(
+        "return [getComputedStyle(document.querySelector('.timetable-days')).display,
+                 getComputedStyle(document.querySelector('.timetable-grid')).display]",
+    );
+    assert_eq!(shown, serde_json::json!(["block", "none"]));
+    browser.screenshot(&screenshot_path("phone-timetable.png"));
 }

@@ -216,3 +216,50 @@ fn teacher_view_marks_own_groups() {
     assert!(page.contains("class=\"mine\"><b>чужая-1</b></a>"));
     assert!(!page.contains("<b>робо-71</b>"));
 }
+
+#[test]
+fn a_phone_gets_the_timetable_day_by_day() {
+    let db = TestDb::seeded();
+    let slots = slot_ids(&db);
+    let g = group_id(&db, "робо-71");
+    exec(
+        &db,
+        "UPDATE schedule_times SET time = '10:00' WHERE id = ?",
+        (slots[0],),
+    );
+    exec(
+        &db,
+        "UPDATE schedule_times SET time = '09:00' WHERE id = ?",
+        (slots[1],),
+    );
+    for (slot, day) in [(slots[0], 1), (slots[1], 1), (slots[0], 4)] {
+        exec(
+            &db,
+            "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES (?, ?, ?)
+             ON DUPLICATE KEY UPDATE group_id = VALUES(group_id)",
+            (slot, day, g),
+        );
+    }
+    let mut te1 = WebClient::login(&db, "te1", "12");
+    let page = te1.get("/schedule/").text();
+    let list = &page[page.find("timetable-days").unwrap()..page.find("timetable-grid").unwrap()];
+    let tuesday =
+        &list[list.find("<h2>вторник</h2>").unwrap()..list.find("<h2>среда</h2>").unwrap()];
+    // The times in the timetable's order of its rows, each with the group and its teacher.
+    let nine = tuesday.find("09:00").expect(tuesday);
+    let ten = tuesday.find("10:00").expect(tuesday);
+    assert!(nine < ten, "{tuesday}");
+    assert_eq!(
+        tuesday
+            .matches("робо-71</b></a>, Учитель Петр Петрович")
+            .count(),
+        2,
+        "{tuesday}"
+    );
+    let friday =
+        &list[list.find("<h2>пятница</h2>").unwrap()..list.find("<h2>суббота</h2>").unwrap()];
+    assert!(friday.contains("10:00"), "{friday}");
+    let monday =
+        &list[list.find("<h2>понедельник</h2>").unwrap()..list.find("<h2>вторник</h2>").unwrap()];
+    assert!(monday.contains("занятий нет"), "{monday}");
+}
