@@ -19,6 +19,7 @@ pub fn default_path(pattern: &str) -> String {
             "{month_number}" => "$month".to_string(),
             "{lesson_id}" => "$lesson".to_string(),
             "{token_id}" => "$token_id".to_string(),
+            "{session_id}" => "$session_id".to_string(),
             "{system_user_id}" | "{receiver_id}" => "$student_user".to_string(),
             s if s.starts_with('{') => {
                 let base = noun
@@ -168,6 +169,8 @@ impl Fixture {
             .to_string(),
         );
         vars.insert("token_id", FIXTURE_TOKEN_ID.to_string());
+        // A web session no one has: the sweeps' POSTs are refused before it is looked up.
+        vars.insert("session_id", "999999".to_string());
         let fx = Fixture { db, vars };
         fx.restore_token();
         fx
