@@ -111,6 +111,10 @@ pub struct MailConfig {
     /// "tls" (implicit TLS), "starttls" or "none" (only for a local relay).
     #[serde(default = "default_tls")]
     pub security: String,
+    /// A PEM file of root certificates trusted for the server besides the public roots (a
+    /// hosting's own CA, the tests' CA). Relative to this file's directory once loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -169,6 +173,11 @@ fn default_vk_api() -> String {
     "https://api.vk.com/method".into()
 }
 
+/// A path of the config file relative to the file's directory (an absolute one stays as it is).
+pub fn beside(config_path: &Path, relative: impl AsRef<Path>) -> PathBuf {
+    config_path.parent().unwrap_or(Path::new("")).join(relative)
+}
+
 impl Config {
     /// The config path: `--config`, else `CRMIT_CONFIG` (also as Apache's `REDIRECT_CRMIT_CONFIG`),
     /// else `crmit.toml` beside the executable.
@@ -198,6 +207,9 @@ impl Config {
             source,
         })?;
         config.path = path.to_path_buf();
+        if let Some(ca_file) = config.mail.as_mut().and_then(|m| m.ca_file.as_mut()) {
+            *ca_file = beside(path, &*ca_file);
+        }
         config.zone = config
             .site
             .time_zone

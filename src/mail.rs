@@ -6,8 +6,9 @@ use crate::config::MailConfig;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as Part, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Connecting and each SMTP command; web pages wait for it, so it stays short.
@@ -36,6 +37,8 @@ pub enum MailError {
     Address(String),
     #[error("неверная настройка [mail] security = {0:?}: ожидается tls, starttls или none")]
     Security(String),
+    #[error("не удалось прочитать сертификаты [mail] ca_file = {}: {reason}", path.display())]
+    CaFile { path: PathBuf, reason: String },
     #[error("не удалось составить письмо: {0}")]
     Build(String),
     #[error("отправка по SMTP не удалась: {0}")]
@@ -76,8 +79,40 @@ fn compose(config: &MailConfig, letter: Letter) -> Result<Message, MailError> {
     built.map_err(|e| MailError::Build(e.to_string()))
 }
 
+/// The server's certificate must chain to a public root (webpki-roots) or to one of `ca_file`.
+fn tls_parameters(config: &MailConfig) -> Result<TlsParameters, MailError> {
+    let builder = TlsParameters::builder(config.host.clone());
+    let Some(path) = &config.ca_file else {
+        return Ok(builder.build()?);
+    };
+    let refused = |reason: String| MailError::CaFile {
+        path: path.clone(),
+        reason,
+    };
+    let certificate = read_certificates(path).map_err(refused)?;
+    builder
+        .add_root_certificate(certificate)
+        .build()
+        .map_err(|e| refused(format!("сертификат не принят: {e}")))
+}
+
+fn read_certificates(path: &Path) -> Result<Certificate, String> {
+    let pem = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "файл не найден".to_string(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение файла".to_string(),
+        _ => e.to_string(),
+    })?;
+    // `from_pem` takes a file without any certificate as an empty list, which would fail later as
+    // an unknown server certificate instead of saying what is wrong.
+    let marker = b"-----BEGIN CERTIFICATE-----";
+    if !pem.windows(marker.len()).any(|w| w == marker) {
+        return Err("в файле нет сертификата в формате PEM (-----BEGIN CERTIFICATE-----)".into());
+    }
+    Certificate::from_pem(&pem).map_err(|e| format!("неверный PEM: {e}"))
+}
+
 fn transport(config: &MailConfig) -> Result<SmtpTransport, MailError> {
-    let tls = || TlsParameters::new(config.host.clone());
+    let tls = || tls_parameters(config);
     let tls = match config.security.as_str() {
         "tls" => Tls::Wrapper(tls()?),
         "starttls" => Tls::Required(tls()?),

@@ -11,7 +11,7 @@ pub const NAME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// `dir` of a config section, relative to the config file's directory.
 pub fn dir_of(config: &Config, dir: &str) -> PathBuf {
-    config.path.parent().unwrap_or(Path::new("")).join(dir)
+    crate::config::beside(&config.path, dir)
 }
 
 /// `<local time>.<extension>`, the name of a file taken at the UTC instant `now`.

@@ -10,7 +10,9 @@ pub mod browser;
 pub mod db;
 pub mod fixture;
 pub mod form;
+pub mod mail;
 pub mod mariadb;
+pub mod smtp;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -81,6 +83,13 @@ impl TestDb {
             .open(&self.config_path)
             .unwrap();
         writeln!(f, "{text}").unwrap();
+    }
+
+    /// Writes the config again as the harness does, with `extra` (whole sections) at its end: for
+    /// tests that switch a section between runs, which appending cannot do.
+    pub fn rewrite_config(&self, extra: &str) {
+        let text = config_text(&mariadb::server().socket, &self.name, extra);
+        std::fs::write(&self.config_path, text).expect("write config");
     }
 
     /// Runs `crmit --config <this db's config> ARGS`.

@@ -1,10 +1,13 @@
 //! `crmit backup` and `crmit restore` on real MariaDB databases: a round trip is exact (every
 //! table's `CHECKSUM TABLE`), the stock client loads the file too, a backup taken while payments
-//! are saved is one consistent snapshot, a killed backup leaves no file under its final name, and
-//! a damaged file is refused with the database left empty.
+//! are saved is one consistent snapshot, a killed backup leaves no file under its final name,
+//! a damaged file is refused with the database left empty, and the backup is mailed over TLS to
+//! a real server (`common::smtp`), or kept and reported when the server's certificate is refused.
 
 use crate::common;
 
+use common::mail::{Part, decode_words};
+use common::smtp::{Security, TlsSmtp};
 use common::{TestDb, db};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
@@ -295,6 +298,17 @@ fn damaged_files_are_refused_and_the_database_stays_empty() {
     assert_eq!(checksums(&source), before);
 }
 
+/// `crmit backup` with the binary's clock at `at` (UTC), which names the file.
+fn backup_at(db: &TestDb, at: &str) -> std::process::Output {
+    Command::new(common::crmit_bin())
+        .arg("--config")
+        .arg(&db.config_path)
+        .arg("backup")
+        .env("CRMIT_NOW", at)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn without_out_it_names_by_time_and_keeps_the_newest() {
     let db = TestDb::seeded();
@@ -304,13 +318,7 @@ fn without_out_it_names_by_time_and_keeps_the_newest() {
         "2026-12-02 20:00:00",
         "2026-12-03 20:00:00",
     ] {
-        let out = Command::new(common::crmit_bin())
-            .arg("--config")
-            .arg(&db.config_path)
-            .arg("backup")
-            .env("CRMIT_NOW", at)
-            .output()
-            .unwrap();
+        let out = backup_at(&db, at);
         assert!(
             out.status.success(),
             "{}",
@@ -327,4 +335,79 @@ fn without_out_it_names_by_time_and_keeps_the_newest() {
         names,
         ["2026-12-03 03:00:00.sql.gz", "2026-12-04 03:00:00.sql.gz"]
     );
+}
+
+#[test]
+fn the_backup_is_mailed_over_tls_and_kept_when_the_certificate_is_refused() {
+    let db = TestDb::seeded();
+    let smtp = TlsSmtp::start();
+    let backup = "\n[backup]\ndir = \"nightly\"\nkeep = 5\nmail_to = \"admin@x.ru, backup@x.ru\"\n";
+    db.rewrite_config(&format!(
+        "{}{backup}",
+        smtp.mail_section(Security::StartTls, Some(&smtp.ca_file))
+    ));
+    let out = backup_at(&db, "2026-12-01 20:30:00");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("резервная копия отправлена на admin@x.ru, backup@x.ru"),
+        "{stdout}"
+    );
+    let dir = db.dir.path().join("nightly");
+    let name = "2026-12-02 03:30:00.sql.gz";
+    let written = std::fs::read(dir.join(name)).unwrap();
+    let mails = smtp.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["admin@x.ru", "backup@x.ru"]);
+    let message = Part::parse(&mails[0].data);
+    assert_eq!(
+        decode_words(&message.header("Subject").unwrap()),
+        "резервная копия crmit 2026-12-02 03:30:00"
+    );
+    let parts = message.parts();
+    assert_eq!(parts.len(), 2, "{}", mails[0].data);
+    let disposition = parts[1].header("Content-Disposition").unwrap();
+    assert!(
+        disposition.starts_with("attachment") && decode_words(&disposition).contains(name),
+        "{disposition}"
+    );
+    assert!(
+        parts[1]
+            .header("Content-Type")
+            .unwrap()
+            .starts_with("application/gzip")
+    );
+    let attached = parts[1].decoded();
+    assert_eq!(attached, written, "the attachment is the file");
+    assert!(
+        written.len() > 1_000,
+        "a whole database: {} bytes",
+        written.len()
+    );
+    let sql = String::from_utf8(gunzip(&attached)).unwrap();
+    assert!(sql.contains("system_users") && sql.contains("ma1"), "{sql}");
+
+    // A server certificate of a CA the config does not trust: the file is written all the same,
+    // the run fails with one line saying why, and nothing reaches the server.
+    db.rewrite_config(&format!(
+        "{}{backup}",
+        smtp.mail_section(Security::Tls, Some(&smtp.other_ca_file))
+    ));
+    let out = backup_at(&db, "2026-12-02 20:30:00");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "резервная копия записана, но не отправлена по почте: отправка по SMTP не удалась"
+        ) && stderr.contains("certificate"),
+        "{stderr}"
+    );
+    let kept = std::fs::read(dir.join("2026-12-03 03:30:00.sql.gz")).unwrap();
+    assert_eq!(gunzip(&kept).len(), gunzip(&written).len());
+    assert_eq!(smtp.received().len(), 1);
 }

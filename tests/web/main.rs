@@ -11,6 +11,7 @@ mod debts_cache;
 mod foundation;
 mod groups;
 mod lessons;
+mod mail_tls;
 mod messages;
 mod money_reports;
 mod month_payments;

@@ -10,6 +10,7 @@ use crate::common::db::query_one;
 use crate::common::fixture::{
     ParentRow, add_child, add_member, add_parent_row, add_student, add_teacher, group_id, user_id,
 };
+use common::mail::{Mail, Part, decode_words};
 use common::{CgiRequest, TestDb, WebClient};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -36,13 +37,6 @@ fn serve<T: Send + 'static>(
 
 // ---------------------------------------------------------------------------------------------
 // An SMTP sink: accepts every session and keeps each message it is given.
-
-#[derive(Debug, Clone, Default)]
-struct Mail {
-    from: String,
-    to: Vec<String>,
-    data: String,
-}
 
 struct SmtpSink {
     port: u16,
@@ -112,125 +106,6 @@ fn smtp_session(stream: TcpStream, store: &Mutex<Vec<Mail>>) -> std::io::Result<
 fn angle_address(s: &str) -> String {
     let s = s.trim().trim_start_matches('<');
     s.split('>').next().unwrap().to_string()
-}
-
-// The parts of a received message, decoded as a mail reader would.
-
-/// The unfolded value of header `name` in a header block.
-fn header(head: &str, name: &str) -> Option<String> {
-    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-    let prefix = format!("{}:", name.to_ascii_lowercase());
-    unfolded
-        .split("\r\n")
-        .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
-        .map(|l| l[prefix.len()..].trim().to_string())
-}
-
-/// RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) back to text.
-fn decode_words(value: &str) -> String {
-    let mut out = Vec::new();
-    for word in value.split_whitespace() {
-        let inner = word.strip_prefix("=?").and_then(|w| w.strip_suffix("?="));
-        let Some(inner) = inner else {
-            if !out.is_empty() {
-                out.push(b' ');
-            }
-            out.extend_from_slice(word.as_bytes());
-            continue;
-        };
-        let mut pieces = inner.splitn(3, '?');
-        let (_, encoding, text) = (
-            pieces.next(),
-            pieces.next().unwrap(),
-            pieces.next().unwrap(),
-        );
-        if encoding.eq_ignore_ascii_case("b") {
-            out.extend(base64_decode(text));
-        } else {
-            out.extend(quoted_printable(&text.replace('_', " ")));
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    use base64::Engine;
-    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(clean)
-        .unwrap()
-}
-
-fn quoted_printable(text: &str) -> Vec<u8> {
-    let text = text.replace("=\r\n", "");
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-struct Part {
-    head: String,
-    body: String,
-}
-
-impl Part {
-    fn parse(raw: &str) -> Part {
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
-        Part {
-            head: format!("{head}\r\n"),
-            body: body.to_string(),
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        header(&self.head, name)
-    }
-
-    fn decoded(&self) -> Vec<u8> {
-        let encoding = self
-            .header("Content-Transfer-Encoding")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        match encoding.as_str() {
-            "base64" => base64_decode(&self.body),
-            "quoted-printable" => quoted_printable(&self.body),
-            _ => self.body.as_bytes().to_vec(),
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.decoded())
-            .unwrap()
-            .replace("\r\n", "\n")
-            .trim_end()
-            .to_string()
-    }
-
-    /// The parts of a multipart message, or the message itself.
-    fn parts(&self) -> Vec<Part> {
-        let content_type = self.header("Content-Type").unwrap_or_default();
-        let Some(boundary) = content_type.split("boundary=").nth(1) else {
-            return vec![Part::parse(&format!("{}\r\n{}", self.head, self.body))];
-        };
-        let boundary = format!("--{}", boundary.trim_matches('"'));
-        self.body
-            .split(&boundary)
-            .skip(1)
-            .filter(|p| !p.starts_with("--"))
-            .map(|p| Part::parse(p.trim_start_matches("\r\n")))
-            .collect()
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,13 +183,13 @@ fn http_exchange(stream: TcpStream, store: &Mutex<Vec<VkCall>>) -> std::io::Resu
 
 /// робо-71 with st1 (mother: e-mail + VK; father: sms only) and st2 (a parent with e-mail and a
 /// VK page that the API refuses).
-struct Family {
-    group: u32,
+pub(super) struct Family {
+    pub(super) group: u32,
     st1_member: u32,
     st2_member: u32,
 }
 
-fn family(db: &TestDb) -> Family {
+pub(super) fn family(db: &TestDb) -> Family {
     let group = group_id(db, "робо-71");
     let st1 = common::fixture::student_id(db, "st1");
     let st1_member = query_one(
@@ -379,11 +254,11 @@ fn closed_port() -> u16 {
         .port()
 }
 
-fn send_path(group: u32) -> String {
+pub(super) fn send_path(group: u32) -> String {
     format!("/notifications/send?group_id={group}")
 }
 
-fn notify(
+pub(super) fn notify(
     web: &mut WebClient,
     group: u32,
     receiver: &str,
@@ -399,9 +274,9 @@ fn notify(
 }
 
 /// (sender_id, receiver_type, receiver_id, subject, body, receivers) of every notification.
-type Stored = (u32, i32, u32, String, String, String);
+pub(super) type Stored = (u32, i32, u32, String, String, String);
 
-fn stored(db: &TestDb) -> Vec<Stored> {
+pub(super) fn stored(db: &TestDb) -> Vec<Stored> {
     mysql::prelude::Queryable::exec(
         &mut db.conn(),
         "SELECT sender_id, receiver_type, receiver_id, subject, body, receivers FROM notifications ORDER BY id",
@@ -411,7 +286,7 @@ fn stored(db: &TestDb) -> Vec<Stored> {
 }
 
 /// Page text with the template's escaping of `/` and `'` undone.
-fn html(r: &common::CgiResponse) -> String {
+pub(super) fn html(r: &common::CgiResponse) -> String {
     r.text().replace("&#x2f;", "/").replace("&#x27;", "'")
 }
 
