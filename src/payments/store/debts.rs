@@ -21,6 +21,7 @@ pub struct Scope {
 
 /// A membership that owes for some month up to a month.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "Packed", from = "Packed")]
 pub struct DebtRow {
     pub student_in_group_id: StudentInGroupId,
     /// The months counted: the later of the enter month and the group's start to the earliest
@@ -40,6 +41,80 @@ pub struct DebtRow {
     /// mother's, 3 father's).
     pub phone: String,
     pub contact_phone: i32,
+}
+
+/// A debt row as `debts_cache` keeps it: the fields in order, without their names (half the
+/// bytes of the large data's body, and faster to read back).
+type Packed = (
+    StudentInGroupId,
+    Month,
+    Month,
+    i64,
+    i64,
+    StudentId,
+    String,
+    GroupId,
+    String,
+    u32,
+    TeacherId,
+    String,
+    i32,
+);
+
+impl From<DebtRow> for Packed {
+    fn from(r: DebtRow) -> Packed {
+        (
+            r.student_in_group_id,
+            r.first,
+            r.last,
+            r.due,
+            r.owed,
+            r.student_id,
+            r.fio,
+            r.group_id,
+            r.group_name,
+            r.section_id,
+            r.teacher_id,
+            r.phone,
+            r.contact_phone,
+        )
+    }
+}
+
+impl From<Packed> for DebtRow {
+    fn from(
+        (
+            student_in_group_id,
+            first,
+            last,
+            due,
+            owed,
+            student_id,
+            fio,
+            group_id,
+            group_name,
+            section_id,
+            teacher_id,
+            phone,
+            contact_phone,
+        ): Packed,
+    ) -> DebtRow {
+        DebtRow {
+            student_in_group_id,
+            first,
+            last,
+            due,
+            owed,
+            student_id,
+            fio,
+            group_id,
+            group_name,
+            section_id,
+            teacher_id,
+            phone,
+            contact_phone,
+        }
+    }
 }
 
 impl Scope {
