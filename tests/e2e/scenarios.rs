@@ -594,7 +594,7 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     assert_eq!(
         checked,
         serde_json::json!([true, true]),
-        "нал. and подт. of October"
+        "наличными and подтверждено of October"
     );
     assert_eq!(ui.browser.find_all("td.paid-ok-cell").len(), 1);
     ui.shot("student-cabinet-payments");

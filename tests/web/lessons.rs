@@ -213,7 +213,7 @@ fn mark_attendance_and_payments_then_reload() {
     assert!(
         web.get(&url)
             .text()
-            .contains("500 / 700 &#8381; <span class=\"state-1\">(подт.)</span>")
+            .contains("500 / 700 &#8381; <span class=\"state-1\">(подтверждено)</span>")
     );
 }
 

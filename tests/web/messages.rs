@@ -16,7 +16,7 @@ fn send(web: &mut WebClient, to: u32, body: &str) -> common::CgiResponse {
     web.submit(&dialog(to), &dialog(to), &[("body", body)])
 }
 
-/// The «(N)» after «сообщ-я»/«сообщения» in the menu, 0 when absent.
+/// The «(N)» after «сообщения» in the menu, 0 when absent.
 fn menu_unread(html: &str) -> u32 {
     let Some(at) = html.find("/messages/dialogs_list\">") else {
         return 0;

@@ -310,8 +310,8 @@ fn totals_per_student_month_and_teacher_sums() {
     assert!(text.contains("<span>0 / 1 / 1</span>"));
     assert!(text.contains("<span>0 / 0 / 1</span>"));
     assert!(text.contains("<b><span>1 / 2 / 12</span></b>"));
-    // n/a outside st2's months.
-    assert_eq!(text.matches("<i class=\"muted\">n/a</i>").count(), 6);
+    // «не в группе» outside st2's months.
+    assert_eq!(text.matches("<i class=\"muted\">не в группе</i>").count(), 6);
     assert!(text.contains(&format!("name=\"p_10_{sig}\"")));
     assert!(!text.contains(&format!("name=\"p_9_{sig2}\"")));
     // The teacher's unconfirmed sums: 400 in робо-71, 0 in веб-61.
@@ -384,7 +384,7 @@ fn a_save_writes_only_changed_cells() {
         Some((333, false, false, "b".into()))
     );
 
-    // Un-ticking «нал.» of an empty cell is a change: the row is created with 0 ₽.
+    // Un-ticking «наличными» of an empty cell is a change: the row is created with 0 ₽.
     save_grid(&mut web, g, |f| {
         set_field(f, &format!("cash_8_{sig2}"), None)
     });
