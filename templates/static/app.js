@@ -3,6 +3,8 @@
    - [data-go-back] («отмена») goes to the previous page (document.referrer);
    - <input data-filter-for="select-id"> filters that select's options as you type;
    - flash messages close with their × ([data-dismiss="flash"]);
+   - forms marked data-unsaved (the grids, the roll call, a month's payments) ask before the page
+     is left with changes, and come back after their save scrolled where they were;
    - the current menu item is highlighted. */
 (function () {
   'use strict';
@@ -81,7 +83,39 @@
     if (e.key === 'Enter' && t.hasAttribute && t.hasAttribute('data-filter-for')) e.preventDefault();
   });
 
+  // Unsaved changes: an input or change of a field of a data-unsaved form (fields outside it name
+  // it with form="…") marks it; its own submit clears the mark and keeps the scroll position.
+  var changed = false;
+  var scrollKey = 'crmit-scroll ' + window.location.pathname;
+  function markChanged(e) {
+    var form = e.target && e.target.form;
+    if (form && form.hasAttribute('data-unsaved')) changed = true;
+  }
+  doc.addEventListener('input', markChanged, true);
+  doc.addEventListener('change', markChanged, true);
+  doc.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.hasAttribute || !form.hasAttribute('data-unsaved')) return;
+    changed = false;
+    try { window.sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (err) { /* private mode */ }
+  });
+  window.addEventListener('beforeunload', function (e) {
+    if (!changed) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+
+  function restoreScroll() {
+    var y = null;
+    try {
+      y = window.sessionStorage.getItem(scrollKey);
+      window.sessionStorage.removeItem(scrollKey);
+    } catch (err) { /* private mode */ }
+    if (y !== null) window.scrollTo(0, Number(y));
+  }
+
   function ready() {
+    restoreScroll();
     // Re-apply filters the browser restored (back/forward).
     var inputs = doc.querySelectorAll('input[data-filter-for]');
     for (var i = 0; i < inputs.length; i++) if (inputs[i].value) filterOptions(inputs[i]);

@@ -18,6 +18,8 @@
     button.addEventListener('click', function () {
       select.value = String(((Number(select.value) || 0) + 1) % 3);
       show();
+      // As a user's own choice would: the page knows it has unsaved changes.
+      select.dispatchEvent(new Event('change', { bubbles: true }));
     });
     select.hidden = true;
     select.style.display = 'none';

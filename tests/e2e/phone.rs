@@ -67,6 +67,10 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
 
     // The payments of this month, a card a student.
     browser.goto(&site.url(&format!("/payments/group/{group}/month/{month}")));
+    let calm = browser.execute(
+        "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
+    );
+    assert_eq!(calm, serde_json::json!(false), "nothing typed yet: no warning");
     let amount = browser.find(&format!("input[name='p_{month}_{sig}']"));
     assert_eq!(
         browser.attribute(&amount, "inputmode").as_deref(),
@@ -83,6 +87,11 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     );
     browser.clear(&amount);
     browser.send_keys(&amount, "350");
+    // Typed but not saved: leaving the page asks first.
+    let asks = browser.execute(
+        "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
+    );
+    assert_eq!(asks, serde_json::json!(true), "a warning before leaving unsaved input");
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("сохранена")));
     let value: i32 = query_one(
