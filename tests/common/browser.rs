@@ -286,6 +286,23 @@ impl Browser {
         );
     }
 
+    /// Clicks the first element `css` finds, finding it again if the page was replaced between
+    /// the finding and the click (a stale element); false when there is none.
+    pub fn click_first(&self, css: &str) -> bool {
+        for _ in 0..3 {
+            let Some(el) = self.try_find(css) else {
+                return false;
+            };
+            let path = self.session_path(&format!("/element/{}/click", el.0));
+            match self.try_command("POST", &path, Some(json!({}))) {
+                Ok(_) => return true,
+                Err(e) if e.contains("stale element") => continue,
+                Err(e) => panic!("WebDriver click on {css}: {e}\n{}", self.driver_log_tail()),
+            }
+        }
+        panic!("{css} went stale three times:\n{}", self.driver_log_tail())
+    }
+
     pub fn text(&self, el: &Element) -> String {
         self.command(
             "GET",

@@ -54,11 +54,13 @@ fn browser_logs_in_and_out_through_apache() {
     );
 
     // Logout is a POST form (with a confirmation: a dialog or a confirmation page).
-    let logout = browser
-        .try_find("form[action$='/users/logout'] [type='submit']")
-        .or_else(|| browser.try_find("form[action$='/users/logout'] button"))
-        .unwrap_or_else(|| panic!("no logout form on the index page:\n{}", browser.source()));
-    browser.click(&logout);
+    let logout =
+        "form[action$='/users/logout'] [type='submit'], form[action$='/users/logout'] button";
+    assert!(
+        browser.click_first(logout),
+        "no logout form on the index page:\n{}",
+        browser.source()
+    );
     for _ in 0..3 {
         if browser.alert_text().is_some() {
             browser.accept_alert();
@@ -66,12 +68,8 @@ fn browser_logs_in_and_out_through_apache() {
         if browser.current_url().ends_with("/users/login") {
             break;
         }
-        if let Some(confirm) = browser
-            .try_find("form[action$='/users/logout'] [type='submit']")
-            .or_else(|| browser.try_find("form[action$='/users/logout'] button"))
-        {
-            browser.click(&confirm);
-        }
+        // A confirmation page, if the logout asks on one (the page may also be leaving now).
+        browser.click_first(logout);
         browser.wait_until(Duration::from_secs(5), |b| {
             b.alert_text().is_none() && b.current_url().ends_with("/users/login")
         });

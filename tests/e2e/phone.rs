@@ -70,7 +70,11 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     let calm = browser.execute(
         "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
     );
-    assert_eq!(calm, serde_json::json!(false), "nothing typed yet: no warning");
+    assert_eq!(
+        calm,
+        serde_json::json!(false),
+        "nothing typed yet: no warning"
+    );
     let amount = browser.find(&format!("input[name='p_{month}_{sig}']"));
     assert_eq!(
         browser.attribute(&amount, "inputmode").as_deref(),
@@ -91,7 +95,11 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     let asks = browser.execute(
         "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
     );
-    assert_eq!(asks, serde_json::json!(true), "a warning before leaving unsaved input");
+    assert_eq!(
+        asks,
+        serde_json::json!(true),
+        "a warning before leaving unsaved input"
+    );
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("сохранена")));
     let value: i32 = query_one(

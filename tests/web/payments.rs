@@ -311,7 +311,10 @@ fn totals_per_student_month_and_teacher_sums() {
     assert!(text.contains("<span>0 / 0 / 1</span>"));
     assert!(text.contains("<b><span>1 / 2 / 12</span></b>"));
     // «не в группе» outside st2's months.
-    assert_eq!(text.matches("<i class=\"muted\">не в группе</i>").count(), 6);
+    assert_eq!(
+        text.matches("<i class=\"muted\">не в группе</i>").count(),
+        6
+    );
     assert!(text.contains(&format!("name=\"p_10_{sig}\"")));
     assert!(!text.contains(&format!("name=\"p_9_{sig2}\"")));
     // The teacher's unconfirmed sums: 400 in робо-71, 0 in веб-61.

@@ -9,14 +9,15 @@
 //! stored body never misses a committed write. Without the row nothing is cached and every
 //! request computes the debts.
 
-use super::debts::DebtRow;
 use crate::month::Month;
 use mysql::Conn;
 use mysql::prelude::Queryable;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-/// What the cache holds for a month.
-pub enum Cached {
-    Valid(Vec<DebtRow>),
+/// What the cache holds for a month: rows of the debts (`payments::store::debts::DebtRow`).
+pub enum Cached<Row> {
+    Valid(Vec<Row>),
     /// Nothing valid: the version a body computed now is to be stored under.
     Stale(i64),
 }
@@ -29,7 +30,7 @@ pub fn changed(conn: &mut Conn) -> mysql::Result<()> {
 }
 
 /// The cached debts up to `up_to`, if they are valid.
-pub fn load(conn: &mut Conn, up_to: Month) -> mysql::Result<Cached> {
+pub fn load<Row: DeserializeOwned>(conn: &mut Conn, up_to: Month) -> mysql::Result<Cached<Row>> {
     let row: Option<(i64, i32, Vec<u8>)> =
         conn.query_first("SELECT version, month, body FROM debts_cache WHERE id = 1")?;
     Ok(match row {
@@ -45,7 +46,12 @@ pub fn load(conn: &mut Conn, up_to: Month) -> mysql::Result<Cached> {
 
 /// Keeps `rows`, the debts up to `up_to` computed from what `version` saw, unless a write came
 /// after it.
-pub fn store(conn: &mut Conn, version: i64, up_to: Month, rows: &[DebtRow]) -> mysql::Result<()> {
+pub fn store<Row: Serialize>(
+    conn: &mut Conn,
+    version: i64,
+    up_to: Month,
+    rows: &[Row],
+) -> mysql::Result<()> {
     let body = serde_json::to_vec(rows).expect("debt rows always serialise");
     conn.exec_drop(
         "UPDATE debts_cache SET month = ?, body = ? WHERE id = 1 AND version = ?",
