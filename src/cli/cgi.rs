@@ -5,7 +5,7 @@
 
 use crate::app::{self, AppError};
 use crate::config::Config;
-use crate::http::{Method, ReadError, Request, Response, cgi, security};
+use crate::http::{Method, ReadError, Request, Response, cgi, compress, security};
 use mysql::Conn;
 
 pub fn run() {
@@ -38,19 +38,19 @@ pub fn answer(
     path_info: &str,
     kept: &mut Option<Conn>,
 ) -> Response {
-    let mut hsts = false;
-    let resp = answer_bare(config, read, path_info, kept, &mut hsts);
-    security::secure(resp, hsts)
+    let (mut hsts, mut gzip) = (false, false);
+    let resp = answer_bare(config, read, path_info, kept, (&mut hsts, &mut gzip));
+    compress::gzip_if_accepted(security::secure(resp, hsts), gzip)
 }
 
-/// [`answer`] without the security headers; sets `hsts` when the request came over HTTPS and
-/// the config allows HSTS.
+/// [`answer`] without the security headers and compression; sets `hsts` when the request came
+/// over HTTPS and the config allows HSTS, and `gzip` when the client accepts gzip.
 fn answer_bare(
     config: &Result<Config, String>,
     read: impl FnOnce(&Config) -> Result<Request, ReadError>,
     path_info: &str,
     kept: &mut Option<Conn>,
-    hsts: &mut bool,
+    (hsts, gzip): (&mut bool, &mut bool),
 ) -> Response {
     let config = match config {
         Err(e) => {
@@ -71,6 +71,7 @@ fn answer_bare(
     match read(config) {
         Ok(req) => {
             *hsts = req.https && config.security.hsts;
+            *gzip = req.accepts_gzip();
             app::handle_with(config, crate::routes::ROUTES, req, kept)
         }
         Err(ReadError::TooLarge) => app::bare_error(config, &fallback(), AppError::PayloadTooLarge),

@@ -37,6 +37,7 @@ pub fn build_request(
     req.user_agent = var("HTTP_USER_AGENT");
     req.referer = var("HTTP_REFERER");
     req.origin = var("HTTP_ORIGIN");
+    req.accept_encoding = var("HTTP_ACCEPT_ENCODING");
     let length: usize = match var("CONTENT_LENGTH").trim() {
         "" => 0,
         n => n

@@ -74,6 +74,7 @@ fn read_request(
             "user-agent" => req.user_agent = value,
             "referer" => req.referer = value,
             "origin" => req.origin = value,
+            "accept-encoding" => req.accept_encoding = value,
             _ => {}
         }
     }

@@ -2,6 +2,7 @@
 //! types, form/query decoding and cookies. Nothing here knows about crmit's pages.
 
 pub mod cgi;
+pub mod compress;
 pub mod dev_server;
 pub mod fastcgi;
 pub mod form;
@@ -46,6 +47,8 @@ pub struct Request {
     pub user_agent: String,
     pub referer: String,
     pub origin: String,
+    /// `Accept-Encoding`: whether the answer may be gzip-compressed.
+    pub accept_encoding: String,
     pub body: Vec<u8>,
 }
 
@@ -63,6 +66,7 @@ impl Request {
             user_agent: String::new(),
             referer: String::new(),
             origin: String::new(),
+            accept_encoding: String::new(),
             body: Vec::new(),
         }
     }

@@ -7,6 +7,7 @@
 mod common;
 
 mod change_log;
+mod compression;
 mod debts_cache;
 mod foundation;
 mod groups;
