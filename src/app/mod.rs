@@ -85,6 +85,16 @@ impl<'a> Ctx<'a> {
         self.session.flash(message);
     }
 
+    /// Names what a save left alone because someone else changed it after the page was opened.
+    pub fn flash_not_saved(&mut self, not_saved: &[String]) {
+        if !not_saved.is_empty() {
+            self.flash(format!(
+                "не сохранено, обновите страницу и проверьте: {}",
+                not_saved.join("; ")
+            ));
+        }
+    }
+
     /// Commits what the request has written so far and goes on in a new transaction: for the
     /// writes the original committed midway, which stay whatever the answer.
     pub fn commit_so_far(&mut self) -> Result<(), AppError> {

@@ -251,18 +251,8 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         month.name()
     );
     ctx.flash_done(Done::new(what, "сохранены", "."));
-    flash_not_saved(ctx, &not_saved);
+    ctx.flash_not_saved(&not_saved);
     Ok(ctx.redirect(&format!("/lessons/{}/{}", group.id, month.0)))
-}
-
-/// What a save left alone because someone else changed it meanwhile.
-pub(super) fn flash_not_saved(ctx: &mut Ctx, not_saved: &[String]) {
-    if !not_saved.is_empty() {
-        ctx.flash(format!(
-            "не сохранено, обновите страницу и проверьте: {}",
-            not_saved.join("; ")
-        ));
-    }
 }
 
 /// Saves the marks and payments a grid or roll call submitted, as one transaction with the

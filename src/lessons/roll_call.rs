@@ -4,7 +4,7 @@
 //! transaction, only the marks that changed, never a mark someone else changed meanwhile, each
 //! change logged.
 
-use super::grid::{Grid, flash_not_saved, save};
+use super::grid::{Grid, save};
 use super::store;
 use crate::app::access::{GroupRef, group_for_write};
 use crate::app::{AppError, Ctx, Done};
@@ -102,6 +102,6 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         count(2)
     );
     ctx.flash_done(Done::new(what, "сохранены", totals));
-    flash_not_saved(ctx, &not_saved);
+    ctx.flash_not_saved(&not_saved);
     Ok(ctx.redirect(&format!("/lessons/roll_call/{lesson_id}")))
 }

@@ -223,7 +223,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         "сохранена",
         ".",
     ));
-    saved.flash_not_saved(ctx);
+    ctx.flash_not_saved(&saved.not_saved);
     Ok(ctx.redirect(&format!("/payments/group/{}", group.id)))
 }
 
@@ -232,17 +232,6 @@ pub(super) struct SavedCells {
     pub(super) not_saved: Vec<String>,
     /// «Иванов Иван, сентябрь 2019: 700 ₽» of each payment this save confirmed.
     pub(super) confirmed: Vec<String>,
-}
-
-impl SavedCells {
-    pub(super) fn flash_not_saved(&self, ctx: &mut Ctx) {
-        if !self.not_saved.is_empty() {
-            ctx.flash(format!(
-                "не сохранено, обновите страницу и проверьте: {}",
-                self.not_saved.join("; ")
-            ));
-        }
-    }
 }
 
 /// Saves the posted cells of the months `months` keeps, only masters and developers confirming.
