@@ -4,7 +4,7 @@
 use super::groups::{GroupBrief, briefs};
 use crate::auth::{Caller, Role};
 use crate::db::LikePage;
-use crate::ids::{StudentId, TeacherId};
+use crate::ids::{GroupId, StudentId, TeacherId};
 use crate::lessons::store::held_by_teachers;
 use crate::structure::store::groups::Briefs;
 use crate::structure::store::members::groups_of_students;
@@ -160,7 +160,14 @@ fn students_json(
     let ids: Vec<StudentId> = rows.iter().map(|s| s.id).collect();
     let parents = of_students(conn, &ids)?;
     let memberships: HashSet<_> = groups_of_students(conn, &ids)?.into_iter().collect();
-    let groups: Vec<GroupBrief> = briefs(conn, caller, Briefs::OfStudents(&ids))?;
+    // The groups of those memberships, in the group sorting order.
+    let mut group_ids: Vec<GroupId> = memberships.iter().map(|&(_, g)| g).collect();
+    group_ids.sort_unstable();
+    group_ids.dedup();
+    let groups: Vec<GroupBrief> = match group_ids.is_empty() {
+        true => Vec::new(),
+        false => briefs(conn, caller, Briefs::Ids(&group_ids))?,
+    };
     Ok(rows
         .into_iter()
         .map(|s| {

@@ -24,7 +24,7 @@ fn render(
     let students: Vec<_> = rows(group, grid, posted)
         .into_iter()
         .filter(|r| r.member.in_month(month))
-        .filter_map(|mut r| Some((r.member, r.cells.swap_remove(index))))
+        .map(|mut r| (r.member, r.cells.swap_remove(index)))
         .collect();
     let status = if errors.is_empty() { 200 } else { 400 };
     let can_confirm = ctx.user()?.is_master;
@@ -65,6 +65,6 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     if !saved.confirmed.is_empty() {
         ctx.flash(format!("подтверждено: {}", saved.confirmed.join("; ")));
     }
-    saved.flash_not_saved(ctx);
+    ctx.flash_not_saved(&saved.not_saved);
     Ok(ctx.redirect(&format!("/payments/group/{}/month/{}", group.id, month.0)))
 }
