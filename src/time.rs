@@ -46,6 +46,16 @@ pub fn serialize_iso_date<S: serde::Serializer>(day: &NaiveDate, s: S) -> Result
     s.collect_str(&day.format("%Y-%m-%d"))
 }
 
+/// A day as the UI shows it, `13.01.2020`, from the `YYYY-MM-DD` that pages carry in links and
+/// date inputs; anything else (an empty value, a text already formatted) passes unchanged, so a
+/// template can apply it to an optional day. Registered as the template filter `ru_date`.
+pub fn ru_date(value: &str) -> String {
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(day) if value.len() == 10 => day.format("%d.%m.%Y").to_string(),
+        _ => value.to_string(),
+    }
+}
+
 /// «28 февраля 2019 г., 13:36» in the zone `tz`.
 pub fn format_datetime(utc: NaiveDateTime, tz: chrono_tz::Tz) -> String {
     let local = tz.from_utc_datetime(&utc);
@@ -97,6 +107,14 @@ mod tests {
             .unwrap()
             .and_hms_opt(h, min, 0)
             .unwrap()
+    }
+
+    #[test]
+    fn days_are_shown_day_first_and_other_values_pass() {
+        assert_eq!(ru_date("2020-01-13"), "13.01.2020");
+        assert_eq!(ru_date(""), "");
+        assert_eq!(ru_date("13.01.2020"), "13.01.2020");
+        assert_eq!(ru_date("2020-1-13"), "2020-1-13");
     }
 
     #[test]

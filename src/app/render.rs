@@ -24,6 +24,7 @@ pub fn environment(prefix: &str) -> &'static Environment<'static> {
         env.add_function("asset", move |name: String| {
             format!("{prefix}/static/{name}?v={}", assets::version(&name))
         });
+        env.add_filter("ru_date", |value: String| crate::time::ru_date(&value));
         env
     })
 }
