@@ -29,7 +29,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use mysql::Conn;
-use mysql::prelude::Queryable;
 use route::{Access, Match, Route};
 
 /// Everything a handler works with.
@@ -53,6 +52,9 @@ pub struct Ctx<'a> {
     /// The decoded form body of a web POST (decoded before the CSRF check reads it); empty for
     /// a GET and for the API, whose bodies are JSON.
     pub form: Form,
+    /// Bookkeeping statements queued to travel with the request's next ones (`db::Batch`): the
+    /// lifecycle sends them with the start and the end of the transaction.
+    later: db::Batch,
     route: &'static Route,
 }
 
@@ -98,19 +100,27 @@ impl<'a> Ctx<'a> {
     /// Commits what the request has written so far and goes on in a new transaction: for the
     /// writes the original committed midway, which stay whatever the answer.
     pub fn commit_so_far(&mut self) -> Result<(), AppError> {
-        db::commit(&mut self.db)?;
-        db::begin(&mut self.db)?;
+        self.later.push("COMMIT", &[]);
+        self.later.push("START TRANSACTION", &[]);
         if self.bookkeeping_marked {
-            self.mark_bookkeeping()?;
+            self.later.push(SAVEPOINT, &[]);
         }
+        Ok(self.later.run(&mut self.db)?)
+    }
+
+    /// Marks the end of the API's authentication bookkeeping (sent with its queued writes); see
+    /// [`finish`].
+    fn mark_bookkeeping(&mut self) -> Result<(), AppError> {
+        self.later.push(SAVEPOINT, &[]);
+        self.later.run(&mut self.db)?;
+        self.bookkeeping_marked = true;
         Ok(())
     }
 
-    /// Marks the end of the API's authentication bookkeeping; see [`finish`].
-    pub fn mark_bookkeeping(&mut self) -> Result<(), AppError> {
-        self.db.query_drop(format!("SAVEPOINT {BOOKKEEPING}"))?;
-        self.bookkeeping_marked = true;
-        Ok(())
+    /// Starts the handler's transaction, with the bookkeeping queued so far.
+    fn begin(&mut self) -> Result<(), AppError> {
+        self.later.push("START TRANSACTION", &[]);
+        Ok(self.later.run(&mut self.db)?)
     }
 
     /// Who is making this request's changes, for the change log.
@@ -241,9 +251,16 @@ pub fn handle_with(
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
-    let conn = match alive.map_or_else(|| db::connect(config), Ok) {
-        Ok(c) => c,
-        Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
+    let mut later = db::Batch::default();
+    let conn = match alive {
+        Some(conn) => conn,
+        None => match db::open(config) {
+            Ok(conn) => {
+                later.push(db::SESSION_SETTINGS, &[]);
+                conn
+            }
+            Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
+        },
     };
     let now = crate::time::now_utc();
     let session = Session::from_cookie(
@@ -263,13 +280,25 @@ pub fn handle_with(
         acting_developer: false,
         bookkeeping_marked: false,
         form: Form::default(),
+        later,
         route,
     };
     let mut resp = match run(&mut ctx) {
         Ok(resp) => resp,
         Err(err) => error_response(&mut ctx, err),
     };
+    let ends_transaction = !ctx.later.is_empty();
     count_visit(&mut ctx);
+    let visit = ctx.later.len() - 1;
+    match ctx.later.run_reporting(&mut ctx.db) {
+        Ok(()) => {}
+        // The visit count never breaks the page.
+        Err(failed) if failed.index == visit => {}
+        Err(failed) if ends_transaction && resp.status < 500 => {
+            resp = error_response(&mut ctx, failed.error.into());
+        }
+        Err(_) => resp.status = resp.status.max(500),
+    }
     if let Some(cookie) = ctx
         .session
         .set_cookie(ctx.key(), req.https, &config.site.url_prefix)
@@ -301,21 +330,21 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     let session = ctx.session.clone();
     let mut attempts = 1;
-    db::begin(&mut ctx.db)?;
+    ctx.begin()?;
     let mut outcome = attempt(ctx);
     // A deadlock is the server's choice of a victim among concurrent saves (say, a month grid and
     // the app marking the same lesson): the victim's transaction is already rolled back, so it is
     // run again, with the session as it was (no flashes of the failed run), like a user would.
     while is_deadlock(&outcome) && ctx.route.rerun_after_deadlock && attempts < DEADLOCK_RUNS {
-        db::rollback(&mut ctx.db)?;
+        ctx.later.push("ROLLBACK", &[]);
         ctx.session = session.clone();
         ctx.bookkeeping_marked = false;
         ctx.caller = None;
         attempts += 1;
-        db::begin(&mut ctx.db)?;
+        ctx.begin()?;
         outcome = attempt(ctx);
     }
-    finish(ctx, &outcome)?;
+    finish(ctx, &outcome);
     outcome
 }
 
@@ -345,7 +374,7 @@ fn authenticate_caller(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppErr
         secret_key: ctx.config.security.secret_key.as_bytes(),
         legacy_salt: ctx.config.security.access_token_salt.as_bytes(),
     };
-    let caller = match token::authenticate(&mut ctx.db, &keys, token, ctx.now) {
+    let caller = match token::authenticate(&mut ctx.db, &mut ctx.later, &keys, token, ctx.now) {
         Ok(Some(caller)) => caller,
         Ok(None) => {
             ctx.commit_so_far()?;
@@ -366,27 +395,29 @@ fn authenticate_caller(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppErr
 }
 
 /// The savepoint that ends the API's authentication bookkeeping.
-const BOOKKEEPING: &str = "bookkeeping";
+const SAVEPOINT: &str = "SAVEPOINT bookkeeping";
 
 /// Commits a successful handler's transaction and rolls back every other. The API's
 /// authentication bookkeeping is kept where the apps' contract keeps it: with a refusal (401,
 /// 403, 404, 409) and with a read-only developer's rolled-back success. A 400 (bad client input)
 /// or a 500 rolls back the whole request, bookkeeping included, as the original's 500 for bad
-/// input did.
-fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) -> Result<(), AppError> {
+/// input did. The ending is queued: it travels with the visit count, and a failure to commit
+/// turns the answer into an error page.
+fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) {
     let keeps_bookkeeping = match outcome {
-        Ok(resp) if resp.is_success() && !ctx.read_only() => return Ok(db::commit(&mut ctx.db)?),
+        Ok(resp) if resp.is_success() && !ctx.read_only() => {
+            ctx.later.push("COMMIT", &[]);
+            return;
+        }
         Ok(resp) => resp.is_success(),
         Err(err) => (401..500).contains(&err.status()),
     };
     if keeps_bookkeeping && ctx.bookkeeping_marked {
-        ctx.db
-            .query_drop(format!("ROLLBACK TO SAVEPOINT {BOOKKEEPING}"))?;
-        db::commit(&mut ctx.db)?;
+        ctx.later.push("ROLLBACK TO SAVEPOINT bookkeeping", &[]);
+        ctx.later.push("COMMIT", &[]);
     } else {
-        db::rollback(&mut ctx.db)?;
+        ctx.later.push("ROLLBACK", &[]);
     }
-    Ok(())
 }
 
 /// How many times a handler runs at most when deadlocks keep choosing it.
@@ -401,6 +432,7 @@ fn is_deadlock(outcome: &Result<Response, AppError>) -> bool {
 fn load_web_user(ctx: &mut Ctx) -> Result<(), AppError> {
     ctx.user = auth::user::web_user(
         &mut ctx.db,
+        &mut ctx.later,
         &mut ctx.session,
         ctx.config.security.secret_key.as_bytes(),
         (&ctx.req.remote_addr, &ctx.req.user_agent),
@@ -502,21 +534,18 @@ pub fn bare_error(config: &Config, req: &Request, err: AppError) -> Response {
 }
 
 /// One upsert per routed request into `page_visits` (our migration's table, shown to developers
-/// on `/visit_stats`), outside the page's
-/// transaction so that refused requests count too. A failure here never breaks the page.
+/// on `/visit_stats`), queued after the page's transaction so that refused requests count too.
 fn count_visit(ctx: &mut Ctx) {
-    let name = format!(
-        "{} {}",
-        if ctx.route.method == Method::Post {
-            "POST"
-        } else {
-            "GET"
-        },
-        ctx.route.pattern
-    );
-    let _ = ctx.db.exec_drop(
-        "INSERT INTO page_visits (page_name, visits_count) VALUES (?, 1)
+    let method = match ctx.route.method {
+        Method::Post => "POST",
+        _ => "GET",
+    };
+    ctx.later.push(
+        "INSERT INTO page_visits (page_name, visits_count) VALUES (CONCAT(?, ' ', ?), 1)
          ON DUPLICATE KEY UPDATE visits_count = visits_count + 1",
-        (name,),
+        &[
+            db::Literal::Text(method),
+            db::Literal::Text(ctx.route.pattern),
+        ],
     );
 }

@@ -12,6 +12,7 @@ use super::user::{
     drop_expired_tokens,
 };
 use super::{Role, hmac_sha256};
+use crate::db::Batch;
 use chrono::{Duration, NaiveDateTime};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Row};
@@ -210,6 +211,7 @@ fn lookup(
 /// bookkeeping: the lifecycle keeps it with a refusal, see `app::authenticate_caller`.
 pub fn authenticate(
     conn: &mut Conn,
+    later: &mut Batch,
     keys: &Keys,
     token: &str,
     now: NaiveDateTime,
@@ -229,21 +231,23 @@ pub fn authenticate(
     };
     if role != Role::Developer {
         // Developers' tokens never slide and their visits are not tracked (as in the original).
-        // One statement for both rows; it locks the token, then its owner, as two would.
-        conn.exec_drop(
+        // One statement for both rows; it locks the token, then its owner, as two would. Queued:
+        // it goes with the savepoint that ends the bookkeeping.
+        later.push(
             "UPDATE access_tokens t JOIN system_users su ON su.id = t.system_user_id
              SET t.last_use = ?, t.expires = ?, su.last_seen = ?, su.last_seen_where = ?
              WHERE t.id = ?",
-            (
-                now,
-                now + Duration::days(LIFETIME_DAYS),
-                now,
-                SeenWhere::Android as i32,
-                token_id,
-            ),
-        )?;
+            &[
+                now.into(),
+                (now + Duration::days(LIFETIME_DAYS)).into(),
+                now.into(),
+                (SeenWhere::Android as i32).into(),
+                token_id.into(),
+            ],
+        );
     }
     if found.expired_tokens {
+        later.run(conn)?;
         drop_expired_tokens(conn, user_id, now)?;
     }
     Ok(Some(Caller {

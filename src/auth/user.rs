@@ -3,6 +3,7 @@
 use super::Role;
 use super::session::{self, Session};
 use super::web_sessions;
+use crate::db::Batch;
 use crate::ids::{StudentId, TeacherId};
 use mysql::prelude::FromValue;
 use mysql::prelude::Queryable;
@@ -134,9 +135,10 @@ pub fn unread_dialogs(conn: &mut Conn, id: u32) -> mysql::Result<u64> {
 /// меня»), the account is enabled, not a bot, not forced to log in again, and still has the
 /// password the session was opened with. Then the visit is noted and the session's idle clock
 /// restarted (its row at most every 10 minutes); otherwise the session is logged out, and a row
-/// whose password changed is deleted.
+/// whose password changed is deleted. The visit's writes are queued in `later`.
 pub fn web_user(
     conn: &mut Conn,
+    later: &mut Batch,
     session: &mut Session,
     key: &[u8],
     (remote_addr, user_agent): (&str, &str),
@@ -167,14 +169,14 @@ pub fn web_user(
     };
     user.unread_dialogs = found.unread_dialogs;
     user.session_id = session_id;
-    note_visit(conn, &user, found.expired_tokens, now)?;
+    note_visit(conn, later, &user, found.expired_tokens, now)?;
     if now - last_seen >= chrono::Duration::minutes(10) {
         web_sessions::seen(
-            conn,
+            later,
             session_id,
             now,
             chrono::Duration::seconds(session::IDLE_SECONDS),
-        )?;
+        );
     }
     session.touch(now.and_utc().timestamp());
     Ok(Some(user))
@@ -247,6 +249,9 @@ impl CurrentUser {
     }
 }
 
+/// The user was seen now, from `place`: the statement, for a bound or a queued run.
+const NOTE_SEEN: &str = "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?";
+
 /// The user was seen now, from `place`.
 pub fn note_seen(
     conn: &mut Conn,
@@ -254,28 +259,32 @@ pub fn note_seen(
     place: SeenWhere,
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<()> {
-    conn.exec_drop(
-        "UPDATE system_users SET last_seen = ?, last_seen_where = ? WHERE id = ?",
-        (now, place as i32, user_id),
-    )
+    conn.exec_drop(NOTE_SEEN, (now, place as i32, user_id))
 }
 
 /// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
 /// (web), except for developers, who are never tracked; everyone's expired app tokens go
 /// (`expired_tokens` as `signed_in_account` found).
+/// The `last_seen` update is queued in `later` (it goes with the request's next statements); the
+/// expired tokens need a read, so with some it is sent first.
 fn note_visit(
     conn: &mut Conn,
+    later: &mut Batch,
     user: &CurrentUser,
     expired_tokens: bool,
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<()> {
     if !user.is_developer {
-        note_seen(conn, user.id, SeenWhere::Web, now)?;
+        later.push(
+            NOTE_SEEN,
+            &[now.into(), (SeenWhere::Web as i32).into(), user.id.into()],
+        );
     }
-    match expired_tokens {
-        true => drop_expired_tokens(conn, user.id, now),
-        false => Ok(()),
+    if expired_tokens {
+        later.run(conn)?;
+        drop_expired_tokens(conn, user.id, now)?;
     }
+    Ok(())
 }
 
 /// Deletes a user's expired app tokens. They are found by a plain read and deleted by id: a

@@ -5,6 +5,7 @@
 
 use super::hmac_sha256;
 use super::session::{self, Session};
+use crate::db::Batch;
 use chrono::{Duration, NaiveDateTime};
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -71,13 +72,13 @@ pub fn retag(conn: &mut Conn, key: &[u8], id: u32, password_hash: &str) -> mysql
     )
 }
 
-/// Notes a visit: the last-seen time, and for a session that is not remembered the idle expiry
-/// moved on.
-pub fn seen(conn: &mut Conn, id: u32, now: NaiveDateTime, idle: Duration) -> mysql::Result<()> {
-    conn.exec_drop(
+/// Notes a visit, queued in `later`: the last-seen time, and for a session that is not
+/// remembered the idle expiry moved on.
+pub fn seen(later: &mut Batch, id: u32, now: NaiveDateTime, idle: Duration) {
+    later.push(
         "UPDATE web_sessions SET last_seen = ?, expires = IF(remember, expires, ?) WHERE id = ?",
-        (now, now + idle, id),
-    )
+        &[now.into(), (now + idle).into(), id.into()],
+    );
 }
 
 /// Ends one session of the user; false when the user has no such session.

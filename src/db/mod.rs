@@ -1,6 +1,7 @@
 //! The database: one synchronous connection per process, explicit transactions, and migrations.
 
 pub mod backup;
+pub mod batch;
 pub mod change_log;
 pub mod migrate;
 
@@ -12,7 +13,12 @@ use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
+pub use batch::{Batch, Literal};
 pub use mysql::Error as DbError;
+
+/// The session settings every connection runs with: the handshake already asks for utf8mb4,
+/// and stored times are naive UTC.
+pub const SESSION_SETTINGS: &str = "SET NAMES utf8mb4, time_zone = '+00:00'";
 
 /// The largest packet the driver accepts. Given here, so that connecting does not ask the server
 /// for its `max_allowed_packet` (one round trip per CGI request); our rows are far smaller.
@@ -25,17 +31,24 @@ const MAX_PACKET_BYTES: usize = 64 << 20;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Opens the connection described by the config. With a socket configured the server is reached
-/// through it directly (a TCP URL to localhost would make the driver connect twice). The session
-/// settings are one statement: every round trip counts when each request connects anew.
+/// through it directly (a TCP URL to localhost would make the driver connect twice).
 pub fn connect(config: &Config) -> Result<Conn, DbError> {
+    let mut conn = open(config)?;
+    conn.query_drop(SESSION_SETTINGS)?;
+    Ok(conn)
+}
+
+/// A connection without its [`SESSION_SETTINGS`] yet: a request sends them with its first batch
+/// of bookkeeping, one round trip fewer. Until then it has the handshake's character set, which
+/// is the same; no statement before them may depend on the time zone.
+pub fn open(config: &Config) -> Result<Conn, DbError> {
     let opts = Opts::from_url(&config.database.url)?;
     let mut builder = OptsBuilder::from_opts(opts)
         .prefer_socket(false)
         .max_allowed_packet(Some(MAX_PACKET_BYTES))
         .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
         .read_timeout(Some(CONNECT_TIMEOUT))
-        .write_timeout(Some(CONNECT_TIMEOUT))
-        .init(vec!["SET NAMES utf8mb4, time_zone = '+00:00'"]);
+        .write_timeout(Some(CONNECT_TIMEOUT));
     if let Some(socket) = config.database.socket.as_deref().filter(|s| !s.is_empty()) {
         builder = builder.socket(Some(socket));
     }
