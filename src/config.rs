@@ -86,6 +86,10 @@ pub struct SiteConfig {
     pub time_zone: String,
     /// Larger request bodies get 413.
     pub max_body_bytes: usize,
+    /// Adds a `Server-Timing` header telling where a request's time went (connecting, the
+    /// bookkeeping, the handler, rendering, the end of the transaction): for the benchmark,
+    /// off on a live site, where it would tell visitors about the server's load.
+    pub server_timing: bool,
 }
 
 impl Default for SiteConfig {
@@ -94,6 +98,7 @@ impl Default for SiteConfig {
             url_prefix: String::new(),
             time_zone: "Asia/Barnaul".into(),
             max_body_bytes: 1024 * 1024,
+            server_timing: false,
         }
     }
 }

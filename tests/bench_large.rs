@@ -86,7 +86,12 @@ struct Row {
     fastcgi: Vec<f64>,
     statements: Option<u64>,
     rss_kib: Option<u64>,
+    /// The `Server-Timing` phases of each sequential request, in ms.
+    split: Vec<Vec<(String, f64)>>,
 }
+
+/// The phases a request reports in `Server-Timing` (src/app/timing.rs), in order.
+const PHASES: [&str; 5] = ["connect", "begin", "handler", "render", "end"];
 
 #[test]
 #[ignore = "benchmark on the large demo data set; run by scripts/bench"]
@@ -104,6 +109,7 @@ fn bench_every_route_group_on_large_data() {
     db.crmit_ok(&["seed-demo", "--size", "large"]);
     let seeded_in = started.elapsed();
     let t = target(&db);
+    db.append_config("server_timing = true");
     let cgi = ApacheSite::start_with(&db, &bin, Mode::Cgi);
     let fcgi = ApacheSite::start_with(&db, &bin, Mode::Fcgid);
     let hello = c_hello().map(|hello| ApacheSite::start_with(&db, &hello, Mode::Cgi));
@@ -124,7 +130,8 @@ fn bench_every_route_group_on_large_data() {
         for _ in 0..WARMUP {
             timed_get(site, route);
         }
-        row.seq = (0..count).map(|_| timed_get(site, route)).collect();
+        let (seq, split) = (0..count).map(|_| get(site, route)).unzip();
+        (row.seq, row.split) = (seq, split);
         if route.kind == Kind::Floor {
             continue;
         }
@@ -217,6 +224,7 @@ fn bench_every_route_group_on_large_data() {
         println!("{clients} concurrent clients: {per_second:.0} requests/s over all routes");
     }
     println!("load average after: {}", load_average());
+    print_split(&routes, &rows);
     backup_and_restore(&bin, &db);
     if over.is_empty() {
         println!("every route within its p50 target");
@@ -554,7 +562,62 @@ fn api_login(site: &ApacheSite, login: &str) -> String {
 }
 
 /// One GET on a new connection, checked; returns milliseconds, the whole body read.
+/// Where the time of one sequential CGI request went: the medians of the phases the binary
+/// reports, and the rest of the total (Apache, process start, reading the config, writing).
+fn print_split(routes: &[Route], rows: &[Row]) {
+    println!();
+    println!(
+        "split of one CGI request, medians in ms (Server-Timing; rest = Apache, process start, config, writing)"
+    );
+    print!("{:<34} | {:>6} | {:>6}", "route", "p50", "rest");
+    for phase in PHASES {
+        print!(" | {phase:>7}");
+    }
+    println!();
+    println!("{}", "-".repeat(34 + 9 * 2 + 10 * PHASES.len()));
+    for (route, row) in routes.iter().zip(rows) {
+        if row.split.iter().all(Vec::is_empty) {
+            continue;
+        }
+        let median = |name: &str| {
+            let mut v: Vec<f64> = row
+                .split
+                .iter()
+                .filter_map(|phases| phases.iter().find(|(n, _)| n == name).map(|p| p.1))
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied()
+        };
+        let inside: f64 = PHASES.iter().filter_map(|p| median(p)).sum();
+        let p50 = percentile(&row.seq, 0.5);
+        print!("{:<34} | {:>6.2} | {:>6.2}", route.name, p50, p50 - inside);
+        for phase in PHASES {
+            print!(
+                " | {:>7}",
+                median(phase).map_or("-".into(), |v| format!("{v:.2}"))
+            );
+        }
+        println!();
+    }
+}
+
+/// `Server-Timing: connect;dur=0.91, begin;dur=0.35, …` as (phase, ms) pairs.
+fn server_timing(value: &str) -> Vec<(String, f64)> {
+    value
+        .split(',')
+        .filter_map(|part| {
+            let (name, dur) = part.trim().split_once(";dur=")?;
+            Some((name.to_string(), dur.parse().ok()?))
+        })
+        .collect()
+}
+
 fn timed_get(site: &ApacheSite, route: &Route) -> f64 {
+    get(site, route).0
+}
+
+/// One GET: its time in ms and the phases it reported.
+fn get(site: &ApacheSite, route: &Route) -> (f64, Vec<(String, f64)>) {
     let url = site.url(&route.path);
     let mut req = agent().get(&url);
     if let Some(cookie) = route.cookie.as_deref().filter(|c| !c.is_empty()) {
@@ -563,6 +626,12 @@ fn timed_get(site: &ApacheSite, route: &Route) -> f64 {
     let start = Instant::now();
     let resp = req.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
+    let split = resp
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .map(server_timing)
+        .unwrap_or_default();
     let bytes = resp
         .into_body()
         .with_config()
@@ -587,7 +656,7 @@ fn timed_get(site: &ApacheSite, route: &Route) -> f64 {
         route.must_contain,
         &body[..body.len().min(2000)]
     );
-    took
+    (took, split)
 }
 
 /// `clients` threads, each going `rounds` times over every route (starting at a different one),

@@ -14,6 +14,7 @@ pub mod options;
 pub mod render;
 pub mod route;
 pub mod spreadsheet;
+pub mod timing;
 
 pub use done::Done;
 pub use error::AppError;
@@ -55,6 +56,8 @@ pub struct Ctx<'a> {
     /// Bookkeeping statements queued to travel with the request's next ones (`db::Batch`): the
     /// lifecycle sends them with the start and the end of the transaction.
     later: db::Batch,
+    /// Where the time went, when `[site] server_timing` asks for it.
+    timing: Option<timing::Timing>,
     route: &'static Route,
 }
 
@@ -184,11 +187,15 @@ impl<'a> Ctx<'a> {
         template: &str,
         page: Value,
     ) -> Result<Response, AppError> {
+        let started = std::time::Instant::now();
         let layout = self.layout_context()?;
         let env = render::environment(&self.config.site.url_prefix);
         let html = env
             .get_template(template)?
             .render(context! { ..page, ..layout })?;
+        if let Some(timing) = &mut self.timing {
+            timing.rendered(started.elapsed());
+        }
         Ok(Response::html(status, html))
     }
 
@@ -250,6 +257,7 @@ pub fn handle_with(
         }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
+    let mut timing = config.site.server_timing.then(timing::Timing::start);
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
     let mut later = db::Batch::default();
     let conn = match alive {
@@ -281,12 +289,19 @@ pub fn handle_with(
         bookkeeping_marked: false,
         form: Form::default(),
         later,
+        timing: timing.take().map(|mut t| {
+            t.phase("connect");
+            t
+        }),
         route,
     };
     let mut resp = match run(&mut ctx) {
         Ok(resp) => resp,
         Err(err) => error_response(&mut ctx, err),
     };
+    if let Some(t) = &mut ctx.timing {
+        t.phase("handler");
+    }
     let ends_transaction = !ctx.later.is_empty();
     count_visit(&mut ctx);
     let visit = ctx.later.len() - 1;
@@ -298,6 +313,10 @@ pub fn handle_with(
             resp = error_response(&mut ctx, failed.error.into());
         }
         Err(_) => resp.status = resp.status.max(500),
+    }
+    if let Some(t) = &mut ctx.timing {
+        t.phase("end");
+        resp.headers.push(("Server-Timing".into(), t.header()));
     }
     if let Some(cookie) = ctx
         .session
@@ -331,6 +350,9 @@ fn run(ctx: &mut Ctx) -> Result<Response, AppError> {
     let session = ctx.session.clone();
     let mut attempts = 1;
     ctx.begin()?;
+    if let Some(t) = &mut ctx.timing {
+        t.phase("begin");
+    }
     let mut outcome = attempt(ctx);
     // A deadlock is the server's choice of a victim among concurrent saves (say, a month grid and
     // the app marking the same lesson): the victim's transaction is already rolled back, so it is
