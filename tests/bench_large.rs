@@ -130,8 +130,7 @@ fn bench_every_route_group_on_large_data() {
         for _ in 0..WARMUP {
             timed_get(site, route);
         }
-        let (seq, split) = (0..count).map(|_| get(site, route)).unzip();
-        (row.seq, row.split) = (seq, split);
+        (row.seq, row.split) = (0..count).map(|_| get(site, route)).unzip();
         if route.kind == Kind::Floor {
             continue;
         }
@@ -561,7 +560,6 @@ fn api_login(site: &ApacheSite, login: &str) -> String {
     doc["token"].as_str().expect("a token").to_string()
 }
 
-/// One GET on a new connection, checked; returns milliseconds, the whole body read.
 /// Where the time of one sequential CGI request went: the medians of the phases the binary
 /// reports, and the rest of the total (Apache, process start, reading the config, writing).
 fn print_split(routes: &[Route], rows: &[Row]) {
@@ -580,13 +578,12 @@ fn print_split(routes: &[Route], rows: &[Row]) {
             continue;
         }
         let median = |name: &str| {
-            let mut v: Vec<f64> = row
+            let times: Vec<f64> = row
                 .split
                 .iter()
                 .filter_map(|phases| phases.iter().find(|(n, _)| n == name).map(|p| p.1))
                 .collect();
-            v.sort_by(f64::total_cmp);
-            v.get(v.len() / 2).copied()
+            opt_percentile(&times, 0.5)
         };
         let inside: f64 = PHASES.iter().filter_map(|p| median(p)).sum();
         let p50 = percentile(&row.seq, 0.5);
@@ -612,11 +609,12 @@ fn server_timing(value: &str) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// One GET on a new connection, checked; returns milliseconds, the whole body read.
 fn timed_get(site: &ApacheSite, route: &Route) -> f64 {
     get(site, route).0
 }
 
-/// One GET: its time in ms and the phases it reported.
+/// [`timed_get`], with the phases the answer reported.
 fn get(site: &ApacheSite, route: &Route) -> (f64, Vec<(String, f64)>) {
     let url = site.url(&route.path);
     let mut req = agent().get(&url);

@@ -257,7 +257,7 @@ pub fn handle_with(
         }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
-    let mut timing = config.site.server_timing.then(timing::Timing::start);
+    let timing = config.site.server_timing.then(timing::Timing::start);
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
     let mut later = db::Batch::default();
     let conn = match alive {
@@ -289,7 +289,7 @@ pub fn handle_with(
         bookkeeping_marked: false,
         form: Form::default(),
         later,
-        timing: timing.take().map(|mut t| {
+        timing: timing.map(|mut t| {
             t.phase("connect");
             t
         }),
@@ -302,17 +302,14 @@ pub fn handle_with(
     if let Some(t) = &mut ctx.timing {
         t.phase("handler");
     }
-    let ends_transaction = !ctx.later.is_empty();
     count_visit(&mut ctx);
-    let visit = ctx.later.len() - 1;
-    match ctx.later.run_reporting(&mut ctx.db) {
-        Ok(()) => {}
-        // The visit count never breaks the page.
-        Err(failed) if failed.index == visit => {}
-        Err(failed) if ends_transaction && resp.status < 500 => {
+    // The visit count goes last. What failed before it (the end of the transaction, or
+    // bookkeeping queued before a refusal) makes an answer that claimed success an error page;
+    // the visit count itself never breaks the page.
+    if let Err(failed) = ctx.later.run_reporting(&mut ctx.db) {
+        if !failed.last && resp.status < 500 {
             resp = error_response(&mut ctx, failed.error.into());
         }
-        Err(_) => resp.status = resp.status.max(500),
     }
     if let Some(t) = &mut ctx.timing {
         t.phase("end");
@@ -416,8 +413,9 @@ fn authenticate_caller(ctx: &mut Ctx, allowed: Allowed) -> Result<Caller, AppErr
     }
 }
 
-/// The savepoint that ends the API's authentication bookkeeping.
+/// The savepoint that ends the API's authentication bookkeeping, and the way back to it.
 const SAVEPOINT: &str = "SAVEPOINT bookkeeping";
+const BACK_TO_SAVEPOINT: &str = "ROLLBACK TO SAVEPOINT bookkeeping";
 
 /// Commits a successful handler's transaction and rolls back every other. The API's
 /// authentication bookkeeping is kept where the apps' contract keeps it: with a refusal (401,
@@ -435,7 +433,7 @@ fn finish(ctx: &mut Ctx, outcome: &Result<Response, AppError>) {
         Err(err) => (401..500).contains(&err.status()),
     };
     if keeps_bookkeeping && ctx.bookkeeping_marked {
-        ctx.later.push("ROLLBACK TO SAVEPOINT bookkeeping", &[]);
+        ctx.later.push(BACK_TO_SAVEPOINT, &[]);
         ctx.later.push("COMMIT", &[]);
     } else {
         ctx.later.push("ROLLBACK", &[]);

@@ -264,8 +264,7 @@ pub fn note_seen(
 
 /// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
 /// (web), except for developers, who are never tracked; everyone's expired app tokens go
-/// (`expired_tokens` as `signed_in_account` found).
-/// The `last_seen` update is queued in `later` (it goes with the request's next statements); the
+/// (`expired_tokens` as `signed_in_account` found). The `last_seen` update is queued in `later` (it goes with the request's next statements); the
 /// expired tokens need a read, so with some it is sent first.
 fn note_visit(
     conn: &mut Conn,

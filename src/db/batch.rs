@@ -66,10 +66,11 @@ pub struct Batch {
     statements: Vec<String>,
 }
 
-/// Which queued statement failed (0-based), and why; the ones after it were not run.
+/// A queued statement that failed, and why; the ones after it were not run.
 #[derive(Debug)]
 pub struct Failed {
-    pub index: usize,
+    /// The failed statement was the last one queued.
+    pub last: bool,
     pub error: DbError,
 }
 
@@ -105,14 +106,6 @@ impl Batch {
         self
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.statements.len()
-    }
-
     /// Sends the queued statements in one round trip and empties the queue. The server runs them
     /// in order and stops at the first that fails.
     pub fn run(&mut self, conn: &mut Conn) -> Result<(), DbError> {
@@ -125,7 +118,11 @@ impl Batch {
         if statements.is_empty() {
             return Ok(());
         }
-        let failed = |index, error| Failed { index, error };
+        let last = statements.len() - 1;
+        let failed = |index, error| Failed {
+            last: index == last,
+            error,
+        };
         let mut results = conn
             .query_iter(statements.join(";\n"))
             .map_err(|e| failed(0, e))?;

@@ -531,6 +531,21 @@ fn visits_are_counted_per_route() {
     assert_eq!(n, 2);
 }
 
+/// The visit count travels after the end of the page's transaction: when it fails, the page and
+/// its save stand (here a login, whose session row must be committed for the next page).
+#[test]
+fn a_failing_visit_count_breaks_neither_the_page_nor_its_save() {
+    let db = TestDb::seeded();
+    let mut c = db.conn();
+    mysql::prelude::Queryable::query_drop(&mut c, "RENAME TABLE page_visits TO gone_visits")
+        .unwrap();
+    assert_eq!(db.cgi(&CgiRequest::get("/users/login")).status, 200);
+    let mut web = WebClient::login(&db, "ma1", "12");
+    let page = web.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("ma1"), "{}", page.text());
+}
+
 #[test]
 fn student_sees_own_card_on_the_index() {
     let db = TestDb::seeded();
