@@ -155,7 +155,8 @@ impl ListQuery {
             return None;
         }
         let mut digits: String = search.chars().filter(char::is_ascii_digit).collect();
-        let international = search.starts_with("+7") || (digits.len() == 11 && digits.starts_with('7'));
+        let international =
+            search.starts_with("+7") || (digits.len() == 11 && digits.starts_with('7'));
         if international {
             digits.replace_range(..1, "8");
         }
@@ -165,7 +166,9 @@ impl ListQuery {
     /// The chosen order: `?sort=` naming a key of the list, `?order=desc` or ascending; `None`
     /// (the list's own order, which no header is marked for) for a missing or unknown key.
     pub fn sort<K: SortKey>(&self) -> Option<Sort<K>> {
-        let chosen = K::KEYS.iter().find(|(_, name)| self.sort.eq_ignore_ascii_case(name));
+        let chosen = K::KEYS
+            .iter()
+            .find(|(_, name)| self.sort.eq_ignore_ascii_case(name));
         match chosen {
             Some(&(key, _)) => Some(Sort {
                 key,
@@ -444,14 +447,23 @@ mod tests {
         let q = query("sort=NAME&order=desc&search=a&page=3");
         let sort = q.sort::<Key>().unwrap();
         assert_eq!((sort.key, sort.direction), (Key::Name, Direction::Desc));
-        assert_eq!(query("sort=seen&order=up").sort::<Key>().unwrap().direction, Direction::Asc);
+        assert_eq!(
+            query("sort=seen&order=up").sort::<Key>().unwrap().direction,
+            Direction::Asc
+        );
         let links = q.sort_links::<Key>("/x");
         assert_eq!(links["name"].url, "/x?search=a&sort=name&order=asc");
         assert_eq!(links["name"].aria_sort, Some("descending"));
         assert_eq!(links["seen"].url, "/x?search=a&sort=seen&order=desc");
         assert_eq!((links["seen"].aria_sort, links["seen"].arrow), (None, ""));
-        assert_eq!(q.pages("/x", 100).prev_url.as_deref(), Some("/x?sort=NAME&order=desc&search=a&page=2"));
-        assert_eq!(q.sort_params::<Key>(), vec![("sort", "name"), ("order", "desc")]);
+        assert_eq!(
+            q.pages("/x", 100).prev_url.as_deref(),
+            Some("/x?sort=NAME&order=desc&search=a&page=2")
+        );
+        assert_eq!(
+            q.sort_params::<Key>(),
+            vec![("sort", "name"), ("order", "desc")]
+        );
     }
 
     #[test]

@@ -124,12 +124,7 @@ pub fn page(
             people::COLUMNS,
             people::JOIN,
         ),
-        found.params_then([
-            group.into(),
-            group.into(),
-            limit.into(),
-            offset.into(),
-        ]),
+        found.params_then([group.into(), group.into(), limit.into(), offset.into()]),
     )?;
     let ids: Vec<u32> = found.iter().map(|r| r.get(0).unwrap_or(0)).collect();
     let mut parents = parent_links(db, &ids)?;
