@@ -11,6 +11,7 @@ pub mod form_page;
 pub mod forms;
 pub mod list;
 pub mod options;
+pub mod phone_link;
 pub mod render;
 pub mod route;
 pub mod spreadsheet;

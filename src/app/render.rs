@@ -25,6 +25,9 @@ pub fn environment(prefix: &str) -> &'static Environment<'static> {
             format!("{prefix}/static/{name}?v={}", assets::version(&name))
         });
         env.add_filter("ru_date", |value: String| crate::time::ru_date(&value));
+        env.add_filter("phone_link", |value: String| {
+            super::phone_link::phone_link(&value)
+        });
         env
     })
 }

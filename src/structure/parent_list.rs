@@ -18,11 +18,13 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (group_id, group_name) = list_filter(&query, "group_id", &groups)?.unzip();
     let group_id = group_id.map(GroupId);
     let (rows, total) = parents::page(&mut ctx.db, &q, group_id)?;
-    let pages = q.pages(&ctx.url("/structure/parents"), total);
+    let url = ctx.url("/structure/parents");
+    let pages = q.pages(&url, total);
     ctx.render(
         "structure/parent_list.html",
         context! {
             rows => Serde(rows),
+            sorts => Serde(q.sort_links::<parents::ParentSort>(&url)),
             search => q.search,
             groups => Serde(groups),
             group_id => group_id.map_or(0, u32::from),

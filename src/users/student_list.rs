@@ -1,11 +1,13 @@
-//! `GET /users/students` (M, D, T): students not yet filled in first, then by
-//! FIO; filtered by a group (`group_id`, 0 = all, 404 for an unknown one) and searched by FIO.
+//! `GET /users/students` (M, D, T): students not yet filled in first, then by FIO, or sorted by
+//! FIO or last visit; filtered by a group (`group_id`, 0 = all, 404 for an unknown one) and
+//! searched by FIO, login or a parent's phone.
 
 use crate::app::access::{GroupRef, group_for_read};
 use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::ids::GroupId;
+use crate::users::store::people::PersonSort;
 use crate::users::store::students;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -34,6 +36,11 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let pages = q.pages(&ctx.url("/users/students"), total);
     let mut filter = vec![("search", q.search.clone())];
     filter.extend(group_id.map(|id| ("group_id", id.to_string())));
+    filter.extend(
+        q.sort_params::<PersonSort>()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string())),
+    );
     let export = serde_urlencoded::to_string(filter)
         .map(|f| ctx.url(&format!("/users/students/xlsx?{f}")))
         .unwrap_or_default();
@@ -41,6 +48,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         "users/student_list.html",
         context! {
             rows => Serde(rows),
+            sorts => Serde(q.sort_links::<PersonSort>(&ctx.url("/users/students"))),
             search => q.search,
             pages => Serde(pages),
             export,

@@ -1,6 +1,7 @@
 //! A rendered form read back as a browser would post it: its fields and their values, some changed.
 
-fn unescape(s: &str) -> String {
+/// HTML text or an attribute value as the browser reads it.
+pub fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")

@@ -8,5 +8,6 @@ mod apache;
 mod browser;
 mod csp;
 mod fastcgi;
+mod lists;
 mod phone;
 mod scenarios;

@@ -415,7 +415,7 @@ fn list_order_teacher_filter_and_columns() {
     let order: Vec<usize> = ["веб-61", "робо-71", "чужая-новая", "чужая-старая"]
         .iter()
         .map(|n| {
-            html.find(&format!("<td class=\"wrap\">{n}</td>"))
+            html.find(&format!("\">{n}</a></td>"))
                 .unwrap_or_else(|| panic!("{n}"))
         })
         .collect();

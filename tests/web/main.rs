@@ -12,6 +12,7 @@ mod debts_cache;
 mod foundation;
 mod groups;
 mod lessons;
+mod lists;
 mod mail_tls;
 mod messages;
 mod money_reports;

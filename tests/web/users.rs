@@ -312,7 +312,7 @@ fn teachers_list_groups_and_removability() {
     let list = html(&web.get("/users/teachers"));
     assert!(list.contains("<h1>преподаватели</h1>"));
     assert!(list.contains("робо-71"), "{list}");
-    assert!(list.contains("89012223344"));
+    assert!(list.contains("href=\"tel:+79012223344\">8 901 222-33-44</a>"));
     assert!(list.contains("нельзя удалить: у преподавателя есть группы"));
     let te1 = details_id(&db, "teachers", "te1");
     let users = db.count("system_users");
@@ -613,7 +613,7 @@ fn student_registration_generates_login_and_password() {
         ),
         mother
     );
-    assert!(html(&web.get("/users/students")).contains("89005556677 (мать)"));
+    assert!(html(&web.get("/users/students")).contains("8 900 555-66-77</a> (мать)"));
     // The default password is the birth date.
     WebClient::login(&db, "psivanov", "24111992");
     WebClient::login(&db, "psivanov2", "03022001");
@@ -1047,9 +1047,9 @@ fn student_details_page() {
         "<title>Ученик Алексей Алексеевич</title>",
         "логин:</span> st1",
         "последний визит:</span> <span class=\"nowrap\">никогда",
-        "дата рождения:</span> 2002-08-31",
+        "дата рождения:</span> 31.08.2002",
         "школа:</span> школа №42",
-        "телефон для связи:</span> 89023334455 (ученик)",
+        "телефон для связи:</span> <a class=\"tel\" href=\"tel:+79023334455\">8 902 333-44-55</a> (ученик)",
         "гражданство:</span> Россия",
         "Мама Ученика",
         "уведомления: email / sms",

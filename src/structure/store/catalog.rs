@@ -97,15 +97,16 @@ pub struct Row {
 
 /// One page of the list, ordered by name, and the number of rows matching the search.
 pub fn page(db: &mut Conn, c: &Catalog, q: &ListQuery) -> Result<(Vec<Row>, u64), AppError> {
-    let (table, column, cond) = (c.table, c.student_column, list::like("t.name"));
+    let (table, column, cond) = (c.table, c.student_column, q.words_in("t.name"));
     let total = list::count_matching(db, &format!("{table} t"), "t.name", q)?;
     let (limit, offset) = q.limit();
     let rows = db.exec_map(
         format!(
             "SELECT t.id, t.name, (SELECT COUNT(*) FROM students s WHERE s.{column} = t.id)
-             FROM {table} t WHERE {cond} ORDER BY t.name, t.id LIMIT ? OFFSET ?"
+             FROM {table} t WHERE {} ORDER BY t.name, t.id LIMIT ? OFFSET ?",
+            cond.sql
         ),
-        (q.like(), limit, offset),
+        cond.params_then([limit.into(), offset.into()]),
         |(id, name, students)| Row { id, name, students },
     )?;
     Ok((rows, total))

@@ -5,7 +5,7 @@
 use super::members;
 use crate::app::AppError;
 use crate::app::access::can_write_group;
-use crate::app::list::{self, ListQuery};
+use crate::app::list::{Direction, ListQuery, Sort, SortKey};
 use crate::auth::CurrentUser;
 use crate::db::change_log::Change;
 use crate::db::{LikePage, placeholders};
@@ -82,26 +82,59 @@ pub fn search_query(text: &str) -> String {
     serde_urlencoded::to_string([("search", text)]).unwrap_or_default()
 }
 
-/// One page of groups in the "for current user" order, filtered by a search on the name and,
-/// when `teacher_id` is given, by the teacher; and the number matching. The page is picked first
-/// (kept first by `STRAIGHT_JOIN`), so that the three sums run for its rows only.
+/// The columns a staff member sorts the groups list by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupSort {
+    Name,
+    Start,
+}
+
+impl SortKey for GroupSort {
+    const KEYS: &'static [(GroupSort, &'static str)] =
+        &[(GroupSort::Name, "name"), (GroupSort::Start, "start")];
+}
+
+/// The `ORDER BY` of a page, for `groups g`; the id breaks ties so that a row never moves
+/// between pages. Without a chosen order: the "for current user" order, whose placeholder takes
+/// the current teacher.
+fn order_by(sort: Option<Sort<GroupSort>>) -> &'static str {
+    use Direction::{Asc, Desc};
+    match sort.map(|s| (s.key, s.direction)) {
+        None => "g.teacher_id <> ?, g.start_month DESC, g.name, g.id",
+        Some((GroupSort::Name, Asc)) => "g.name, g.id",
+        Some((GroupSort::Name, Desc)) => "g.name DESC, g.id DESC",
+        Some((GroupSort::Start, Asc)) => "g.start_month, g.name, g.id",
+        Some((GroupSort::Start, Desc)) => "g.start_month DESC, g.name DESC, g.id DESC",
+    }
+}
+
+/// One page of groups in the chosen order ("for current user" without one), filtered by a
+/// search on the name and, when `teacher_id` is given, by the teacher; and the number matching.
+/// The page is picked first (kept first by `STRAIGHT_JOIN`), so that the three sums run for its
+/// rows only.
 pub fn page(
     db: &mut Conn,
     q: &ListQuery,
     teacher_id: Option<TeacherId>,
     me: &CurrentUser,
 ) -> Result<(Vec<Row>, u64), AppError> {
-    let cond = format!(
-        "{} AND (? IS NULL OR g.teacher_id = ?)",
-        list::like("g.name")
-    );
+    let words = q.words_in("g.name");
+    let cond = format!("{} AND (? IS NULL OR g.teacher_id = ?)", words.sql);
+    let filter = words.params_then([teacher_id.into(), teacher_id.into()]);
     let total: u64 = db
         .exec_first(
             format!("SELECT COUNT(*) FROM `groups` g WHERE {cond}"),
-            (q.like(), teacher_id, teacher_id),
+            filter.clone(),
         )?
         .unwrap_or(0);
     let (limit, offset) = q.limit();
+    let sort = q.sort();
+    let order = order_by(sort);
+    // The order's own parameter, once for the page and once for the rows.
+    let me_in_order: Vec<mysql::Value> = match sort {
+        None => vec![me.teacher_id.into()],
+        Some(_) => Vec::new(),
+    };
     type Found = (
         u32,
         String,
@@ -116,6 +149,10 @@ pub fn page(
         i64,
         u64,
     );
+    let mut params = filter;
+    params.extend(me_in_order.iter().cloned());
+    params.extend([limit.into(), offset.into()]);
+    params.extend(me_in_order);
     let found: Vec<Found> = db.exec(
         format!(
             "SELECT STRAIGHT_JOIN g.id, g.name, s.name, g.teacher_id, t.fio, su.enabled, su.id,
@@ -126,22 +163,14 @@ pub fn page(
                     WHERE sig.group_id = g.id AND p.confirmed = 0),
                 (SELECT COUNT(*) FROM lessons l WHERE l.group_id = g.id)
              FROM (SELECT g.id FROM `groups` g WHERE {cond}
-                   ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name, g.id LIMIT ? OFFSET ?) page
+                   ORDER BY {order} LIMIT ? OFFSET ?) page
              JOIN `groups` g ON g.id = page.id
              JOIN sections s ON s.id = g.section_id
              JOIN teachers t ON t.id = g.teacher_id
              JOIN system_users su ON su.id = t.system_user_id
-             ORDER BY g.teacher_id <> ?, g.start_month DESC, g.name, g.id"
+             ORDER BY {order}"
         ),
-        (
-            q.like(),
-            teacher_id,
-            teacher_id,
-            me.teacher_id,
-            limit,
-            offset,
-            me.teacher_id,
-        ),
+        params,
     )?;
     let rows = found
         .into_iter()

@@ -3,7 +3,7 @@
 //! original stored them.
 
 use crate::app::AppError;
-use crate::app::list::{self, ListQuery};
+use crate::app::list::{Condition, Direction, ListQuery, Sort, SortKey};
 use crate::db::placeholders;
 use crate::ids::GroupId;
 use mysql::Conn;
@@ -86,34 +86,59 @@ fn parent(r: ParentRow) -> (u32, Parent) {
 }
 
 /// The search on FIO and, when a group is given, only parents of the group's members.
-fn filter() -> String {
-    format!(
-        "{} AND (? IS NULL OR EXISTS(SELECT 1 FROM parent_of_students ps
-            JOIN student_in_groups sig ON sig.student_id = ps.student_id
-            WHERE ps.parent_id = p.id AND sig.group_id = ?))",
-        list::like("p.fio")
-    )
+fn filter(q: &ListQuery, group_id: Option<GroupId>) -> Condition {
+    let words = q.words_in("p.fio");
+    Condition {
+        sql: format!(
+            "{} AND (? IS NULL OR EXISTS(SELECT 1 FROM parent_of_students ps
+                JOIN student_in_groups sig ON sig.student_id = ps.student_id
+                WHERE ps.parent_id = p.id AND sig.group_id = ?))",
+            words.sql
+        ),
+        params: words.params_then([group_id.into(), group_id.into()]),
+    }
 }
 
-/// One page of parents by FIO, each with the children linked to them, and the number matching.
+/// The column a staff member sorts the parents list by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParentSort {
+    Fio,
+}
+
+impl SortKey for ParentSort {
+    const KEYS: &'static [(ParentSort, &'static str)] = &[(ParentSort::Fio, "fio")];
+}
+
+/// The `ORDER BY` of a page (by FIO without a chosen order); the id breaks ties.
+fn order_by(sort: Option<Sort<ParentSort>>) -> &'static str {
+    match sort.map(|s| (s.key, s.direction)) {
+        None | Some((ParentSort::Fio, Direction::Asc)) => "p.fio, p.id",
+        Some((ParentSort::Fio, Direction::Desc)) => "p.fio DESC, p.id DESC",
+    }
+}
+
+/// One page of parents in the chosen order, each with the children linked to them, and the
+/// number matching.
 pub fn page(
     db: &mut Conn,
     q: &ListQuery,
     group_id: Option<GroupId>,
 ) -> Result<(Vec<Row>, u64), AppError> {
-    let cond = filter();
+    let cond = filter(q, group_id);
     let total: u64 = db
         .exec_first(
-            format!("SELECT COUNT(*) FROM parents p WHERE {cond}"),
-            (q.like(), group_id, group_id),
+            format!("SELECT COUNT(*) FROM parents p WHERE {}", cond.sql),
+            cond.params.clone(),
         )?
         .unwrap_or(0);
     let (limit, offset) = q.limit();
     let found: Vec<ParentRow> = db.exec(
         format!(
-            "SELECT {COLUMNS} FROM parents p WHERE {cond} ORDER BY p.fio, p.id LIMIT ? OFFSET ?"
+            "SELECT {COLUMNS} FROM parents p WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
+            cond.sql,
+            order_by(q.sort())
         ),
-        (q.like(), group_id, group_id, limit, offset),
+        cond.params_then([limit.into(), offset.into()]),
     )?;
     let parents: Vec<(u32, Parent)> = found.into_iter().map(parent).collect();
     let ids: Vec<u32> = parents.iter().map(|(id, _)| *id).collect();

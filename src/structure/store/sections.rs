@@ -55,15 +55,16 @@ const USAGE: &str = "EXISTS(SELECT 1 FROM `groups` g WHERE g.section_id = s.id),
 
 /// One page of sections ordered by name, each with its groups, and the number matching the search.
 pub fn page(db: &mut Conn, q: &ListQuery, me: &CurrentUser) -> Result<(Vec<Row>, u64), AppError> {
-    let cond = list::like("s.name");
+    let cond = q.words_in("s.name");
     let total = list::count_matching(db, "sections s", "s.name", q)?;
     let (limit, offset) = q.limit();
     let found: Vec<(u32, String, i32, bool, bool)> = db.exec(
         format!(
-            "SELECT s.id, s.name, s.price, {USAGE} FROM sections s WHERE {cond}
-             ORDER BY s.name, s.id LIMIT ? OFFSET ?"
+            "SELECT s.id, s.name, s.price, {USAGE} FROM sections s WHERE {}
+             ORDER BY s.name, s.id LIMIT ? OFFSET ?",
+            cond.sql
         ),
-        (q.like(), limit, offset),
+        cond.params_then([limit.into(), offset.into()]),
     )?;
     let ids: Vec<u32> = found.iter().map(|f| f.0).collect();
     let mut groups = groups(db, &ids, me)?;

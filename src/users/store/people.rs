@@ -1,6 +1,7 @@
 //! What every user list shows about a person: the name with its enabled flag and
 //! "is it me", the login, and the last visit already rendered in Russian.
 
+use crate::app::list::{Direction, Sort, SortKey};
 use crate::auth::user::SeenWhere;
 use crate::db::col;
 use chrono::NaiveDateTime;
@@ -12,6 +13,44 @@ use serde::Serialize;
 /// `system_users su`.
 pub const COLUMNS: &str = "x.id, su.id, x.fio, su.login, su.enabled,
     NULLIF(su.last_seen, '0000-00-00 00:00:00'), su.last_seen_where";
+
+/// The columns a staff member sorts a list of people by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonSort {
+    Fio,
+    LastSeen,
+}
+
+impl SortKey for PersonSort {
+    const KEYS: &'static [(PersonSort, &'static str)] = &[
+        (PersonSort::Fio, "fio"),
+        (PersonSort::LastSeen, "last_seen"),
+    ];
+    fn first_direction(self) -> Direction {
+        match self {
+            PersonSort::Fio => Direction::Asc,
+            PersonSort::LastSeen => Direction::Desc,
+        }
+    }
+}
+
+/// The `ORDER BY` of a sorted list of people, for a details table `x` joined to `system_users
+/// su`; the id breaks ties so that a row never moves between pages. A visit is sorted as `NULL`
+/// (before every visit) when there was none: a zero date, or the registration
+/// (`SeenWhere::Registration`) as the only one.
+pub fn order_by(sort: Sort<PersonSort>) -> String {
+    let key = match sort.key {
+        PersonSort::Fio => "x.fio",
+        PersonSort::LastSeen => {
+            "CASE WHEN su.last_seen_where = 1 THEN NULL
+                ELSE NULLIF(su.last_seen, '0000-00-00 00:00:00') END"
+        }
+    };
+    match sort.direction {
+        Direction::Asc => format!("{key}, x.id"),
+        Direction::Desc => format!("{key} DESC, x.id DESC"),
+    }
+}
 
 pub const JOIN: &str = "JOIN system_users su ON su.id = x.system_user_id";
 

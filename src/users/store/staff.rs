@@ -2,10 +2,10 @@
 //! name and (for teachers) a phone. One description per role drives the lists, forms and deletes.
 
 use crate::app::AppError;
-use crate::app::list::{self, ListQuery};
+use crate::app::list::{self, Direction, ListQuery, Sort};
 use crate::auth::{CurrentUser, Role};
 use crate::db::{LikePage, col, placeholders};
-use crate::users::store::people::{self, Person};
+use crate::users::store::people::{self, Person, PersonSort};
 use chrono::NaiveDateTime;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -129,7 +129,8 @@ pub struct GroupLink {
     pub search: String,
 }
 
-/// One page of the role's list, ordered by name, and the number of matching rows.
+/// One page of the role's list in the chosen order (by name without one), and the number of
+/// matching rows.
 pub fn page(
     db: &mut Conn,
     staff: &Staff,
@@ -140,14 +141,19 @@ pub fn page(
     let table = staff.table();
     let total = list::count_matching(db, &format!("{table} x"), "x.fio", q)?;
     let (limit, offset) = q.limit();
+    let found = q.words_in("x.fio");
+    let order = people::order_by(q.sort().unwrap_or(Sort {
+        key: PersonSort::Fio,
+        direction: Direction::Asc,
+    }));
     let found: Vec<mysql::Row> = db.exec(
         format!(
-            "SELECT {} FROM {table} x {} WHERE {} ORDER BY x.fio, x.id LIMIT ? OFFSET ?",
+            "SELECT {} FROM {table} x {} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
             people::COLUMNS,
             people::JOIN,
-            list::like("x.fio"),
+            found.sql,
         ),
-        (q.like(), limit, offset),
+        found.params_then([limit.into(), offset.into()]),
     )?;
     let persons: Vec<Person> = found
         .into_iter()

@@ -2,12 +2,12 @@
 //! removability rule and the catalogs the forms choose from.
 
 use crate::app::AppError;
-use crate::app::list::{self, ListQuery};
+use crate::app::list::{Condition, ListQuery, Sort};
 use crate::auth::CurrentUser;
 use crate::db::{LikePage, col, placeholders};
 use crate::ids::{GroupId, StudentId, TeacherId};
 use crate::payments::store::debts_cache;
-use crate::users::store::people::{self, Person, take};
+use crate::users::store::people::{self, Person, PersonSort, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -62,8 +62,34 @@ pub struct Link {
     pub mine: bool,
 }
 
-/// One page of students: not filled in first, then by FIO; only (past or present) members of
-/// `group_id` when it is set.
+/// The `ORDER BY` of a page, for `students x` joined to `system_users su`. Without a chosen
+/// order: not filled in first, then by FIO.
+fn order_by(sort: Option<Sort<PersonSort>>) -> String {
+    match sort {
+        None => "x.filled, x.fio, x.id".to_string(),
+        Some(sort) => people::order_by(sort),
+    }
+}
+
+/// Who the search finds: every word in the FIO or in the login, or, for a search of phone
+/// digits, the number of a parent or the student's own.
+fn search(q: &ListQuery) -> Condition {
+    let found = q.words_in("x.fio").or(q.words_in("su.login"));
+    let Some(digits) = q.phone_digits() else {
+        return found;
+    };
+    let pattern = format!("%{digits}%");
+    found.or(Condition {
+        sql: "(x.phone LIKE ? OR EXISTS(SELECT 1 FROM parent_of_students ps
+                JOIN parents p ON p.id = ps.parent_id
+                WHERE ps.student_id = x.id AND p.phone LIKE ?))"
+            .to_string(),
+        params: vec![pattern.clone().into(), pattern.into()],
+    })
+}
+
+/// One page of students in the chosen order (not filled in first, then by FIO, without one);
+/// only (past or present) members of `group_id` when it is set.
 pub fn page(
     db: &mut Conn,
     q: &ListQuery,
@@ -71,32 +97,34 @@ pub fn page(
     me: &CurrentUser,
     now: NaiveDateTime,
 ) -> Result<(Vec<Row>, u64), AppError> {
+    let found = search(q);
     let filter = format!(
         "{} AND (? IS NULL OR EXISTS(SELECT 1 FROM student_in_groups f WHERE f.student_id = x.id AND f.group_id = ?))",
-        list::like("x.fio")
+        found.sql
     );
+    let from = format!("students x {}", people::JOIN);
     let group = group_id;
     let total: u64 = db
         .exec_first(
-            format!("SELECT COUNT(*) FROM students x WHERE {filter}"),
-            (q.like(), group, group),
+            format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
+            found.params_then([group.into(), group.into()]),
         )?
         .unwrap_or(0);
     let (limit, offset) = q.limit();
+    let order = order_by(q.sort());
     // The page is picked first (`STRAIGHT_JOIN` keeps it first), so that the contact phone and
     // the usage are computed for its 20 rows, not for every student before the sort.
     let found: Vec<mysql::Row> = db.exec(
         format!(
             "SELECT STRAIGHT_JOIN {}, x.filled, x.birth_date,
                 CONCAT(sc.name, ' / ', x.grade, ' / ', x.shift), {CONTACT_PHONE}, {USAGE}
-             FROM (SELECT x.id FROM students x WHERE {filter}
-                   ORDER BY x.filled, x.fio, x.id LIMIT ? OFFSET ?) page
+             FROM (SELECT x.id FROM {from} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?) page
              JOIN students x ON x.id = page.id {} JOIN schools sc ON sc.id = x.school_id
-             ORDER BY x.filled, x.fio, x.id",
+             ORDER BY {order}",
             people::COLUMNS,
             people::JOIN,
         ),
-        (q.like(), group, group, limit, offset),
+        found.params_then([group.into(), group.into(), limit.into(), offset.into()]),
     )?;
     let ids: Vec<u32> = found.iter().map(|r| r.get(0).unwrap_or(0)).collect();
     let mut parents = parent_links(db, &ids)?;
