@@ -16,7 +16,7 @@ pub mod route;
 pub mod spreadsheet;
 
 pub use done::Done;
-pub use error::AppError;
+pub use error::{AppError, Refusal};
 pub use route::Params;
 
 use crate::auth::token::{self, Allowed};
@@ -238,11 +238,21 @@ pub fn handle_with(
             return bare_error(config, &req, AppError::MethodNotAllowed)
                 .with_header("Allow", &route::allowed_methods(routes, &req.path));
         }
+        // A page the site does not have: the 404 page drawn like any page (with the menu of a
+        // signed-in visitor). The API's and other methods' answer stays the bare page.
+        Match::None
+            if matches!(req.method, Method::Get | Method::Head)
+                && !req.path.starts_with("/api/") =>
+        {
+            (&UNKNOWN_PATH, Params::default())
+        }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
+    let unknown_path = std::ptr::eq(route, &UNKNOWN_PATH);
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
     let conn = match alive.map_or_else(|| db::connect(config), Ok) {
         Ok(c) => c,
+        Err(_) if unknown_path => return bare_error(config, &req, AppError::NotFound),
         Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
     };
     let now = crate::time::now_utc();
@@ -269,7 +279,9 @@ pub fn handle_with(
         Ok(resp) => resp,
         Err(err) => error_response(&mut ctx, err),
     };
-    count_visit(&mut ctx);
+    if !unknown_path {
+        count_visit(&mut ctx);
+    }
     if let Some(cookie) = ctx
         .session
         .set_cookie(ctx.key(), req.https, &config.site.url_prefix)
@@ -284,6 +296,9 @@ pub fn handle_with(
     }
     resp
 }
+
+/// The route of a path no route has.
+static UNKNOWN_PATH: Route = route::get("", Access::Anyone, |_| Err(AppError::NotFound));
 
 /// Authentication bookkeeping (committed on its own, as the original does), then the handler in
 /// one transaction.
@@ -415,7 +430,7 @@ fn check_access(ctx: &Ctx) -> Result<(), AppError> {
         (Access::Anyone | Access::Api(_) | Access::ApiOpen, _) => Ok(()),
         (Access::Roles(_), None) => Err(AppError::LoginRequired),
         (Access::Roles(roles), Some(user)) if roles.contains(&user.role) => Ok(()),
-        (Access::Roles(_), Some(_)) => Err(AppError::Forbidden),
+        (Access::Roles(roles), Some(_)) => Err(AppError::Refused(Refusal::Roles(roles))),
     }
 }
 
