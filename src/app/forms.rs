@@ -293,6 +293,7 @@ pub fn normalise_phone(text: &str) -> Option<String> {
 /// A phone field's number, normalised ([`normalise_phone`]); `allow_empty` also accepts "".
 /// Returns what is to be stored: the normalised number, or the text as typed when it is empty or
 /// wrong (the form then comes back with the error).
+#[must_use]
 pub fn check_phone(form: &mut FormView, field: &str, value: &str, allow_empty: bool) -> String {
     let value = value.trim();
     if allow_empty && value.is_empty() {
@@ -304,10 +305,10 @@ pub fn check_phone(form: &mut FormView, field: &str, value: &str, allow_empty: b
     })
 }
 
-/// An optional home phone, free text: a full number is normalised like a mobile one, anything
-/// else (a six-digit city number without its code, say) is kept as typed.
-pub fn home_phone(text: Option<String>) -> Option<String> {
-    text.map(|t| normalise_phone(&t).unwrap_or(t))
+/// A phone box of free text (a home phone, say): a full number is normalised like a mobile one,
+/// anything else (a six-digit city number without its code) is kept as typed.
+pub fn phone_or_text(text: String) -> String {
+    normalise_phone(&text).unwrap_or(text)
 }
 
 /// An e-mail address as WTForms' `Email` checks it: something, `@`, a domain with a dot, no spaces.
@@ -350,6 +351,7 @@ pub fn normalise_vk_link(text: &str) -> Option<String> {
 
 /// A VK field's address, normalised ([`normalise_vk_link`]); the text as typed when wrong (the
 /// form then comes back with the error).
+#[must_use]
 pub fn check_vk_link(form: &mut FormView, field: &str, value: &str) -> String {
     normalise_vk_link(value).unwrap_or_else(|| {
         form.error(
@@ -426,16 +428,9 @@ mod tests {
     }
 
     #[test]
-    fn home_phones() {
-        assert_eq!(
-            home_phone(Some("8 (3852) 12-34-56".into())).as_deref(),
-            Some("83852123456")
-        );
-        assert_eq!(
-            home_phone(Some("12-34-56".into())).as_deref(),
-            Some("12-34-56")
-        );
-        assert_eq!(home_phone(None), None);
+    fn phones_or_text() {
+        assert_eq!(phone_or_text("8 (3852) 12-34-56".into()), "83852123456");
+        assert_eq!(phone_or_text("12-34-56".into()), "12-34-56");
     }
 
     #[test]

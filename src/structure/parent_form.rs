@@ -3,7 +3,7 @@
 
 use crate::app::forms::{
     Field, FormView, Kind, check_choice, check_email, check_phone, check_text, check_vk_link,
-    home_phone, optional_text,
+    optional_text, phone_or_text,
 };
 use crate::app::{AppError, Ctx, Done};
 use crate::db;
@@ -137,12 +137,8 @@ pub fn with_contacts(
     }
     let passport = optional_text(form, submitted, fields.passport, 255);
     let address = optional_text(form, submitted, fields.address, 255);
-    let home_phone = home_phone(optional_text(
-        form,
-        submitted,
-        fields.home_phone,
-        HOME_PHONE_MAX,
-    ));
+    let home_phone =
+        optional_text(form, submitted, fields.home_phone, HOME_PHONE_MAX).map(phone_or_text);
     let vk_link =
         optional_text(form, submitted, fields.vk, 64).map(|vk| check_vk_link(form, fields.vk, &vk));
     let notification_types = check_channels(
