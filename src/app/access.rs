@@ -1,7 +1,7 @@
 //! Per-group access (the original's `check_access_group_write`): a missing group is 404; writing
 //! needs a "group writer" — masters and developers always, a teacher only for his own groups.
 
-use super::{AppError, Ctx};
+use super::{AppError, Ctx, Refusal};
 use crate::auth::Actor;
 use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
@@ -81,7 +81,7 @@ pub fn group_for_read(ctx: &mut Ctx, group_id: GroupId) -> Result<GroupRef, AppE
 pub fn group_for_write(ctx: &mut Ctx, group_id: GroupId) -> Result<GroupRef, AppError> {
     let group = group_for_read(ctx, group_id)?;
     if !group.writable {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Refused(Refusal::OtherTeachersGroup));
     }
     Ok(group)
 }

@@ -1,6 +1,7 @@
 //! What a handler can fail with. Every variant maps to one status and one Russian page (web) or
 //! the contract's plain body (API); none of them leaks internals to the visitor.
 
+use crate::auth::Role;
 use crate::http::form::FormError;
 use crate::http::{JSON_CONTENT_TYPE, Response};
 
@@ -12,8 +13,12 @@ pub enum AppError {
     /// Anonymous visitor on a page that needs a login: sent to the login page.
     #[error("требуется вход")]
     LoginRequired,
+    /// A refusal whose reason is not told: the API's, whose answer is the contract's fixed text.
     #[error("доступ запрещён")]
     Forbidden,
+    /// A refusal the 403 page explains.
+    #[error("доступ запрещён: {0:?}")]
+    Refused(Refusal),
     #[error("не найдено")]
     NotFound,
     /// The action conflicts with existing data (e.g. deleting something still in use).
@@ -39,7 +44,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::LoginRequired => 302,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::MethodNotAllowed => 405,
@@ -71,6 +76,7 @@ impl AppError {
                 Some("база данных недоступна, попробуйте через минуту".into())
             }
             AppError::PayloadTooLarge => Some("отправленные данные слишком велики".into()),
+            AppError::Refused(refusal) => Some(refusal.reason()),
             _ => None,
         }
     }
@@ -83,7 +89,7 @@ impl AppError {
         let (status, body) = match self {
             AppError::BadRequest(_) => (400, "bad request"),
             AppError::LoginRequired => (401, "auth required"),
-            AppError::Forbidden => (403, "access denied"),
+            AppError::Forbidden | AppError::Refused(_) => (403, "access denied"),
             AppError::NotFound => (404, "not found"),
             _ => (500, "internal server error"),
         };
@@ -94,5 +100,104 @@ impl AppError {
 impl From<FormError> for AppError {
     fn from(e: FormError) -> Self {
         AppError::BadRequest(e.to_string())
+    }
+}
+
+/// Why a signed-in user may not open a page or do an action, one variant for each access rule
+/// that refuses; the 403 page says it, so that the visitor knows whom to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The route admits only these roles.
+    Roles(&'static [Role]),
+    /// A group another teacher leads.
+    OtherTeachersGroup,
+    /// An app session of another account.
+    OtherAccountsSession,
+    /// An account whose password this user may not set.
+    AccountOutOfReach,
+    /// A dialog with oneself.
+    OwnDialog,
+    /// A dialog between roles that do not write to each other.
+    DialogNotAllowed,
+    /// A developer sending a notification to parents.
+    DeveloperSends,
+    /// A teacher's account not linked to a teacher.
+    NoTeacher,
+    /// A student's account not linked to a student.
+    NoStudent,
+}
+
+impl Refusal {
+    pub fn reason(self) -> String {
+        match self {
+            Refusal::Roles(roles) => format!("Эта страница только для {}.", who(roles)),
+            Refusal::OtherTeachersGroup => "Эту группу ведёт другой преподаватель: открыть её здесь \
+                 могут только он, руководители и разработчик."
+                .into(),
+            Refusal::OtherAccountsSession => "Это сессия приложения другого пользователя: завершить \
+                 её может только он сам."
+                .into(),
+            Refusal::AccountOutOfReach => "Пароль этой учётной записи вам менять нельзя: \
+                 преподаватель меняет пароли только ученикам, пароли разработчиков и ботов — только \
+                 разработчик."
+                .into(),
+            Refusal::OwnDialog => "Диалог с самим собой невозможен: выберите другого получателя.".into(),
+            Refusal::DialogNotAllowed => "С этим пользователем переписка невозможна: ученики пишут \
+                 руководителям и преподавателям, разработчики и боты сообщений не получают."
+                .into(),
+            Refusal::DeveloperSends => "Разработчик не отправляет уведомления родителям: это делают \
+                 руководители и преподаватели."
+                .into(),
+            Refusal::NoTeacher => "Ваша учётная запись не связана с преподавателем: обратитесь к \
+                 руководителю."
+                .into(),
+            Refusal::NoStudent => "Ваша учётная запись не связана с учеником: обратитесь к \
+                 руководителю."
+                .into(),
+        }
+    }
+}
+
+/// «руководителей и разработчика»: the roles of a route as the 403 page names them.
+fn who(roles: &[Role]) -> String {
+    let names: Vec<&str> = [Role::Master, Role::Teacher, Role::Student, Role::Developer]
+        .into_iter()
+        .filter(|r| roles.contains(r))
+        .map(|r| match r {
+            Role::Master => "руководителей",
+            Role::Teacher => "преподавателей",
+            Role::Student => "учеников",
+            Role::Developer | Role::Bot => "разработчика",
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} и {last}", rest.join(", ")),
+        None => "других пользователей".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_refusals_name_who_may() {
+        let md = Refusal::Roles(&[Role::Master, Role::Developer]);
+        assert_eq!(
+            md.reason(),
+            "Эта страница только для руководителей и разработчика."
+        );
+        let mts = Refusal::Roles(&[Role::Student, Role::Master, Role::Teacher]);
+        assert_eq!(
+            mts.reason(),
+            "Эта страница только для руководителей, преподавателей и учеников."
+        );
+        assert_eq!(
+            Refusal::Roles(&[Role::Developer]).reason(),
+            "Эта страница только для разработчика."
+        );
+        assert_eq!(AppError::Refused(md).status(), 403);
+        assert_eq!(AppError::Refused(md).api_response().body, b"access denied");
     }
 }

@@ -20,6 +20,8 @@ pub enum Kind {
     /// `<input type="number">`; the server parses and range-checks the text again.
     Number,
     Password,
+    /// `<input type="tel">`: a phone number, written with spaces, dashes and brackets.
+    Tel,
     Checkbox,
     /// `<input type="date">`: the value is `YYYY-MM-DD`.
     Date,
@@ -65,6 +67,15 @@ impl Field {
             filter: false,
             attrs: BTreeMap::new(),
         }
+    }
+
+    /// A phone number's box: the phone keyboard, the browser's own number offered, and room for
+    /// the number written as people write it (`+7 (912) 345-67-89`).
+    pub fn phone(name: &'static str, label: &'static str) -> Field {
+        Field::new(Kind::Tel, name, label)
+            .max_length(PHONE_MAX)
+            .attr("inputmode", "tel")
+            .attr("autocomplete", "tel")
     }
 
     /// The choices of a select: (value, label) pairs, none selected yet.
@@ -163,7 +174,7 @@ impl FormView {
             match f.kind {
                 Kind::Checkbox => f.checked = form.flag(f.name),
                 Kind::Password => {}
-                Kind::Text | Kind::Number | Kind::Date | Kind::Textarea => {
+                Kind::Text | Kind::Number | Kind::Tel | Kind::Date | Kind::Textarea => {
                     f.value = form.str(f.name).to_string()
                 }
                 Kind::Select => {
@@ -245,15 +256,59 @@ pub fn check_choice(form: &mut FormView, field: &str, value: &str) -> bool {
     known
 }
 
-/// The original's `Phone`: `89` and nine more digits; `allow_empty` also accepts "".
-pub fn check_phone(form: &mut FormView, field: &str, value: &str, allow_empty: bool) {
-    let ok = (allow_empty && value.is_empty())
-        || (value.len() == 11
-            && value.starts_with("89")
-            && value.bytes().all(|b| b.is_ascii_digit()));
-    if !ok {
-        form.error(field, "телефон в формате 89012223344");
+/// The longest phone number as written that a phone field takes.
+pub const PHONE_MAX: usize = 20;
+
+/// What a phone number must look like, with examples of how it may be written.
+const PHONE_FORMAT: &str = "телефон не распознан: напишите номер с кодом города или оператора, \
+     например +7 912 345-67-89, 8 (912) 345-67-89 или 8 (3852) 12-34-56";
+
+/// A phone number as people write it (`+7 912 345-67-89`, `8 (3852) 12-34-56`, `9123456789`:
+/// spaces, dashes, dots and brackets anywhere) in the one form the database holds and the API
+/// returns: `8` and the ten digits of the code and the number. `None` when it is not a full
+/// Russian number: a code never begins with 0, 1 or 2, and a code beginning with 7 or 8 needs
+/// the leading 8 or +7.
+pub fn normalise_phone(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (plus, rest) = match text.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+    {
+        return None;
     }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let ten = match (plus, digits.len(), digits.as_bytes().first()) {
+        (true, 11, Some(b'7')) | (false, 11, Some(b'7' | b'8')) => &digits[1..],
+        // Ten digits that begin with 8 or 7 are more likely an 11-digit number missing a digit.
+        (false, 10, Some(b'3'..=b'6' | b'9')) => &digits[..],
+        _ => return None,
+    };
+    matches!(ten.as_bytes()[0], b'3'..=b'9').then(|| format!("8{ten}"))
+}
+
+/// A phone field's number, normalised ([`normalise_phone`]); `allow_empty` also accepts "".
+/// Returns what is to be stored: the normalised number, or the text as typed when it is empty or
+/// wrong (the form then comes back with the error).
+#[must_use]
+pub fn check_phone(form: &mut FormView, field: &str, value: &str, allow_empty: bool) -> String {
+    let value = value.trim();
+    if allow_empty && value.is_empty() {
+        return String::new();
+    }
+    normalise_phone(value).unwrap_or_else(|| {
+        form.error(field, PHONE_FORMAT);
+        value.to_string()
+    })
+}
+
+/// A phone box of free text (a home phone, say): a full number is normalised like a mobile one,
+/// anything else (a six-digit city number without its code) is kept as typed.
+pub fn phone_or_text(text: String) -> String {
+    normalise_phone(&text).unwrap_or(text)
 }
 
 /// An e-mail address as WTForms' `Email` checks it: something, `@`, a domain with a dot, no spaces.
@@ -272,14 +327,39 @@ pub fn check_email(form: &mut FormView, field: &str, value: &str) {
     }
 }
 
-/// The original's `VkLink`: `vk.com/` and then letters, digits or `_` (at least one).
-pub fn check_vk_link(form: &mut FormView, field: &str, value: &str) {
-    let ok = value.strip_prefix("vk.com/").is_some_and(|rest| {
-        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    });
-    if !ok {
-        form.error(field, "ссылка на страницу ВКонтакте вида vk.com/id12345678");
+/// A VK page's address as people copy it (`https://vk.com/id1`, `m.vk.com/durov/`,
+/// `www.vk.com/durov`) in the form the database holds and the VK sender reads:
+/// `vk.com/<name>`, the name of letters, digits or `_`.
+pub fn normalise_vk_link(text: &str) -> Option<String> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let skip = ["https://", "http://"]
+        .iter()
+        .find(|scheme| lower.starts_with(*scheme))
+        .map_or(0, |scheme| scheme.len());
+    let host_and_path = &text[skip..];
+    let host_end = host_and_path.find('/')?;
+    let host = host_and_path[..host_end].to_ascii_lowercase();
+    if !matches!(host.as_str(), "vk.com" | "www.vk.com" | "m.vk.com") {
+        return None;
     }
+    let path = &host_and_path[host_end + 1..];
+    let name = path.strip_suffix('/').unwrap_or(path);
+    let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    ok.then(|| format!("vk.com/{name}"))
+}
+
+/// A VK field's address, normalised ([`normalise_vk_link`]); the text as typed when wrong (the
+/// form then comes back with the error).
+#[must_use]
+pub fn check_vk_link(form: &mut FormView, field: &str, value: &str) -> String {
+    normalise_vk_link(value).unwrap_or_else(|| {
+        form.error(
+            field,
+            "ссылка на страницу ВКонтакте вида vk.com/id12345678 или https://vk.com/durov",
+        );
+        value.to_string()
+    })
 }
 
 #[cfg(test)]
@@ -293,23 +373,64 @@ mod tests {
     }
 
     #[test]
-    fn phones() {
-        assert!(errors(|f| check_phone(f, "f", "89012223344", false)).is_empty());
-        assert!(errors(|f| check_phone(f, "f", "", true)).is_empty());
+    fn phones_as_people_write_them() {
+        for (written, stored) in [
+            ("89012223344", "89012223344"),
+            ("+7 912 345-67-89", "89123456789"),
+            ("8-912-345-67-89", "89123456789"),
+            ("8 (912) 345 67 89", "89123456789"),
+            ("(912) 345-67-89", "89123456789"),
+            ("9123456789", "89123456789"),
+            ("7 912 345.67.89", "89123456789"),
+            ("8 (3852) 12-34-56", "83852123456"),
+            ("+7 3852 123456", "83852123456"),
+            (" +7(912)3456789 ", "89123456789"),
+            ("8 (812) 123-45-67", "88121234567"),
+        ] {
+            assert_eq!(
+                normalise_phone(written).as_deref(),
+                Some(stored),
+                "{written}"
+            );
+        }
         for bad in [
             "",
-            "79012223344",
+            "123456",
             "8901222334",
             "890122233445",
             "8901222334a",
             "+89012223344",
+            "+7 012 345-67-89",
+            "8 (212) 345-67-89",
+            "0123456789",
+            "(812) 123-45-67",
+            "+7 912 345-67-89 доб. 5",
+            "++79123456789",
+            "7 912 345 67 89 0",
         ] {
-            assert_eq!(
-                errors(|f| check_phone(f, "f", bad, false)).len(),
-                1,
-                "{bad}"
-            );
+            assert_eq!(normalise_phone(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn phone_fields() {
+        let stored = |f: &mut FormView| {
+            assert_eq!(
+                check_phone(f, "f", "8 (912) 345-67-89", false),
+                "89123456789"
+            )
+        };
+        assert!(errors(stored).is_empty());
+        assert!(errors(|f| assert_eq!(check_phone(f, "f", " ", true), "")).is_empty());
+        let wrong = errors(|f| assert_eq!(check_phone(f, "f", "12-34", false), "12-34"));
+        assert!(wrong[0].contains("+7 912 345-67-89"), "{wrong:?}");
+        assert_eq!(errors(|f| drop(check_phone(f, "f", "", false))).len(), 1);
+    }
+
+    #[test]
+    fn phones_or_text() {
+        assert_eq!(phone_or_text("8 (3852) 12-34-56".into()), "83852123456");
+        assert_eq!(phone_or_text("12-34-56".into()), "12-34-56");
     }
 
     #[test]
@@ -324,10 +445,35 @@ mod tests {
 
     #[test]
     fn vk_links() {
-        assert!(errors(|f| check_vk_link(f, "f", "vk.com/id_123")).is_empty());
-        for bad in ["vk.com/", "https://vk.com/id1", "vk.com/a.b", "id123"] {
-            assert_eq!(errors(|f| check_vk_link(f, "f", bad)).len(), 1, "{bad}");
+        for (written, stored) in [
+            ("vk.com/id_123", "vk.com/id_123"),
+            ("https://vk.com/id1", "vk.com/id1"),
+            ("http://vk.com/id1", "vk.com/id1"),
+            ("https://m.vk.com/durov", "vk.com/durov"),
+            ("www.vk.com/durov", "vk.com/durov"),
+            ("vk.com/durov/", "vk.com/durov"),
+            ("HTTPS://VK.com/Durov", "vk.com/Durov"),
+        ] {
+            assert_eq!(
+                normalise_vk_link(written).as_deref(),
+                Some(stored),
+                "{written}"
+            );
         }
+        for bad in [
+            "vk.com/",
+            "vk.com/a.b",
+            "id123",
+            "https://vk.com",
+            "https://evil.com/vk.com/a",
+            "https://vk.com.evil.com/a",
+            "ftp://vk.com/a",
+            "vk.com/a/b",
+            "vk.com/a//",
+        ] {
+            assert_eq!(normalise_vk_link(bad), None, "{bad}");
+        }
+        assert_eq!(errors(|f| drop(check_vk_link(f, "f", "id123"))).len(), 1);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod spreadsheet;
 pub mod timing;
 
 pub use done::Done;
-pub use error::AppError;
+pub use error::{AppError, Refusal};
 pub use route::Params;
 
 use crate::auth::token::{self, Allowed};
@@ -256,8 +256,17 @@ pub fn handle_with(
             return bare_error(config, &req, AppError::MethodNotAllowed)
                 .with_header("Allow", &route::allowed_methods(routes, &req.path));
         }
+        // A page the site does not have: the 404 page drawn like any page (with the menu of a
+        // signed-in visitor). The API's and other methods' answer stays the bare page.
+        Match::None
+            if matches!(req.method, Method::Get | Method::Head)
+                && !req.path.starts_with("/api/") =>
+        {
+            (&UNKNOWN_PATH, Params::default())
+        }
         Match::None => return bare_error(config, &req, AppError::NotFound),
     };
+    let unknown_path = std::ptr::eq(route, &UNKNOWN_PATH);
     let timing = config.site.server_timing.then(timing::Timing::start);
     let alive = kept.take().and_then(|mut c| c.ping().is_ok().then_some(c));
     let mut later = db::Batch::default();
@@ -268,6 +277,7 @@ pub fn handle_with(
                 later.push(db::SESSION_SETTINGS, &[]);
                 conn
             }
+            Err(_) if unknown_path => return bare_error(config, &req, AppError::NotFound),
             Err(e) => return bare_error(config, &req, AppError::Unavailable(e.to_string())),
         },
     };
@@ -303,7 +313,9 @@ pub fn handle_with(
     if let Some(t) = &mut ctx.timing {
         t.phase("handler");
     }
-    count_visit(&mut ctx);
+    if !unknown_path {
+        count_visit(&mut ctx);
+    }
     // The visit count goes last. What failed before it (the end of the transaction, or
     // bookkeeping queued before a refusal) makes an answer that claimed success an error page;
     // the visit count itself never breaks the page.
@@ -330,6 +342,9 @@ pub fn handle_with(
     }
     resp
 }
+
+/// The route of a path no route has.
+static UNKNOWN_PATH: Route = route::get("", Access::Anyone, |_| Err(AppError::NotFound));
 
 /// Authentication bookkeeping (committed on its own, as the original does), then the handler in
 /// one transaction.
@@ -468,7 +483,7 @@ fn check_access(ctx: &Ctx) -> Result<(), AppError> {
         (Access::Anyone | Access::Api(_) | Access::ApiOpen, _) => Ok(()),
         (Access::Roles(_), None) => Err(AppError::LoginRequired),
         (Access::Roles(roles), Some(user)) if roles.contains(&user.role) => Ok(()),
-        (Access::Roles(_), Some(_)) => Err(AppError::Forbidden),
+        (Access::Roles(roles), Some(_)) => Err(AppError::Refused(Refusal::Roles(roles))),
     }
 }
 

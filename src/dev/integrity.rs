@@ -78,7 +78,7 @@ fn main_rules(conn: &mut Conn) -> mysql::Result<Vec<String>> {
     }
 
     let lessons: Vec<(i64, String, String)> = conn.query(format!(
-        "SELECT l.id, g.name, DATE_FORMAT(l.date, '%Y-%m-%d')
+        "SELECT l.id, g.name, DATE_FORMAT(l.date, '%d.%m.%Y')
          FROM lessons l JOIN `groups` g ON g.id = l.group_id
          WHERE {LESSON_MONTH} NOT BETWEEN g.start_month AND g.end_month ORDER BY l.id"
     ))?;
@@ -89,7 +89,7 @@ fn main_rules(conn: &mut Conn) -> mysql::Result<Vec<String>> {
     }
 
     let attendings: Vec<(i64, String, String, String)> = conn.query(
-        "SELECT a.id, COALESCE(s.fio, ''), COALESCE(DATE_FORMAT(l.date, '%Y-%m-%d'), ''),
+        "SELECT a.id, COALESCE(s.fio, ''), COALESCE(DATE_FORMAT(l.date, '%d.%m.%Y'), ''),
             COALESCE(g.name, '')
          FROM attendings a
          LEFT JOIN students s ON s.id = a.student_id
@@ -221,7 +221,7 @@ fn roles_and_counts(conn: &mut Conn, problems: &mut Vec<String>) -> mysql::Resul
 /// attendance (the original failed with a KeyError there).
 fn attendings_in_own_groups(conn: &mut Conn) -> mysql::Result<Vec<String>> {
     let rows: Vec<(i64, String, String, String)> = conn.query(
-        "SELECT a.id, COALESCE(s.fio, ''), DATE_FORMAT(l.date, '%Y-%m-%d'), COALESCE(g.name, '')
+        "SELECT a.id, COALESCE(s.fio, ''), DATE_FORMAT(l.date, '%d.%m.%Y'), COALESCE(g.name, '')
          FROM attendings a
          JOIN lessons l ON l.id = a.lesson_id
          LEFT JOIN `groups` g ON g.id = l.group_id

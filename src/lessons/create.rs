@@ -46,7 +46,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
             ctx.flash_done(Done::new(
                 "занятие",
                 "создано",
-                format!(": {}", date.format("%Y-%m-%d")),
+                format!(": {}", date.format("%d.%m.%Y")),
             ));
             Ok(ctx.redirect(&format!("/lessons/{}/{}", group.id, Month::of_date(date).0)))
         }

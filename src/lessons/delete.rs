@@ -15,7 +15,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group = group_for_write(ctx, lesson.group_id)?;
     let what = format!(
         "занятие {} в {}",
-        lesson.date.format("%Y-%m-%d"),
+        lesson.date.format("%d.%m.%Y"),
         group.name
     );
     if lesson.present > 0 {

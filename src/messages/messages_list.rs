@@ -7,7 +7,7 @@
 use super::store;
 use crate::app::forms::{Field, FormView, Kind, check_length, check_required};
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx, Done};
+use crate::app::{AppError, Ctx, Done, Refusal};
 use crate::auth::Role;
 use crate::auth::user::{Account, account_by_id};
 use crate::http::Response;
@@ -54,9 +54,11 @@ fn interlocutor(ctx: &mut Ctx) -> Result<Account, AppError> {
     let id = ctx.params.id("receiver_id");
     let other = account_by_id(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
     let me = ctx.user()?;
-    let allowed = other.role.is_some_and(|r| super::may_write(me.role, r));
-    if other.id == me.id || !allowed {
-        return Err(AppError::Forbidden);
+    if other.id == me.id {
+        return Err(AppError::Refused(Refusal::OwnDialog));
+    }
+    if !other.role.is_some_and(|r| super::may_write(me.role, r)) {
+        return Err(AppError::Refused(Refusal::DialogNotAllowed));
     }
     Ok(other)
 }

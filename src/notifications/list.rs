@@ -3,7 +3,7 @@
 
 use super::store::{self, Filter};
 use crate::app::list::ListQuery;
-use crate::app::{AppError, Ctx, signed_in};
+use crate::app::{AppError, Ctx, Refusal, signed_in};
 use crate::http::Response;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -25,7 +25,10 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     // Anyone but a master on this page is a teacher, and sees only his own groups.
     let own_groups = match user.is_master {
         true => None,
-        false => Some(user.teacher_id.ok_or(AppError::Forbidden)?),
+        false => Some(
+            user.teacher_id
+                .ok_or(AppError::Refused(Refusal::NoTeacher))?,
+        ),
     };
     let groups = store::groups(&mut ctx.db, own_groups)?;
     let senders = match user.is_master {

@@ -7,7 +7,7 @@ use super::delivery::{self, Receivers};
 use super::{Receiver, store};
 use crate::app::access::{GroupRef, group_for_write};
 use crate::app::forms::{Field, FormView, Kind, check_choice, check_length, check_required};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Refusal};
 use crate::http::Response;
 use crate::ids::{GroupId, StudentInGroupId};
 use minijinja::context;
@@ -45,7 +45,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     let user = ctx.user()?;
     if user.is_developer {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Refused(Refusal::DeveloperSends));
     }
     let sender_id = user.id;
     let receiver = match receiver.parse::<u32>() {

@@ -8,7 +8,7 @@ use super::debts::{self, Report};
 use super::store::Scope;
 use crate::app::access::group_for_read;
 use crate::app::list::{ListQuery, PER_PAGE};
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Refusal};
 use crate::http::{Form, Response};
 use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
@@ -43,7 +43,7 @@ pub fn filters(ctx: &mut Ctx, query: &Form) -> Result<Filters, AppError> {
     };
     if let Some(group) = scope.group_id {
         if own.is_some() && !group_for_read(ctx, group)?.writable {
-            return Err(AppError::Forbidden);
+            return Err(AppError::Refused(Refusal::OtherTeachersGroup));
         }
     }
     Ok(Filters { scope, up_to })

@@ -3,7 +3,7 @@
 
 use crate::app::forms::{
     Field, FormView, Kind, check_choice, check_email, check_phone, check_text, check_vk_link,
-    optional_text,
+    optional_text, phone_or_text,
 };
 use crate::app::{AppError, Ctx, Done};
 use crate::db;
@@ -23,6 +23,8 @@ const TYPES: &str = "notification_types";
 /// The «нет» choice of the channels select: no bit.
 const NO_CHANNEL: &str = "-1";
 const VK_PREFIX: &str = "vk.com/";
+/// A home phone is free text (a city number may have no code) of at most this many characters.
+pub const HOME_PHONE_MAX: usize = 32;
 
 fn text(name: &'static str, label: &'static str, max: usize) -> Field {
     Field::new(Kind::Text, name, label).max_length(max)
@@ -44,15 +46,14 @@ fn view(ctx: &Ctx, id: Option<u32>) -> FormView {
         text(FIO, "фио", names::MAX)
             .required()
             .attr("required", "required"),
-        text(PHONE, "телефон", 11)
+        Field::phone(PHONE, "телефон")
             .required()
             .attr("required", "required")
-            .attr("inputmode", "tel")
-            .attr("placeholder", "89012223344"),
+            .attr("placeholder", "+7 912 345-67-89"),
         text(EMAIL, "email", 128).attr("inputmode", "email"),
         text(PASSPORT, "паспорт", 255),
         text(ADDRESS, "адрес", 255),
-        text(HOME_PHONE, "домашний телефон", 32),
+        Field::phone(HOME_PHONE, "домашний телефон").max_length(HOME_PHONE_MAX),
         text(VK, "ВКонтакте", 64),
         Field::new(Kind::Multiselect, TYPES, "уведомления").with_options(options),
     ];
@@ -136,11 +137,10 @@ pub fn with_contacts(
     }
     let passport = optional_text(form, submitted, fields.passport, 255);
     let address = optional_text(form, submitted, fields.address, 255);
-    let home_phone = optional_text(form, submitted, fields.home_phone, 32);
-    let vk_link = optional_text(form, submitted, fields.vk, 64);
-    if let Some(vk) = &vk_link {
-        check_vk_link(form, fields.vk, vk);
-    }
+    let home_phone =
+        optional_text(form, submitted, fields.home_phone, HOME_PHONE_MAX).map(phone_or_text);
+    let vk_link =
+        optional_text(form, submitted, fields.vk, 64).map(|vk| check_vk_link(form, fields.vk, &vk));
     let notification_types = check_channels(
         form,
         fields.types,
@@ -168,8 +168,7 @@ fn check(
     except: u32,
 ) -> Result<Option<Parent>, AppError> {
     let fio = check_text(form, submitted, FIO, 1, names::MAX);
-    let phone = submitted.str(PHONE).trim().to_string();
-    check_phone(form, PHONE, &phone, false);
+    let phone = check_phone(form, PHONE, submitted.str(PHONE), false);
     let parent = with_contacts(form, submitted, &CONTACTS, fio, phone);
     if let Some(passport) = &parent.passport {
         if parents::passport_taken(&mut ctx.db, passport, except)? {

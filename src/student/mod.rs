@@ -7,10 +7,12 @@ pub mod notifications;
 pub mod payments;
 pub mod store;
 
-use crate::app::{AppError, Ctx};
+use crate::app::{AppError, Ctx, Refusal};
 use crate::ids::StudentId;
 
 /// The logged-in student (the cabinet's routes admit students only).
 pub fn me(ctx: &Ctx) -> Result<StudentId, AppError> {
-    ctx.user()?.student_id.ok_or(AppError::Forbidden)
+    ctx.user()?
+        .student_id
+        .ok_or(AppError::Refused(Refusal::NoStudent))
 }

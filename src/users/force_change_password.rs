@@ -2,7 +2,7 @@
 //! someone else's password; the target must log in again and loses app sessions.
 
 use crate::app::forms::FormView;
-use crate::app::{AppError, Ctx, Done, form_page};
+use crate::app::{AppError, Ctx, Done, Refusal, form_page};
 use crate::auth::{Role, password, user};
 use crate::http::Response;
 use crate::users::{password_form, store};
@@ -15,12 +15,14 @@ fn target(ctx: &mut Ctx) -> Result<Option<user::Account>, AppError> {
     if account.id == me.id {
         return Ok(None);
     }
-    let role = account.role.ok_or(AppError::Forbidden)?;
+    let role = account
+        .role
+        .ok_or(AppError::Refused(Refusal::AccountOutOfReach))?;
     if me.is_teacher && role != Role::Student {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Refused(Refusal::AccountOutOfReach));
     }
     if !me.is_developer && matches!(role, Role::Developer | Role::Bot) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Refused(Refusal::AccountOutOfReach));
     }
     Ok(Some(account))
 }

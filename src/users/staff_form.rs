@@ -1,7 +1,7 @@
 //! Registration and edit forms of masters, teachers (M, D), bots and developers (D):
 //! `/users/register/<role>` and `/users/<role>/<id>`.
 
-use crate::app::forms::{Field, FormView, Kind, check_phone};
+use crate::app::forms::{Field, FormView, check_phone};
 use crate::app::{AppError, Ctx, Done};
 use crate::auth::{Role, password};
 use crate::http::Response;
@@ -25,12 +25,10 @@ fn view(ctx: &Ctx, staff: &Staff, id: Option<u32>) -> FormView {
     fields.push(account_form::enabled_field());
     if staff.is_teacher() {
         fields.push(
-            Field::new(Kind::Text, PHONE, "телефон")
+            Field::phone(PHONE, "телефон")
                 .required()
-                .max_length(11)
                 .attr("required", "required")
-                .attr("inputmode", "tel")
-                .attr("placeholder", "89012223344"),
+                .attr("placeholder", "+7 912 345-67-89"),
         );
     }
     let (action, submit) = match id {
@@ -85,10 +83,10 @@ fn save(ctx: &mut Ctx, staff: &Staff, old: Option<Account>) -> Result<Response, 
         None => password_form::validate(&mut form, submitted),
         Some(_) => None,
     };
-    let phone = submitted.str(PHONE).trim().to_string();
-    if staff.is_teacher() {
-        check_phone(&mut form, PHONE, &phone, false);
-    }
+    let phone = match staff.is_teacher() {
+        true => check_phone(&mut form, PHONE, submitted.str(PHONE), false),
+        false => submitted.str(PHONE).trim().to_string(),
+    };
     let editing = old.is_some();
     let (Some(login), Some(fio)) = (login, fio) else {
         return render_form(ctx, staff.genitive, editing, form);

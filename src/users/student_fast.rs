@@ -4,7 +4,7 @@
 //! anything is written (404, nothing created).
 
 use crate::app::access::group_for_read;
-use crate::app::forms::{Field, FormView, Kind, check_text};
+use crate::app::forms::{Field, FormView, Kind, check_text, phone_or_text};
 use crate::app::{AppError, Ctx, Done, form_page};
 use crate::auth::{Role, password};
 use crate::http::Response;
@@ -27,16 +27,11 @@ fn view(ctx: &mut Ctx) -> Result<FormView, AppError> {
     fields.push(student_form::fields::birth_date_field());
     fields.push(student_form::fields::school_field(&mut ctx.db, true)?);
     fields.extend(student_form::fields::grade_shift_fields());
-    for (name, label) in [
-        (PARENT_NAME, "имя родителя"),
-        (PARENT_PHONE, "телефон родителя"),
+    for field in [
+        Field::new(Kind::Text, PARENT_NAME, "имя родителя"),
+        Field::phone(PARENT_PHONE, "телефон родителя"),
     ] {
-        fields.push(
-            Field::new(Kind::Text, name, label)
-                .required()
-                .max_length(31)
-                .attr("required", "required"),
-        );
+        fields.push(field.required().max_length(31).attr("required", "required"));
     }
     let action = ctx.url(&ctx.req.path);
     Ok(FormView::new(action, "создать ученика", fields).with_cancel())
@@ -93,7 +88,7 @@ fn create(ctx: &mut Ctx) -> Result<Result<(StudentId, String), FormView>, AppErr
     let grade = check_text(&mut form, &submitted, student_form::fields::GRADE, 1, 31);
     let shift = check_text(&mut form, &submitted, student_form::fields::SHIFT, 1, 31);
     let parent_name = check_text(&mut form, &submitted, PARENT_NAME, 1, 31);
-    let parent_phone = check_text(&mut form, &submitted, PARENT_PHONE, 1, 31);
+    let parent_phone = phone_or_text(check_text(&mut form, &submitted, PARENT_PHONE, 1, 31));
     let (Some((fio, login)), Some(birth_date), Some(school_id)) = (names, birth_date, school_id)
     else {
         return Ok(Err(form));

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 const CSP: &str = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
-fn log_in(browser: &Browser, site: &ApacheSite, login: &str, password: &str) {
+pub(crate) fn log_in(browser: &Browser, site: &ApacheSite, login: &str, password: &str) {
     browser.goto(&site.url("/users/login"));
     browser.send_keys(&browser.find("input[name='login']"), login);
     browser.send_keys(&browser.find("input[name='password']"), password);

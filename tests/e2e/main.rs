@@ -6,6 +6,7 @@ mod common;
 
 mod apache;
 mod browser;
+mod chat;
 mod csp;
 mod fastcgi;
 mod lists;

@@ -9,6 +9,7 @@ mod common;
 mod change_log;
 mod compression;
 mod debts_cache;
+mod forms_and_errors;
 mod foundation;
 mod groups;
 mod lessons;

@@ -68,7 +68,7 @@ fn a_message_is_two_rows_and_one_details_row_and_is_read_by_opening() {
     let html = master.get(&dialog(te)).text();
     assert!(html.contains("сообщение отправлено"), "{html}");
     assert!(html.contains("(непрочитано)"), "{html}");
-    assert!(html.contains("<td>Вы</td>"));
+    assert!(html.contains("<span class=\"chat-author\">Вы</span>"));
     // The sender opening the dialog does not read his own message.
     assert_eq!(unread_rows(&db), 1);
     assert_eq!(menu_unread(&html), 0);
@@ -89,7 +89,7 @@ fn a_message_is_two_rows_and_one_details_row_and_is_read_by_opening() {
         opened.contains("<b class=\"mine\">Здравствуйте!"),
         "{opened}"
     );
-    assert!(opened.contains("<td>Руководитель Иван Иванович</td>"));
+    assert!(opened.contains("<span class=\"chat-author\">Руководитель Иван Иванович</span>"));
     assert_eq!(menu_unread(&opened), 0);
     assert_eq!(unread_rows(&db), 0);
     let list = teacher.get("/messages/dialogs_list").text();

@@ -98,13 +98,13 @@ fn lessons_are_the_students_own_within_membership_months() {
     let mut web = WebClient::login(&db, "st1", "31082002");
     let text = web.get("/student/lessons").text();
     assert!(text.contains("<h1>занятия</h1>"));
-    assert!(text.contains("2017-10-10"), "{text}");
-    assert!(text.contains("2018-04-03"));
-    for absent in ["2017-09-05", "2018-05-02", "2017-09-12", "веб-61"] {
+    assert!(text.contains("10.10.2017"), "{text}");
+    assert!(text.contains("03.04.2018"));
+    for absent in ["05.09.2017", "02.05.2018", "12.09.2017", "веб-61"] {
         assert!(!text.contains(absent), "{absent}: {text}");
     }
-    // Newest first; st1's own state only (st2 was ill on 2018-04-03).
-    assert!(text.find("2018-04-03").unwrap() < text.find("2017-10-10").unwrap());
+    // Newest first; st1's own state only (st2 was ill on 03.04.2018).
+    assert!(text.find("03.04.2018").unwrap() < text.find("10.10.2017").unwrap());
     assert!(!text.contains("болел</span>"));
     assert_eq!(
         text.matches("<span class=\"state-1\">был</span>").count(),
@@ -119,7 +119,7 @@ fn lessons_are_the_students_own_within_membership_months() {
     let text = web
         .get("/student/lessons?group_id=0&selected_date=2018-01-01")
         .text();
-    assert!(text.contains("2017-10-10") && !text.contains("2018-04-03"));
+    assert!(text.contains("10.10.2017") && !text.contains("03.04.2018"));
     assert!(text.contains("value=\"2018-01-01\""));
     // Another student's group in the filter shows nothing of it.
     let text = web
@@ -129,7 +129,7 @@ fn lessons_are_the_students_own_within_membership_months() {
     let text = web
         .get(&format!("/student/lessons?group_id={}", w.robo))
         .text();
-    assert!(text.contains("2017-10-10"));
+    assert!(text.contains("10.10.2017"));
 
     for bad in [
         "/student/lessons?selected_date=2018-13-01",

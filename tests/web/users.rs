@@ -235,9 +235,9 @@ fn staff_form_rules() {
                 ("fio", "x"),
                 ("password", "1"),
                 ("password_confirm", "1"),
-                ("phone", "79012223344"),
+                ("phone", "7901222334"),
             ],
-            "телефон в формате 89012223344",
+            "телефон не распознан",
         ),
         (
             vec![
@@ -246,7 +246,7 @@ fn staff_form_rules() {
                 ("password", "1"),
                 ("password_confirm", "1"),
             ],
-            "телефон в формате 89012223344",
+            "телефон не распознан",
         ),
     ];
     for (fields, message) in cases {
@@ -695,7 +695,7 @@ fn student_form_rules() {
         ),
         (
             with(base.clone(), &[("phone", "123")]),
-            "телефон в формате 89012223344",
+            "телефон не распознан",
         ),
         (
             with(base.clone(), &[("phone", "")]),

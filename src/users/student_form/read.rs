@@ -82,10 +82,9 @@ pub fn read(
     let school_id = check_school(form, submitted);
     let grade = check_text(form, submitted, GRADE, 1, 31);
     let shift = check_text(form, submitted, SHIFT, 1, 31);
-    let phone = Some(submitted.str(PHONE).trim().to_string()).filter(|p| !p.is_empty());
-    if let Some(phone) = &phone {
-        check_phone(form, PHONE, phone, false);
-    }
+    let phone = Some(submitted.str(PHONE).trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| check_phone(form, PHONE, p, false));
     let contact = chosen(form, submitted, CONTACT_PHONE);
     let mother = read_side(form, submitted, &MOTHER);
     let father = read_side(form, submitted, &FATHER);
@@ -189,8 +188,7 @@ fn read_side(form: &mut FormView, submitted: &Form, side: &Side) -> Option<Choic
     }
     let n = &side.names;
     let fio = check_text(form, submitted, n[P_FIO], 0, 255);
-    let phone = submitted.str(n[P_PHONE]).trim().to_string();
-    check_phone(form, n[P_PHONE], &phone, true);
+    let phone = check_phone(form, n[P_PHONE], submitted.str(n[P_PHONE]), true);
     if fio.is_empty() || phone.is_empty() {
         form.error(side.select, side.fill_in);
     }

@@ -9,6 +9,7 @@ use super::fields::{
 use crate::app::forms::{Field, FormView, Kind};
 use crate::app::{AppError, Ctx};
 use crate::auth::user::Account;
+use crate::structure::parent_form::HOME_PHONE_MAX;
 use crate::users::account_form::{self, ENABLED};
 use crate::users::store::parents;
 use crate::users::store::students::{self, Profile};
@@ -51,11 +52,7 @@ pub fn view(ctx: &mut Ctx, id: Option<u32>) -> Result<FormView, AppError> {
         school_field(&mut ctx.db, id.is_none())?,
     ]);
     fields.extend(grade_shift_fields());
-    fields.push(
-        text(PHONE, "телефон", 11)
-            .attr("inputmode", "tel")
-            .attr("placeholder", "89012223344"),
-    );
+    fields.push(Field::phone(PHONE, "телефон").attr("placeholder", "+7 912 345-67-89"));
     fields.push(
         Field::new(Kind::Select, CONTACT_PHONE, "телефон для связи")
             .required()
@@ -101,11 +98,11 @@ fn new_parent_fields(side: &Side) -> [Field; 8] {
     ] = side.labels;
     [
         text(fio, l_fio, 255).required(),
-        text(phone, l_phone, 11).required().attr("inputmode", "tel"),
+        Field::phone(phone, l_phone).required(),
         text(email, l_email, 128).attr("inputmode", "email"),
         text(passport, l_passport, 255),
         text(address, l_address, 255),
-        text(home, l_home, 32),
+        Field::phone(home, l_home).max_length(HOME_PHONE_MAX),
         text(vk, l_vk, 64).attr("placeholder", "vk.com/id12345678"),
         Field::new(Kind::Multiselect, types, l_types).with_options(
             std::iter::once(("-1".to_string(), "нет".to_string()))
