@@ -4,9 +4,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod a11y;
 mod apache;
 mod browser;
 mod csp;
 mod fastcgi;
 mod phone;
 mod scenarios;
+mod screens;
