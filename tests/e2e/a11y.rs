@@ -20,8 +20,15 @@ fn axe_finds_no_serious_violation_on_the_main_pages() {
     let mut check = |what: &str, path: &str| {
         browser.goto(&scene.site.url(path));
         let violations = browser.axe_violations();
-        println!("axe {what} {path}: {} serious or critical", violations.len());
-        found.extend(violations.into_iter().map(|v| format!("{what} {path}: {v}")));
+        println!(
+            "axe {what} {path}: {} serious or critical",
+            violations.len()
+        );
+        found.extend(
+            violations
+                .into_iter()
+                .map(|v| format!("{what} {path}: {v}")),
+        );
     };
     check("anon", "/users/login");
     for (login, password) in [("dev1", "12"), ("st1", "31082002"), ("ma1", "12")] {
@@ -62,7 +69,11 @@ fn lighthouse_scores_the_main_pages_98_or_more() {
             low.push(format!("{path}: {score}, failing {failing:?}"));
         }
     }
-    assert!(low.is_empty(), "accessibility under {LIGHTHOUSE_MIN}:\n{}", low.join("\n"));
+    assert!(
+        low.is_empty(),
+        "accessibility under {LIGHTHOUSE_MIN}:\n{}",
+        low.join("\n")
+    );
 }
 
 /// Lighthouse's accessibility score of `url` (0–100) and the ids of its failing audits.
@@ -89,7 +100,10 @@ fn lighthouse(url: &str, cookie: &str) -> (f64, Vec<String>) {
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     let landed = report["finalDisplayedUrl"].as_str().unwrap_or_default();
-    assert_eq!(landed, url, "lighthouse was sent elsewhere (not signed in?)");
+    assert_eq!(
+        landed, url,
+        "lighthouse was sent elsewhere (not signed in?)"
+    );
     let score = report["categories"]["accessibility"]["score"]
         .as_f64()
         .expect("a score")

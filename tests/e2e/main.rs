@@ -8,6 +8,7 @@ mod a11y;
 mod apache;
 mod browser;
 mod csp;
+mod desktop;
 mod fastcgi;
 mod phone;
 mod scenarios;

@@ -1,46 +1,24 @@
 //! The teacher's phone screens in headless Chromium at 390 × 844 through Apache: the roll call
 //! reached from the index page and the payments of a month, driven by taps and checked in the
 //! database, with no sideways scroll and no tap target under 44 px on their main path, and the
-//! timetable as a list of days.
+//! timetable as a list of days; then each screen of the day (the grids, the groups list too) fits
+//! the screen with no text under 12 px.
 
-use crate::common;
-use crate::common::{db::*, fixture::*};
-use chrono::Datelike;
-use common::TestDb;
-use common::apache::ApacheSite;
-use common::browser::{Browser, screenshot_path};
+use crate::common::browser::{Browser, screenshot_path};
+use crate::common::db::*;
+use crate::screens::{Scene, layout_problems};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// The month number (months since January 2017) of today in UTC.
-fn this_month() -> i32 {
-    let today = chrono::Utc::now().date_naive();
-    (today.year() - 2017) * 12 + today.month0() as i32
-}
-
-fn log_in(browser: &Browser, site: &ApacheSite, login: &str) {
-    browser.goto(&site.url("/users/login"));
-    browser.send_keys(&browser.find("input[name='login']"), login);
-    browser.send_keys(&browser.find("input[name='password']"), "12");
-    browser.click(&browser.find("form:has(input[name='password']) [type='submit']"));
-    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("добро пожаловать")));
-}
-
 #[test]
 fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
-    let db = TestDb::seeded();
-    let te1 = teacher_id(&db, "te1");
-    let st1 = student_id(&db, "st1");
-    let month = this_month();
-    let group = add_group(&db, "телефон-1", "робо", te1, month - 1, month + 1);
-    let sig = add_member(&db, st1, group, 0, month - 1, month + 1);
-    let today = chrono::Utc::now().date_naive();
-    let lesson = add_lesson(&db, group, te1, today.format("%Y-%m-%d").to_string());
-    let site = ApacheSite::start(&db);
+    let scene = Scene::new();
+    let (db, site, lesson, month) = (&scene.db, &scene.site, scene.lesson, scene.month);
+    let (st1, sig) = (scene.st1, scene.st1_member);
     let browser = Browser::start();
     browser.emulate_phone(390, 844);
-    log_in(&browser, &site, "te1");
+    browser.log_in(site, "te1", "12");
 
     // The index offers today's lesson; a tap opens its roll call.
     let link = browser.find(&format!("a[href$='/lessons/roll_call/{lesson}']"));
@@ -59,14 +37,14 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("болел 1")));
     let state: i32 = query_one(
-        &db,
+        db,
         "SELECT state FROM attendings WHERE lesson_id = ? AND student_id = ?",
         (lesson, st1),
     );
     assert_eq!(state, 2, "the tap is saved");
 
     // The payments of this month, a card a student.
-    browser.goto(&site.url(&format!("/payments/group/{group}/month/{month}")));
+    browser.goto(&site.url(&scene.month_payments()));
     let calm = browser.execute(
         "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
     );
@@ -103,7 +81,7 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("сохранена")));
     let value: i32 = query_one(
-        &db,
+        db,
         "SELECT value FROM payments WHERE student_in_group_id = ? AND month = ?",
         (sig, month),
     );
@@ -122,4 +100,10 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     );
     assert_eq!(shown, serde_json::json!(["block", "none"]));
     browser.screenshot(&screenshot_path("phone-timetable.png"));
+
+    // Every screen of the phone's day, the grids included, fits the screen's width.
+    assert_eq!(
+        layout_problems(&browser, &scene, "phone", 44),
+        Vec::<String>::new()
+    );
 }

@@ -7,6 +7,7 @@ use crate::common::fixture::*;
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::TestDb;
 use common::apache::ApacheSite;
+use common::browser::{Browser, screenshot_path};
 
 pub const LONG_NAMES: [&str; 4] = [
     "Константинопольская-Вознесенская Анастасия-Виктория Александровна",
@@ -78,4 +79,112 @@ impl Scene {
 
     pub const GROUPS: &'static str = "/structure/groups";
     pub const TIMETABLE: &'static str = "/schedule/";
+}
+
+/// A screen to check: its name (for the screenshot), path, and the tap targets of its main
+/// action path.
+pub struct Screen {
+    pub name: &'static str,
+    pub path: String,
+    pub targets: &'static str,
+}
+
+impl Scene {
+    /// The screens a teacher works with, each with the controls a phone must let a finger hit.
+    pub fn screens(&self) -> Vec<Screen> {
+        let screen = |name, path, targets| Screen {
+            name,
+            path,
+            targets,
+        };
+        vec![
+            screen(
+                "roll-call",
+                self.roll_call(),
+                ".roll-call-choices label, .roll-call-save button",
+            ),
+            screen(
+                "month-payments",
+                self.month_payments(),
+                ".payment-card input[type='number'], .payment-card input[type='text'], .payment-check, .roll-call-save button",
+            ),
+            screen("groups", Scene::GROUPS.to_string(), "main .btn"),
+            screen("timetable", Scene::TIMETABLE.to_string(), ".timetable-day"),
+            screen(
+                "month-grid",
+                self.month_grid(),
+                "select.att, .grid-wrap input[type='number'], .form-actions .btn",
+            ),
+            screen(
+                "payments-grid",
+                self.payments_grid(),
+                "input.money, .pay-comment, .form-actions .btn",
+            ),
+        ]
+    }
+}
+
+/// Opens each screen of the scene in `browser` (signed in), saves its screenshot as
+/// `<device>-<name>.png`, and returns what is wrong with its layout: a page wider than the
+/// window, text under 12 px, a tap target under `min_target` px (none is checked when it is 0),
+/// and in a grid a name column over a third of the window, or a header row or name column that
+/// scrolls away with the table.
+pub fn layout_problems(
+    browser: &Browser,
+    scene: &Scene,
+    device: &str,
+    min_target: u32,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for screen in scene.screens() {
+        browser.goto(&scene.site.url(&screen.path));
+        let text = browser.page_text();
+        assert!(
+            !text.contains("не найдено") && !text.contains("доступ запрещён"),
+            "{}:\n{text}",
+            screen.path
+        );
+        let mut problems = browser.layout_problems(screen.targets, min_target);
+        if browser.try_find(".grid-wrap").is_some() {
+            problems.extend(grid_problems(browser));
+        }
+        browser.screenshot(&screenshot_path(&format!("{device}-{}.png", screen.name)));
+        found.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{device} {}: {p}", screen.path)),
+        );
+    }
+    found
+}
+
+/// The grid's frame scrolled to its far corner: the header row must still be at the frame's top
+/// and the last row's name at its left; the name column is at most a third of the window wide.
+fn grid_problems(browser: &Browser) -> Vec<String> {
+    let found = browser.execute(
+        "const out = [];
+         const wrap = document.querySelector('.grid-wrap');
+         const name = wrap.querySelector('tbody .sticky-col');
+         const width = name.getBoundingClientRect().width;
+         if (width > window.innerWidth / 3 + 1)
+           out.push('name column ' + Math.round(width) + ' px wide on ' + window.innerWidth);
+         wrap.scrollLeft = wrap.scrollWidth;
+         wrap.scrollTop = wrap.scrollHeight;
+         const frame = wrap.getBoundingClientRect();
+         const head = wrap.querySelector('thead th:last-child').getBoundingClientRect();
+         if (Math.abs(head.top - frame.top) > 2) out.push('the header row scrolled away');
+         const last = wrap.querySelector('tbody tr:last-child .sticky-col').getBoundingClientRect();
+         if (Math.abs(last.left - frame.left) > 2) out.push('the name column scrolled away');
+         if (wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1)
+           out.push('the table cannot be scrolled to its last column');
+         wrap.scrollLeft = 0;
+         wrap.scrollTop = 0;
+         return out;",
+    );
+    found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect()
 }
