@@ -107,3 +107,59 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
         Vec::<String>::new()
     );
 }
+
+/// The month grid on a phone: a mark changed with the grid's frame scrolled sideways asks before
+/// the page is left, and after the save the page and the frame are scrolled where they were.
+#[test]
+fn the_month_grid_keeps_its_place_after_a_save_on_a_phone() {
+    let scene = Scene::new();
+    let browser = Browser::start();
+    browser.emulate_phone(390, 844);
+    browser.log_in(&scene.site, "te1", "12");
+    browser.goto(&scene.site.url(&scene.month_grid()));
+    let mark = format!("select[name='a_{}_{}']", scene.lesson, scene.st1);
+    let place = "const f = document.querySelector('.grid-wrap');
+                 return [Math.round(window.scrollY), Math.round(f.scrollLeft), f.scrollWidth > f.clientWidth]";
+    let before = browser.execute(
+        "const f = document.querySelector('.grid-wrap'); f.scrollLeft = 150; window.scrollTo(0, 120);
+         return [Math.round(window.scrollY), Math.round(f.scrollLeft), f.scrollWidth > f.clientWidth]",
+    );
+    assert_eq!(
+        before,
+        serde_json::json!([120, 150, true]),
+        "the frame scrolls sideways"
+    );
+    // A phone's picker of options is not a page element to click: the choice is made as it
+    // leaves it, a new value and a change event.
+    browser.execute(&format!(
+        "const s = document.querySelector({mark:?}); s.value = '1';
+         s.dispatchEvent(new Event('change', {{ bubbles: true }}))"
+    ));
+    let asks = browser.execute(
+        "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
+    );
+    assert_eq!(
+        asks,
+        serde_json::json!(true),
+        "a warning before leaving the changed mark"
+    );
+    assert_eq!(browser.execute(place), before, "the click scrolled nothing");
+    browser.click(&browser.find("#grid-form button[type='submit']"));
+    let state = || -> i32 {
+        query_one(
+            &scene.db,
+            "SELECT COALESCE(MAX(state), 0) FROM attendings WHERE lesson_id = ? AND student_id = ?",
+            (scene.lesson, scene.st1),
+        )
+    };
+    assert!(
+        browser.wait_until(WAIT, |_| state() == 1),
+        "the mark is saved"
+    );
+    assert!(
+        browser.wait_until(WAIT, |b| b.execute("return document.readyState")
+            == "complete")
+    );
+    assert_eq!(browser.execute(place), before, "back where it was");
+    browser.screenshot(&screenshot_path("phone-month-grid-saved.png"));
+}
