@@ -84,7 +84,8 @@
   });
 
   // Unsaved changes: an input or change of a field of a data-unsaved form (fields outside it name
-  // it with form="…") marks it; its own submit clears the mark and keeps the scroll position.
+  // it with form="…") marks it; its own submit clears the mark and keeps the scroll position, the
+  // page's and that of a grid's own frame (.grid-wrap), which scrolls on its own.
   var changed = false;
   var scrollKey = 'crmit-scroll ' + window.location.pathname;
   function markChanged(e) {
@@ -97,7 +98,9 @@
     var form = e.target;
     if (e.defaultPrevented || !form.hasAttribute || !form.hasAttribute('data-unsaved')) return;
     changed = false;
-    try { window.sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (err) { /* private mode */ }
+    var frame = doc.querySelector('.grid-wrap');
+    var where = [window.scrollY, frame ? frame.scrollLeft : 0, frame ? frame.scrollTop : 0];
+    try { window.sessionStorage.setItem(scrollKey, where.join(' ')); } catch (err) { /* private mode */ }
   });
   window.addEventListener('beforeunload', function (e) {
     if (!changed) return;
@@ -106,12 +109,19 @@
   });
 
   function restoreScroll() {
-    var y = null;
+    var saved = null;
     try {
-      y = window.sessionStorage.getItem(scrollKey);
+      saved = window.sessionStorage.getItem(scrollKey);
       window.sessionStorage.removeItem(scrollKey);
     } catch (err) { /* private mode */ }
-    if (y !== null) window.scrollTo(0, Number(y));
+    if (saved === null) return;
+    var where = saved.split(' ').map(Number);
+    var frame = doc.querySelector('.grid-wrap');
+    if (frame) {
+      frame.scrollLeft = where[1] || 0;
+      frame.scrollTop = where[2] || 0;
+    }
+    window.scrollTo(0, where[0] || 0);
   }
 
   function ready() {

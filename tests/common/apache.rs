@@ -401,7 +401,8 @@ impl HttpClient {
         }
     }
 
-    fn cookie_header(&self) -> Option<String> {
+    /// The `Cookie` header this client sends (None before any cookie was set).
+    pub fn cookie_header(&self) -> Option<String> {
         if self.jar.0.is_empty() {
             return None;
         }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::apache::{agent, free_port};
+use super::apache::{ApacheSite, agent, free_port, repo_dir};
 
 pub const CHROMEDRIVER_BIN: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
@@ -344,6 +344,28 @@ impl Browser {
         )
     }
 
+    /// Runs a script that calls its last argument (the callback) with its result, and returns that.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            &self.session_path("/execute/async"),
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
+    /// Signs in through the login form and waits for the greeting of the index page.
+    pub fn log_in(&self, site: &ApacheSite, login: &str, password: &str) {
+        self.goto(&site.url("/users/login"));
+        self.send_keys(&self.find("input[name='login']"), login);
+        self.send_keys(&self.find("input[name='password']"), password);
+        self.click(&self.find("form:has(input[name='password']) [type='submit']"));
+        let greeted = self.wait_until(Duration::from_secs(20), |b| {
+            b.page_text()
+                .contains(&format!("добро пожаловать, {login}"))
+        });
+        assert!(greeted, "{login} did not log in:\n{}", self.page_text());
+    }
+
     /// Saves a PNG screenshot of the viewport.
     pub fn screenshot(&self, path: &Path) {
         use base64::Engine;
@@ -361,19 +383,31 @@ impl Browser {
     /// Lays pages out as a phone of `width` × `height` CSS pixels shows them (a touch screen,
     /// the mobile viewport rules).
     pub fn emulate_phone(&self, width: u32, height: u32) {
+        self.emulate_screen(width, height, true);
+    }
+
+    /// Lays pages out in a window of `width` × `height` CSS pixels, a phone's when `mobile`.
+    pub fn emulate_screen(&self, width: u32, height: u32, mobile: bool) {
+        let scale = if mobile { 2 } else { 1 };
         self.command(
             "POST",
             &self.session_path("/goog/cdp/execute"),
             Some(
                 json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true } }),
+                "width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile } }),
             ),
         );
     }
 
-    /// What on the open page breaks a phone layout: a page wider than the screen, and each
-    /// visible element matched by `targets` smaller than 44 × 44 px or with text under 12 px.
+    /// What on the open page breaks a phone layout: a page wider than the screen, visible text
+    /// under 12 px anywhere, and each visible element matched by `targets` smaller than
+    /// 44 × 44 px.
     pub fn phone_layout_problems(&self, targets: &str) -> Vec<String> {
+        self.layout_problems(targets, 44)
+    }
+
+    /// Like [`Browser::phone_layout_problems`] with tap targets of at least `min_target` px.
+    pub fn layout_problems(&self, targets: &str, min_target: u32) -> Vec<String> {
         let script = format!(
             "const out = [];
              if (document.documentElement.scrollWidth > window.innerWidth)
@@ -381,10 +415,15 @@ impl Browser {
              for (const el of document.querySelectorAll({targets:?})) {{
                const r = el.getBoundingClientRect();
                if (r.width === 0 && r.height === 0) continue;
-               if (r.width < 44 || r.height < 44)
+               if (r.width < {min_target} || r.height < {min_target})
                  out.push(el.textContent.trim() + ': ' + Math.round(r.width) + ' x ' + Math.round(r.height));
+             }}
+             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             for (let t = walker.nextNode(); t; t = walker.nextNode()) {{
+               const el = t.parentElement;
+               if (!t.textContent.trim() || !el.getClientRects().length) continue;
                const size = parseFloat(getComputedStyle(el).fontSize);
-               if (size < 12) out.push(el.textContent.trim() + ': text ' + size + ' px');
+               if (size < 12) out.push(t.textContent.trim() + ': text ' + size + ' px');
              }}
              return out;"
         );
@@ -457,6 +496,29 @@ impl Browser {
             .collect()
     }
 
+    /// The accessibility violations that axe-core (of the npm packages scripts/test installs under
+    /// `target/npm`) finds on the open page with impact serious or critical, one line each: rule,
+    /// impact, the elements' selectors and the help text. The script is sent through WebDriver, so
+    /// the page's Content-Security-Policy does not stand in its way.
+    pub fn axe_violations(&self) -> Vec<String> {
+        let source = std::fs::read_to_string(npm_module("axe-core/axe.min.js"))
+            .expect("axe-core is missing: scripts/test installs it under target/npm");
+        self.execute(&format!("{source}\n;return typeof window.axe;"));
+        let found = self.execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+               .filter(v => v.impact === 'serious' || v.impact === 'critical')
+               .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')
+                 + ' — ' + v.help)), e => done(['axe failed: ' + e]));",
+        );
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Polls `cond` until it holds (true) or `timeout` passes (false).
     pub fn wait_until(&self, timeout: Duration, mut cond: impl FnMut(&Browser) -> bool) -> bool {
         let deadline = Instant::now() + timeout;
@@ -479,6 +541,11 @@ impl Browser {
             .unwrap_or(log.len());
         format!("--- chromedriver log tail ---\n{}", &log[start..])
     }
+}
+
+/// A file of the npm packages scripts/test installs for the browser checks (`target/npm`).
+pub fn npm_module(path: &str) -> PathBuf {
+    repo_dir().join("target/npm/node_modules").join(path)
 }
 
 /// Where screenshots go: `target/screenshots/` of this repository.

@@ -3,7 +3,6 @@
 //! found in the database, and the notifications as cards with their text in full.
 
 use crate::common;
-use crate::csp::log_in;
 use common::apache::ApacheSite;
 use common::browser::{Browser, screenshot_path};
 use common::db::query_one;
@@ -50,7 +49,7 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     let site = ApacheSite::start(&db);
     let browser = Browser::start();
     browser.emulate_phone(390, 844);
-    log_in(&browser, &site, "ma1", "12");
+    browser.log_in(&site, "ma1", "12");
 
     browser.goto(&site.url("/messages/dialogs_list"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("диалоги")));

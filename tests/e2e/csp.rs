@@ -13,18 +13,6 @@ use std::time::Duration;
 
 const CSP: &str = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
-pub(crate) fn log_in(browser: &Browser, site: &ApacheSite, login: &str, password: &str) {
-    browser.goto(&site.url("/users/login"));
-    browser.send_keys(&browser.find("input[name='login']"), login);
-    browser.send_keys(&browser.find("input[name='password']"), password);
-    browser.click(&browser.find("form:has(input[name='password']) [type='submit']"));
-    let greeted = browser.wait_until(Duration::from_secs(20), |b| {
-        b.page_text()
-            .contains(&format!("добро пожаловать, {login}"))
-    });
-    assert!(greeted, "{login} did not log in:\n{}", browser.page_text());
-}
-
 fn log_out(browser: &Browser) {
     browser.execute("document.querySelector(\"form[action$='/users/logout']\").submit()");
     browser.wait_until(Duration::from_secs(20), |b| {
@@ -101,7 +89,7 @@ fn csp_no_page_of_master_teacher_or_student_violates_the_policy() {
     browser.goto(&site.url("/users/login"));
     violations.extend(browser.csp_violations());
     for (login, password, pages) in &pages_of {
-        log_in(&browser, &site, login, password);
+        browser.log_in(&site, login, password);
         for page in pages {
             browser.goto(&site.url(page));
             // An SVG document, opened as the image it is, has no body to read.

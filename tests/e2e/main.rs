@@ -4,11 +4,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod a11y;
 mod apache;
 mod browser;
 mod chat;
 mod csp;
+mod desktop;
 mod fastcgi;
 mod lists;
 mod phone;
 mod scenarios;
+mod screens;

@@ -1,46 +1,24 @@
 //! The teacher's phone screens in headless Chromium at 390 × 844 through Apache: the roll call
 //! reached from the index page and the payments of a month, driven by taps and checked in the
 //! database, with no sideways scroll and no tap target under 44 px on their main path, and the
-//! timetable as a list of days.
+//! timetable as a list of days; then each screen of the day (the grids, the groups list too) fits
+//! the screen with no text under 12 px.
 
-use crate::common;
-use crate::common::{db::*, fixture::*};
-use chrono::Datelike;
-use common::TestDb;
-use common::apache::ApacheSite;
-use common::browser::{Browser, screenshot_path};
+use crate::common::browser::{Browser, screenshot_path};
+use crate::common::db::*;
+use crate::screens::{Scene, layout_problems};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// The month number (months since January 2017) of today in UTC.
-fn this_month() -> i32 {
-    let today = chrono::Utc::now().date_naive();
-    (today.year() - 2017) * 12 + today.month0() as i32
-}
-
-fn log_in(browser: &Browser, site: &ApacheSite, login: &str) {
-    browser.goto(&site.url("/users/login"));
-    browser.send_keys(&browser.find("input[name='login']"), login);
-    browser.send_keys(&browser.find("input[name='password']"), "12");
-    browser.click(&browser.find("form:has(input[name='password']) [type='submit']"));
-    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("добро пожаловать")));
-}
-
 #[test]
 fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
-    let db = TestDb::seeded();
-    let te1 = teacher_id(&db, "te1");
-    let st1 = student_id(&db, "st1");
-    let month = this_month();
-    let group = add_group(&db, "телефон-1", "робо", te1, month - 1, month + 1);
-    let sig = add_member(&db, st1, group, 0, month - 1, month + 1);
-    let today = chrono::Utc::now().date_naive();
-    let lesson = add_lesson(&db, group, te1, today.format("%Y-%m-%d").to_string());
-    let site = ApacheSite::start(&db);
+    let scene = Scene::new();
+    let (db, site, lesson, month) = (&scene.db, &scene.site, scene.lesson, scene.month);
+    let (st1, sig) = (scene.st1, scene.st1_member);
     let browser = Browser::start();
     browser.emulate_phone(390, 844);
-    log_in(&browser, &site, "te1");
+    browser.log_in(site, "te1", "12");
 
     // The index offers today's lesson; a tap opens its roll call.
     let link = browser.find(&format!("a[href$='/lessons/roll_call/{lesson}']"));
@@ -59,14 +37,14 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("болел 1")));
     let state: i32 = query_one(
-        &db,
+        db,
         "SELECT state FROM attendings WHERE lesson_id = ? AND student_id = ?",
         (lesson, st1),
     );
     assert_eq!(state, 2, "the tap is saved");
 
     // The payments of this month, a card a student.
-    browser.goto(&site.url(&format!("/payments/group/{group}/month/{month}")));
+    browser.goto(&site.url(&scene.month_payments()));
     let calm = browser.execute(
         "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
     );
@@ -103,7 +81,7 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     browser.click(&browser.find(".roll-call-save button"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("сохранена")));
     let value: i32 = query_one(
-        &db,
+        db,
         "SELECT value FROM payments WHERE student_in_group_id = ? AND month = ?",
         (sig, month),
     );
@@ -122,4 +100,66 @@ fn a_teacher_takes_the_roll_and_enters_payments_on_a_phone() {
     );
     assert_eq!(shown, serde_json::json!(["block", "none"]));
     browser.screenshot(&screenshot_path("phone-timetable.png"));
+
+    // Every screen of the phone's day, the grids included, fits the screen's width.
+    assert_eq!(
+        layout_problems(&browser, &scene, "phone", 44),
+        Vec::<String>::new()
+    );
+}
+
+/// The month grid on a phone: a mark changed with the grid's frame scrolled sideways asks before
+/// the page is left, and after the save the page and the frame are scrolled where they were.
+#[test]
+fn the_month_grid_keeps_its_place_after_a_save_on_a_phone() {
+    let scene = Scene::new();
+    let browser = Browser::start();
+    browser.emulate_phone(390, 844);
+    browser.log_in(&scene.site, "te1", "12");
+    browser.goto(&scene.site.url(&scene.month_grid()));
+    let mark = format!("select[name='a_{}_{}']", scene.lesson, scene.st1);
+    let place = "const f = document.querySelector('.grid-wrap');
+                 return [Math.round(window.scrollY), Math.round(f.scrollLeft), f.scrollWidth > f.clientWidth]";
+    let before = browser.execute(
+        "const f = document.querySelector('.grid-wrap'); f.scrollLeft = 150; window.scrollTo(0, 120);
+         return [Math.round(window.scrollY), Math.round(f.scrollLeft), f.scrollWidth > f.clientWidth]",
+    );
+    assert_eq!(
+        before,
+        serde_json::json!([120, 150, true]),
+        "the frame scrolls sideways"
+    );
+    // A phone's picker of options is not a page element to click: the choice is made as it
+    // leaves it, a new value and a change event.
+    browser.execute(&format!(
+        "const s = document.querySelector({mark:?}); s.value = '1';
+         s.dispatchEvent(new Event('change', {{ bubbles: true }}))"
+    ));
+    let asks = browser.execute(
+        "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented",
+    );
+    assert_eq!(
+        asks,
+        serde_json::json!(true),
+        "a warning before leaving the changed mark"
+    );
+    assert_eq!(browser.execute(place), before, "the click scrolled nothing");
+    browser.click(&browser.find("#grid-form button[type='submit']"));
+    let state = || -> i32 {
+        query_one(
+            &scene.db,
+            "SELECT COALESCE(MAX(state), 0) FROM attendings WHERE lesson_id = ? AND student_id = ?",
+            (scene.lesson, scene.st1),
+        )
+    };
+    assert!(
+        browser.wait_until(WAIT, |_| state() == 1),
+        "the mark is saved"
+    );
+    assert!(
+        browser.wait_until(WAIT, |b| b.execute("return document.readyState")
+            == "complete")
+    );
+    assert_eq!(browser.execute(place), before, "back where it was");
+    browser.screenshot(&screenshot_path("phone-month-grid-saved.png"));
 }

@@ -303,13 +303,13 @@ fn totals_per_student_month_and_teacher_sums() {
     let mut teacher = WebClient::login(&db, "te1", "12");
     let text = teacher.get(&format!("/payments/group/{g}")).text();
     // st1: 0 confirmed / 1 paid / 9 months; st2: 1 / 1 / 3 (a zero payment does not count).
-    assert!(text.contains("<span>0 / 1 / 9</span>"), "{text}");
-    assert!(text.contains("<span>1 / 1 / 3</span>"));
+    assert!(text.contains(&totals("0 / 1 / 9", false)), "{text}");
+    assert!(text.contains(&totals("1 / 1 / 3", false)));
     // Month 10: st2 confirmed, st1 nothing; month 9: st1's 400; month 8: only st1, nothing.
-    assert!(text.contains("<span>1 / 1 / 2</span>"));
-    assert!(text.contains("<span>0 / 1 / 1</span>"));
-    assert!(text.contains("<span>0 / 0 / 1</span>"));
-    assert!(text.contains("<b><span>1 / 2 / 12</span></b>"));
+    assert!(text.contains(&totals("1 / 1 / 2", false)));
+    assert!(text.contains(&totals("0 / 1 / 1", false)));
+    assert!(text.contains(&totals("0 / 0 / 1", false)));
+    assert!(text.contains(&format!("<b>{}</b>", totals("1 / 2 / 12", false))));
     // «не в группе» outside st2's months.
     assert_eq!(
         text.matches("<i class=\"muted\">не в группе</i>").count(),
@@ -318,10 +318,12 @@ fn totals_per_student_month_and_teacher_sums() {
     assert!(text.contains(&format!("name=\"p_10_{sig}\"")));
     assert!(!text.contains(&format!("name=\"p_9_{sig2}\"")));
     // The teacher's unconfirmed sums: 400 in робо-71, 0 in веб-61.
-    assert!(text.contains("сумма неподтвержденных платежей:"));
-    assert!(text.contains("робо-71</a></td><th class=\"num\">400 &#8381;</th>"));
-    assert!(text.contains("веб-61</a></td><th class=\"num\">0 &#8381;</th>"));
-    assert!(text.contains("<td>во всех Ваших группах</td><th class=\"num\">400 &#8381;</th>"));
+    assert!(text.contains("<h2>сумма неподтверждённых платежей</h2>"));
+    assert!(text.contains("робо-71</a></th><td class=\"num\">400 &#8381;</td>"));
+    assert!(text.contains("веб-61</a></th><td class=\"num\">0 &#8381;</td>"));
+    assert!(text.contains(
+        "<th scope=\"row\">во всех Ваших группах</th><td class=\"num\"><b>400 &#8381;</b></td>"
+    ));
     // All confirmed is green.
     exec(&db, "UPDATE payments SET confirmed = 1", ());
     exec(
@@ -336,12 +338,9 @@ fn totals_per_student_month_and_teacher_sums() {
     );
     let mut master = WebClient::login(&db, "ma1", "12");
     let text = master.get(&format!("/payments/group/{g}")).text();
-    assert!(
-        text.contains("<span class=\"paid-ok\">1 / 1 / 1</span>"),
-        "{text}"
-    );
-    assert!(text.contains("<b><span class=\"paid-ok\">2 / 2 / 2</span></b>"));
-    assert!(!text.contains("сумма неподтвержденных платежей:"));
+    assert!(text.contains(&totals("1 / 1 / 1", true)), "{text}");
+    assert!(text.contains(&format!("<b>{}</b>", totals("2 / 2 / 2", true))));
+    assert!(!text.contains("<h2>сумма неподтверждённых платежей</h2>"));
 }
 
 #[test]
@@ -396,4 +395,15 @@ fn a_save_writes_only_changed_cells() {
         Some((0, false, false, String::new()))
     );
     assert_eq!(db.count("payments"), 4);
+}
+
+/// The payments grid's «confirmed / paid / all» of a row, a month or the whole, as the page shows
+/// it (green when all are confirmed).
+fn totals(numbers: &str, all_confirmed: bool) -> String {
+    let green = if all_confirmed {
+        " class=\"paid-ok\""
+    } else {
+        ""
+    };
+    format!("<span title=\"подтверждено / оплачено / всего\"{green}>{numbers}</span>")
 }

@@ -165,7 +165,7 @@ fn payments_are_the_students_own() {
     let mut web = WebClient::login(&db, "st1", "31082002");
     let text = web.get("/student/payments").text();
     assert!(text.contains("<h1>платежи</h1>"));
-    assert!(text.contains("<h3>робо-71</h3>"), "{text}");
+    assert!(text.contains("<h2>робо-71</h2>"), "{text}");
     assert!(!text.contains("веб-61"));
     // Months 9..15: октябрь 2017 … апрель 2018.
     assert!(text.contains("<th>октябрь 2017</th>") && text.contains("<th>апрель 2018</th>"));
