@@ -68,11 +68,7 @@ fn the_students_and_groups_lists_are_cards_on_a_phone() {
     let site = ApacheSite::start(&db);
     let browser = Browser::start();
     browser.emulate_phone(390, 844);
-    browser.goto(&site.url("/users/login"));
-    browser.send_keys(&browser.find("input[name='login']"), "ma1");
-    browser.send_keys(&browser.find("input[name='password']"), "12");
-    browser.click(&browser.find("form:has(input[name='password']) [type='submit']"));
-    assert!(browser.wait_until(WAIT, |b| b.page_text().contains("добро пожаловать")));
+    browser.log_in(&site, "ma1", "12");
 
     let card = check_cards(
         &browser,

@@ -575,8 +575,8 @@ fn issue_5_attendance_and_a_confirmed_payment_reach_the_cabinet() {
     assert_eq!(
         ui.table("table tbody tr"),
         [
-            ["2017-10-10", "робо-71", "болел"],
-            ["2017-10-03", "робо-71", "был"]
+            ["10.10.2017", "робо-71", "болел"],
+            ["03.10.2017", "робо-71", "был"]
         ],
         "the student's lessons"
     );
