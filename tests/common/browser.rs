@@ -428,12 +428,7 @@ impl Browser {
              return out;"
         );
         let found = self.execute(&script);
-        found
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_string())
-            .collect()
+        strings(&found)
     }
 
     /// Shows the page as it prints (the print stylesheet), for a screenshot of a printout.
@@ -511,12 +506,7 @@ impl Browser {
                .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')
                  + ' — ' + v.help)), e => done(['axe failed: ' + e]));",
         );
-        found
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_string())
-            .collect()
+        strings(&found)
     }
 
     /// Polls `cond` until it holds (true) or `timeout` passes (false).
@@ -573,4 +563,14 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// The strings of a script's answer that is a list of them (the problems a check found).
+pub fn strings(answer: &serde_json::Value) -> Vec<String> {
+    answer
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect()
 }

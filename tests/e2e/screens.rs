@@ -181,10 +181,5 @@ fn grid_problems(browser: &Browser) -> Vec<String> {
          wrap.scrollTop = 0;
          return out;",
     );
-    found
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_string())
-        .collect()
+    common::browser::strings(&found)
 }
