@@ -201,7 +201,7 @@ fn bad_stored_values_stay_visible_instead_of_failing() {
         "{printed}"
     );
     assert!(
-        printed.contains("(робо-71 / 0000-00-00) выходит за рамки"),
+        printed.contains("(робо-71 / 00.00.0000) выходит за рамки"),
         "{printed}"
     );
     assert!(
