@@ -1,5 +1,6 @@
 //! `GET /messages/dialogs_list` (M, T, S; developers may not use messages): the user's dialogs,
-//! newest first, with unread counts, and the picker that opens a new dialog.
+//! newest first, with unread counts, and the way to open a new dialog: a student picks from a
+//! select, the staff search by name (`?search=`) and open a found person's dialog.
 
 use super::store;
 use crate::app::forms::{Field, Kind};
@@ -41,21 +42,32 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             last_unread: d.last_unread,
         })
         .collect();
-    let mut picker = Field::new(Kind::Select, "receiver_id", "получатель").with_options(
-        store::receivers(&mut ctx.db, me.id, me.is_student)?
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
-    );
-    if !me.is_student {
-        picker = picker.filterable();
-    }
+    // A student writes to the few masters and teachers of a select; the staff, who may write to
+    // every student too, search for the receiver by name instead of a select of thousands.
+    let picker = me.is_student.then(|| Field::new(Kind::Select, "receiver_id", "получатель"));
+    let picker = match picker {
+        Some(field) => Some(field.with_options(
+            store::receivers_of_student(&mut ctx.db, me.id)?
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect(),
+        )),
+        None => None,
+    };
+    let (found, more) = match picker.is_none() && !list.search.is_empty() {
+        true => store::receivers_found(&mut ctx.db, me.id, &list)?,
+        false => (Vec::new(), false),
+    };
     let pages = list.pages(&ctx.url("/messages/dialogs_list"), total);
     ctx.render(
         "messages/dialogs_list.html",
         context! {
             dialogs => Serde(rows),
             picker => Serde(picker),
+            search => list.search,
+            found => Serde(found),
+            more,
+            found_at_most => store::FOUND_AT_MOST,
             total,
             pages => Serde(pages),
         },

@@ -1,5 +1,6 @@
 //! SQL of the messages: the two-row storage, dialogs, a dialog's page and read marking.
 
+use crate::app::list::ListQuery;
 use crate::auth::Role;
 use chrono::NaiveDateTime;
 use mysql::prelude::Queryable;
@@ -33,27 +34,65 @@ const PERSON_JOINS: &str = "JOIN system_roles r ON r.id = su.system_role_id
      LEFT JOIN teachers te ON te.system_user_id = su.id
      LEFT JOIN students st ON st.system_user_id = su.id";
 
-/// Everyone `me` may start a dialog with, by user id: masters and teachers, and for non-students
-/// also the students; disabled users included.
-pub fn receivers(conn: &mut Conn, me: u32, me_student: bool) -> mysql::Result<Vec<(u32, String)>> {
+/// Everyone a student may start a dialog with, by user id: the masters and teachers (disabled
+/// ones included), not `me`.
+pub fn receivers_of_student(conn: &mut Conn, me: u32) -> mysql::Result<Vec<(u32, String)>> {
     let sql = format!(
         "SELECT su.id, {PERSON_COLUMNS} FROM system_users su {PERSON_JOINS}
-         WHERE su.id <> ? AND (r.name IN (?, ?) OR (r.name = ? AND NOT ?))
+         WHERE su.id <> ? AND r.name IN (?, ?)
          ORDER BY su.id"
     );
     conn.exec_map(
         sql,
-        (
-            me,
-            Role::Master.db_name(),
-            Role::Teacher.db_name(),
-            Role::Student.db_name(),
-            me_student,
-        ),
+        (me, Role::Master.db_name(), Role::Teacher.db_name()),
         |(id, fio, role): (u32, String, String)| {
             (id, super::display_name(&fio, Role::from_db_name(&role)))
         },
     )
+}
+
+/// How many people a search for a new dialog's receiver shows at most.
+pub const FOUND_AT_MOST: usize = 30;
+
+/// The people a staff member may start a dialog with (masters, teachers, students; never
+/// `me`) whose FIO holds every word of `q`'s search, by FIO: at most [`FOUND_AT_MOST`], and
+/// whether there are more. Each role's details table is searched on its own and only the found
+/// rows are joined to their accounts: the list of all 3,000 receivers took 15 ms of SQL, a
+/// search takes about 1.
+pub fn receivers_found(
+    conn: &mut Conn,
+    me: u32,
+    q: &ListQuery,
+) -> mysql::Result<(Vec<(u32, String)>, bool)> {
+    let words = q.words_in("fio");
+    let sql = format!(
+        "SELECT su.id, x.fio, r.name FROM (
+            SELECT system_user_id AS u, fio, ? AS role FROM masters WHERE {w}
+            UNION ALL SELECT system_user_id, fio, ? FROM teachers WHERE {w}
+            UNION ALL SELECT system_user_id, fio, ? FROM students WHERE {w}
+         ) x JOIN system_users su ON su.id = x.u
+         JOIN system_roles r ON r.id = su.system_role_id AND r.name = x.role
+         WHERE su.id <> ? ORDER BY x.fio, su.id LIMIT ?",
+        w = words.sql
+    );
+    // Each branch's placeholders: its role, then the words.
+    let mut params: Vec<Value> = Vec::new();
+    for role in [Role::Master, Role::Teacher, Role::Student] {
+        params.push(role.db_name().into());
+        params.extend(words.params.iter().cloned());
+    }
+    params.push(me.into());
+    params.push((FOUND_AT_MOST as u64 + 1).into());
+    let mut found: Vec<(u32, String)> = conn.exec_map(
+        sql,
+        params,
+        |(id, fio, role): (u32, String, String)| {
+            (id, super::display_name(&fio, Role::from_db_name(&role)))
+        },
+    )?;
+    let more = found.len() > FOUND_AT_MOST;
+    found.truncate(FOUND_AT_MOST);
+    Ok((found, more))
 }
 
 /// One dialog as the dialogs list shows it.

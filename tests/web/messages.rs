@@ -145,22 +145,62 @@ fn dialogs_are_ordered_and_counted_per_interlocutor() {
     );
     assert!(!list.contains("здесь Вы можете"));
 
-    // Masters and teachers may pick students, never developers, bots or themselves.
+    // Masters and teachers find students, masters and teachers by name (words in any order),
+    // never developers, bots or themselves; the page carries no select of everyone.
     let picker = teacher.get("/messages/dialogs_list").text();
+    assert!(picker.contains("name=\"search\""), "{picker}");
+    assert!(!picker.contains("name=\"receiver_id\""), "{picker}");
+    let found = teacher
+        .get(&format!("/messages/dialogs_list?{}", q("  Алексей   ученик ")))
+        .text();
     assert!(
-        picker.contains(&format!(
-            "<option value=\"{st}\">Ученик Алексей Алексеевич</option>"
+        found.contains(&format!(
+            "href=\"/messages/messages_list/{st}\">Ученик Алексей Алексеевич</a>"
         )),
-        "{picker}"
+        "{found}"
     );
-    assert!(picker.contains("filter-input"));
+    let staff = teacher
+        .get(&format!("/messages/dialogs_list?{}", q("ович")))
+        .text();
+    let ma = user_id(&db, "ma1");
+    assert!(
+        staff.contains(&format!("/messages/messages_list/{ma}\">Руководитель")),
+        "{staff}"
+    );
+    assert!(staff.contains("(руководитель)</a>"), "{staff}");
     for login in ["dev1", "dump_creator", "te1"] {
         let id = user_id(&db, login);
         assert!(
-            !picker.contains(&format!("<option value=\"{id}\">")),
+            !staff.contains(&format!("/messages/messages_list/{id}\"")),
             "{login}"
         );
     }
+    let none = teacher
+        .get(&format!("/messages/dialogs_list?{}", q("Нетакогочеловека")))
+        .text();
+    assert!(none.contains("никого не найдено"), "{none}");
+}
+
+/// `?search=` of `text`, encoded.
+fn q(text: &str) -> String {
+    serde_urlencoded::to_string([("search", text)]).unwrap()
+}
+
+/// A search of the receivers shows at most 30 people and says when there are more.
+#[test]
+fn a_receiver_search_shows_thirty_and_says_there_are_more() {
+    let db = TestDb::seeded();
+    for i in 0..31 {
+        add_student(&db, &format!("many{i:02}"), &format!("Многоученик {i:02} Тестович"));
+    }
+    let mut master = WebClient::login(&db, "ma1", "12");
+    let html = master
+        .get(&format!("/messages/dialogs_list?{}", q("многоученик")))
+        .text();
+    assert_eq!(html.matches("Многоученик ").count(), 30, "{html}");
+    assert!(html.contains("Многоученик 00 Тестович"));
+    assert!(!html.contains("Многоученик 30 Тестович"), "by name, the first 30");
+    assert!(html.contains("показаны первые 30"), "{html}");
 }
 
 #[test]
