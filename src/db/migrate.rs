@@ -109,6 +109,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "таблица web_sessions: сеансы входа на сайт, которые можно завершить",
         sql: include_str!("../../sql/0014_web_sessions.sql"),
     },
+    Migration {
+        id: "0015_students_fio_index",
+        description: "индекс учеников по ФИО для списков всех учеников",
+        sql: include_str!("../../sql/0015_students_fio_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -22,6 +22,7 @@ const IDS: &[&str] = &[
     "0012_attendings_marks_index",
     "0013_debts_cache",
     "0014_web_sessions",
+    "0015_students_fio_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -68,7 +69,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "students",
         "  KEY `school_id` (`school_id`),\n",
-        "  KEY `ix_students_list_order` (`filled`,`fio`),\n",
+        "  KEY `ix_students_list_order` (`filled`,`fio`),\n  KEY `ix_students_fio` (`fio`),\n",
     ),
 ];
 
