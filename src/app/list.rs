@@ -13,6 +13,18 @@ use std::collections::BTreeMap;
 
 pub const PER_PAGE: u32 = 20;
 
+/// How many people a search that picks someone (a new dialog's receiver, a student to add to a
+/// group) shows at most; the query asks for one more to know whether there are more.
+pub const FOUND_AT_MOST: usize = 30;
+
+/// The rows of such a search, read with `LIMIT FOUND_AT_MOST + 1`: at most [`FOUND_AT_MOST`],
+/// and whether there were more.
+pub fn at_most<T>(mut found: Vec<T>) -> (Vec<T>, bool) {
+    let more = found.len() > FOUND_AT_MOST;
+    found.truncate(FOUND_AT_MOST);
+    (found, more)
+}
+
 /// A piece of a `WHERE` clause with the parameters of its placeholders, in order.
 #[derive(Debug, Clone)]
 pub struct Condition {

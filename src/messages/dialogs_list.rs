@@ -4,7 +4,7 @@
 
 use super::store;
 use crate::app::forms::{Field, Kind};
-use crate::app::list::ListQuery;
+use crate::app::list::{FOUND_AT_MOST, ListQuery};
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use minijinja::context;
@@ -67,7 +67,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             search => list.search,
             found => Serde(found),
             more,
-            found_at_most => store::FOUND_AT_MOST,
+            found_at_most => FOUND_AT_MOST,
             total,
             pages => Serde(pages),
         },

@@ -1,6 +1,6 @@
 //! SQL of the messages: the two-row storage, dialogs, a dialog's page and read marking.
 
-use crate::app::list::ListQuery;
+use crate::app::list::{self, FOUND_AT_MOST, ListQuery};
 use crate::auth::Role;
 use chrono::NaiveDateTime;
 use mysql::prelude::Queryable;
@@ -51,9 +51,6 @@ pub fn receivers_of_student(conn: &mut Conn, me: u32) -> mysql::Result<Vec<(u32,
     )
 }
 
-/// How many people a search for a new dialog's receiver shows at most.
-pub const FOUND_AT_MOST: usize = 30;
-
 /// The people a staff member may start a dialog with (masters, teachers, students; never
 /// `me`) whose FIO holds every word of `q`'s search, by FIO: at most [`FOUND_AT_MOST`], and
 /// whether there are more. Each role's details table is searched on its own and only the found
@@ -83,16 +80,14 @@ pub fn receivers_found(
     }
     params.push(me.into());
     params.push((FOUND_AT_MOST as u64 + 1).into());
-    let mut found: Vec<(u32, String)> = conn.exec_map(
+    let found: Vec<(u32, String)> = conn.exec_map(
         sql,
         params,
         |(id, fio, role): (u32, String, String)| {
             (id, super::display_name(&fio, Role::from_db_name(&role)))
         },
     )?;
-    let more = found.len() > FOUND_AT_MOST;
-    found.truncate(FOUND_AT_MOST);
-    Ok((found, more))
+    Ok(list::at_most(found))
 }
 
 /// One dialog as the dialogs list shows it.

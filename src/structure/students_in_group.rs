@@ -1,9 +1,11 @@
 //! `GET, POST /structure/students_in_group/<group_id>` (group writers): who is
-//! in the group. Works without JavaScript: members get a «убрать» checkbox, the other students
-//! are a multi-select to add from. A member who has been present or has a confirmed payment
-//! («(f)») stays, whatever the form says.
+//! in the group. Works without JavaScript: members get a «убрать» checkbox; students to add are
+//! found by name (`?search=`, words in any order, at most 30 shown) and get a «добавить»
+//! checkbox. A member who has been present or has a confirmed payment («(f)») stays, whatever
+//! the form says.
 
 use crate::app::access::group_for_write;
+use crate::app::list::{FOUND_AT_MOST, ListQuery};
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::ids::{GroupId, StudentId};
@@ -15,7 +17,11 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group_id = GroupId(ctx.params.id("group_id"));
     let group = group_for_write(ctx, group_id)?;
     let in_group = members::of_group(&mut ctx.db, group.id)?;
-    let others = members::others(&mut ctx.db, group.id)?;
+    let search = ListQuery::parse(&ctx.query()?);
+    let (found, more) = match search.search.is_empty() {
+        true => (Vec::new(), false),
+        false => members::others_found(&mut ctx.db, group.id, &search)?,
+    };
     let fixed: Vec<bool> = in_group.iter().map(members::Member::fixed).collect();
     ctx.render(
         "structure/students_in_group.html",
@@ -24,7 +30,10 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             group_search => groups::search_query(&group.name),
             members => Serde(&in_group),
             fixed,
-            others => Serde(others),
+            search => search.search,
+            found => Serde(found),
+            more,
+            found_at_most => FOUND_AT_MOST,
         },
     )
 }

@@ -270,23 +270,21 @@ fn membership(db: &TestDb, student: u32, group: u32) -> Option<(i32, i32, i32)> 
         .unwrap()
 }
 
-/// From the groups list, the group's «ученики» button; then the student is found with the filter
-/// box of «остальные», picked and saved.
+/// From the groups list, the group's «ученики» button; then the student is found by surname
+/// with the search above the form, ticked and saved.
 fn add_to_group(ui: &Ui, who: &str, group: u32, group_name: &str, fio: &str) {
     ui.open("/structure/groups");
     ui.click(&format!("a[href$='/structure/students_in_group/{group}']"));
     ui.expect_text(&format!("ученики в {group_name}"));
     let surname = fio.split(' ').next().unwrap().to_lowercase();
     ui.type_into("#add_search", &surname);
+    ui.click("form.member-search button[type='submit']");
+    ui.expect_text("найдено по запросу");
     let shown = ui.browser.execute(
-        "return Array.from(document.querySelector('#add').options).filter(o => !o.hidden).map(o => o.text)",
+        "return Array.from(document.querySelectorAll('.found-students label')).map(l => l.textContent.trim())",
     );
-    assert_eq!(
-        shown,
-        serde_json::json!([fio]),
-        "the filter box of «остальные»"
-    );
-    ui.pick("#add", fio);
+    assert_eq!(shown, serde_json::json!([fio]), "the students found");
+    ui.click(".found-students input[name='add']");
     ui.shot(&format!("{who}-add-to-group"));
     ui.click(&format!(
         "form[action$='/structure/students_in_group/{group}'] button[name='submit']"

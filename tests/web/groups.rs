@@ -537,7 +537,26 @@ fn students_in_group_add_and_remove() {
     let html = web.get(&page).text();
     assert!(html.contains("ученики в <a"), "{html}");
     assert!(html.contains("<title>робо-71. ученики"));
-    assert!(html.contains(&format!("<option value=\"{new}\">Анна Новая</option>")));
+    // No list of every other student: they are found by name, words in any order, members
+    // never among them.
+    assert!(!html.contains("Анна Новая"), "{html}");
+    assert!(html.contains("name=\"search\""));
+    let found = web
+        .get(&format!("{page}?search=%20%D0%BD%D0%BE%D0%B2%D0%B0%D1%8F+%D0%B0%D0%BD%D0%BD%D0%B0"))
+        .text();
+    assert!(
+        found.contains(&format!(
+            "<input type=\"checkbox\" name=\"add\" value=\"{new}\"> <span>Анна Новая</span>"
+        )),
+        "{found}"
+    );
+    assert!(!found.contains("Борис Тихий"));
+    let member = web.get(&format!("{page}?search=%D0%90%D0%BB%D0%B5%D0%BA%D1%81%D0%B5%D0%B9")).text();
+    assert!(
+        !member.contains(&format!("name=\"add\" value=\"{st1}\"")),
+        "a member is not offered: {member}"
+    );
+    assert!(member.contains("никого не найдено"), "{member}");
 
     // Adding: the whole period, no discount.
     let r = web.submit(

@@ -4,6 +4,7 @@
 
 use crate::app::AppError;
 use crate::app::access::GroupRef;
+use crate::app::list::{self, FOUND_AT_MOST, ListQuery};
 use crate::db::change_log::{Change, Kind};
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
@@ -77,6 +78,27 @@ pub fn others(db: &mut Conn, group_id: GroupId) -> Result<Vec<(StudentId, String
          ORDER BY s.fio, s.id",
         (group_id,),
     )?)
+}
+
+/// The students not in the group whose FIO holds every word of `q`'s search, by FIO: at most
+/// [`FOUND_AT_MOST`], and whether there are more. The page asks for these instead of listing
+/// all 3,000 others (5 ms of SQL and 250 KB of options on every visit).
+pub fn others_found(
+    db: &mut Conn,
+    group_id: GroupId,
+    q: &ListQuery,
+) -> Result<(Vec<(StudentId, String)>, bool), AppError> {
+    let words = q.words_in("s.fio");
+    let found = db.exec(
+        format!(
+            "SELECT s.id, s.fio FROM students s WHERE {} AND NOT EXISTS (
+                SELECT 1 FROM student_in_groups sig WHERE sig.student_id = s.id AND sig.group_id = ?)
+             ORDER BY s.fio, s.id LIMIT ?",
+            words.sql
+        ),
+        words.params_then([group_id.into(), (FOUND_AT_MOST as u64 + 1).into()]),
+    )?;
+    Ok(list::at_most(found))
 }
 
 /// «с сентябрь 2019 по май 2020, скидка 200 ₽»: a membership as the change log shows it.
