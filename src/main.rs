@@ -33,6 +33,7 @@ fn small() -> MutexGuard<'static, Heap> {
 // block's layout, which Rust passes unchanged to dealloc and realloc, tells which one that is; a
 // block whose size crosses `LARGE` is moved to the other allocator by copying.
 unsafe impl GlobalAlloc for BySize {
+    #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match layout.size() >= LARGE {
             true => unsafe { System.alloc(layout) },
@@ -40,6 +41,7 @@ unsafe impl GlobalAlloc for BySize {
         }
     }
 
+    #[inline(never)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         match layout.size() >= LARGE {
             true => unsafe { System.alloc_zeroed(layout) },
@@ -47,6 +49,7 @@ unsafe impl GlobalAlloc for BySize {
         }
     }
 
+    #[inline(never)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         match layout.size() >= LARGE {
             true => unsafe { System.dealloc(ptr, layout) },
@@ -54,6 +57,7 @@ unsafe impl GlobalAlloc for BySize {
         }
     }
 
+    #[inline(never)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         match (layout.size() >= LARGE, new_size >= LARGE) {
             (true, true) => unsafe { System.realloc(ptr, layout, new_size) },
