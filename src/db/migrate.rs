@@ -114,6 +114,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс учеников по ФИО для списков всех учеников",
         sql: include_str!("../../sql/0015_students_fio_index.sql"),
     },
+    Migration {
+        id: "0016_attendings_dump_index",
+        description: "индекс отметок посещений с учениками для выгрузки и таблиц",
+        sql: include_str!("../../sql/0016_attendings_dump_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -23,6 +23,7 @@ const IDS: &[&str] = &[
     "0013_debts_cache",
     "0014_web_sessions",
     "0015_students_fio_index",
+    "0016_attendings_dump_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -43,7 +44,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "attendings",
         "  KEY `ix_attendings_student_id` (`student_id`),\n",
-        "  KEY `ix_attendings_marks` (`lesson_id`,`state`),\n",
+        "  KEY `ix_attendings_marks` (`lesson_id`,`state`),\n  KEY `ix_attendings_marks_students` (`lesson_id`,`state`,`student_id`),\n",
     ),
     (
         "lessons",
