@@ -2,7 +2,7 @@
 //! Russian messages. A handler builds a `FormView`, fills values from the request, validates, and
 //! either writes or renders the same view again with the errors and the visitor's input.
 
-use super::options::option_parts;
+use super::options::push_option;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -129,14 +129,10 @@ impl Field {
 }
 
 fn options_html<S: serde::Serializer>(options: &[SelectOption], s: S) -> Result<S::Ok, S::Error> {
-    let mut html = String::new();
+    let bytes: usize = options.iter().map(|o| o.value.len() + o.label.len()).sum();
+    let mut html = String::with_capacity(bytes + options.len() * 40);
     for o in options {
-        let (open, close) = option_parts(&o.value, &o.label);
-        html.push_str(&open);
-        if o.selected {
-            html.push_str(" selected");
-        }
-        html.push_str(&close);
+        push_option(&mut html, &o.value, &o.label, o.selected);
     }
     minijinja::Value::from_safe_string(html).serialize(s)
 }

@@ -25,10 +25,22 @@ struct Escaped {
     close: String,
 }
 
-/// One `<option>` on its own line, escaped and cut where ` selected` goes: the opening
-/// `\n<option value="…"` and the rest, `>label</option>`. Every select of the site is drawn from
-/// these two parts.
-pub fn option_parts(value: &str, label: &str) -> (String, String) {
+/// Appends one `<option>` on its own line, escaped, to `out`: what a select of a form draws for
+/// each of its options, written straight into the select's HTML.
+pub fn push_option(out: &mut String, value: &str, label: &str, selected: bool) {
+    let selected = if selected { " selected" } else { "" };
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "\n<option value=\"{}\"{selected}>{}</option>",
+        HtmlEscape(value),
+        HtmlEscape(label)
+    );
+}
+
+/// One `<option>` as [`push_option`] draws it, cut where ` selected` goes: the opening
+/// `\n<option value="…"` and the rest, `>label</option>`, for a list drawn many times.
+fn option_parts(value: &str, label: &str) -> (String, String) {
     let mut open = String::new();
     let mut close = String::new();
     // Writing into a String cannot fail.
