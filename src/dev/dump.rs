@@ -36,11 +36,14 @@ pub fn document(conn: &mut Conn, now: NaiveDateTime) -> mysql::Result<Vec<u8>> {
         },
     )?;
     let fio: Fios = conn
-        .query_map("SELECT id, fio FROM students", |(id, name): (u32, String)| {
-            let mut encoded = Vec::with_capacity(name.len() + 2);
-            string(&mut encoded, &name);
-            (id, encoded)
-        })?
+        .query_map(
+            "SELECT id, fio FROM students",
+            |(id, name): (u32, String)| {
+                let mut encoded = Vec::with_capacity(name.len() + 2);
+                string(&mut encoded, &name);
+                (id, encoded)
+            },
+        )?
         .into_iter()
         .collect();
     let mut out = Vec::with_capacity(1 << 20);

@@ -44,14 +44,18 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
         .collect();
     // A student writes to the few masters and teachers of a select; the staff, who may write to
     // every student too, search for the receiver by name instead of a select of thousands.
-    let picker = me.is_student.then(|| Field::new(Kind::Select, "receiver_id", "получатель"));
+    let picker = me
+        .is_student
+        .then(|| Field::new(Kind::Select, "receiver_id", "получатель"));
     let picker = match picker {
-        Some(field) => Some(field.with_options(
-            store::receivers_of_student(&mut ctx.db, me.id)?
-                .into_iter()
-                .map(|(id, name)| (id.to_string(), name))
-                .collect(),
-        )),
+        Some(field) => Some(
+            field.with_options(
+                store::receivers_of_student(&mut ctx.db, me.id)?
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name))
+                    .collect(),
+            ),
+        ),
         None => None,
     };
     let (found, more) = match picker.is_none() && !list.search.is_empty() {

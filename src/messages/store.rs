@@ -80,13 +80,10 @@ pub fn receivers_found(
     }
     params.push(me.into());
     params.push((FOUND_AT_MOST as u64 + 1).into());
-    let found: Vec<(u32, String)> = conn.exec_map(
-        sql,
-        params,
-        |(id, fio, role): (u32, String, String)| {
+    let found: Vec<(u32, String)> =
+        conn.exec_map(sql, params, |(id, fio, role): (u32, String, String)| {
             (id, super::display_name(&fio, Role::from_db_name(&role)))
-        },
-    )?;
+        })?;
     Ok(list::at_most(found))
 }
 

@@ -13,7 +13,8 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A word longer than the screen is wide: it must wrap, not widen the page.
-const LONG_WORD: &str = "https://example.com/очень-длинная-ссылка-без-пробелов-которая-шире-экрана-телефона";
+const LONG_WORD: &str =
+    "https://example.com/очень-длинная-ссылка-без-пробелов-которая-шире-экрана-телефона";
 
 /// Whether every element matched by `css` is on screen horizontally: inside 0..innerWidth.
 fn inside_the_screen(browser: &Browser, css: &str) -> serde_json::Value {
@@ -33,7 +34,9 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     let (group, _) = robo_71(&db);
     let mut teacher = WebClient::login(&db, "te1", "12");
     let to_master = format!("/messages/messages_list/{ma}");
-    let question = format!("Добрый день! Посмотрите, пожалуйста, {LONG_WORD} — там расписание на следующую неделю, и скажите, подходит ли время.");
+    let question = format!(
+        "Добрый день! Посмотрите, пожалуйста, {LONG_WORD} — там расписание на следующую неделю, и скажите, подходит ли время."
+    );
     let r = teacher.submit(&to_master, &to_master, &[("body", &question)]);
     assert_eq!(r.status, 302);
     let mut master_cgi = WebClient::login(&db, "ma1", "12");
@@ -42,7 +45,11 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     let r = master_cgi.submit(
         &send,
         &send,
-        &[("receiver", "0"), ("subject", "Отмена занятия"), ("body", &notice)],
+        &[
+            ("receiver", "0"),
+            ("subject", "Отмена занятия"),
+            ("body", &notice),
+        ],
     );
     assert_eq!(r.status, 302, "{}", r.text());
 
@@ -54,8 +61,13 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     browser.goto(&site.url("/messages/dialogs_list"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("диалоги")));
     browser.screenshot(&screenshot_path("phone-dialogs.png"));
-    assert_eq!(browser.phone_layout_problems(".dialog-with"), Vec::<String>::new());
-    browser.click(&browser.find(&format!("a.dialog-with[href$='/messages/messages_list/{te}']")));
+    assert_eq!(
+        browser.phone_layout_problems(".dialog-with"),
+        Vec::<String>::new()
+    );
+    browser.click(&browser.find(&format!(
+        "a.dialog-with[href$='/messages/messages_list/{te}']"
+    )));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("диалог с")));
     assert!(browser.page_text().contains("Посмотрите, пожалуйста"));
     assert_eq!(
@@ -63,7 +75,10 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
         Vec::<String>::new(),
         "the dialog on a phone"
     );
-    assert_eq!(inside_the_screen(&browser, ".chat-text"), serde_json::json!(true));
+    assert_eq!(
+        inside_the_screen(&browser, ".chat-text"),
+        serde_json::json!(true)
+    );
 
     // An answer by taps: the box at the bottom, the send button.
     let body = browser.find(".chat-send textarea");
@@ -87,13 +102,25 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     let sides: Vec<i64> = serde_json::from_value(sides).unwrap();
     assert!(sides[0] < 40 && sides[1] < 40, "{sides:?}");
     browser.screenshot(&screenshot_path("phone-dialog.png"));
-    assert_eq!(browser.phone_layout_problems(".chat-send button"), Vec::<String>::new());
-    assert_eq!(inside_the_screen(&browser, ".chat-message"), serde_json::json!(true));
+    assert_eq!(
+        browser.phone_layout_problems(".chat-send button"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        inside_the_screen(&browser, ".chat-message"),
+        serde_json::json!(true)
+    );
 
     browser.goto(&site.url("/notifications/list"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("Отмена занятия")));
     assert!(browser.page_text().contains("Завтра занятия не будет"));
     browser.screenshot(&screenshot_path("phone-notifications.png"));
-    assert_eq!(browser.phone_layout_problems(".notification-card"), Vec::<String>::new());
-    assert_eq!(inside_the_screen(&browser, ".notification-card .chat-text"), serde_json::json!(true));
+    assert_eq!(
+        browser.phone_layout_problems(".notification-card"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        inside_the_screen(&browser, ".notification-card .chat-text"),
+        serde_json::json!(true)
+    );
 }

@@ -542,7 +542,9 @@ fn students_in_group_add_and_remove() {
     assert!(!html.contains("Анна Новая"), "{html}");
     assert!(html.contains("name=\"search\""));
     let found = web
-        .get(&format!("{page}?search=%20%D0%BD%D0%BE%D0%B2%D0%B0%D1%8F+%D0%B0%D0%BD%D0%BD%D0%B0"))
+        .get(&format!(
+            "{page}?search=%20%D0%BD%D0%BE%D0%B2%D0%B0%D1%8F+%D0%B0%D0%BD%D0%BD%D0%B0"
+        ))
         .text();
     assert!(
         found.contains(&format!(
@@ -551,7 +553,11 @@ fn students_in_group_add_and_remove() {
         "{found}"
     );
     assert!(!found.contains("Борис Тихий"));
-    let member = web.get(&format!("{page}?search=%D0%90%D0%BB%D0%B5%D0%BA%D1%81%D0%B5%D0%B9")).text();
+    let member = web
+        .get(&format!(
+            "{page}?search=%D0%90%D0%BB%D0%B5%D0%BA%D1%81%D0%B5%D0%B9"
+        ))
+        .text();
     assert!(
         !member.contains(&format!("name=\"add\" value=\"{st1}\"")),
         "a member is not offered: {member}"

@@ -151,7 +151,10 @@ fn dialogs_are_ordered_and_counted_per_interlocutor() {
     assert!(picker.contains("name=\"search\""), "{picker}");
     assert!(!picker.contains("name=\"receiver_id\""), "{picker}");
     let found = teacher
-        .get(&format!("/messages/dialogs_list?{}", q("  Алексей   ученик ")))
+        .get(&format!(
+            "/messages/dialogs_list?{}",
+            q("  Алексей   ученик ")
+        ))
         .text();
     assert!(
         found.contains(&format!(
@@ -191,7 +194,11 @@ fn q(text: &str) -> String {
 fn a_receiver_search_shows_thirty_and_says_there_are_more() {
     let db = TestDb::seeded();
     for i in 0..31 {
-        add_student(&db, &format!("many{i:02}"), &format!("Многоученик {i:02} Тестович"));
+        add_student(
+            &db,
+            &format!("many{i:02}"),
+            &format!("Многоученик {i:02} Тестович"),
+        );
     }
     let mut master = WebClient::login(&db, "ma1", "12");
     let html = master
@@ -199,7 +206,10 @@ fn a_receiver_search_shows_thirty_and_says_there_are_more() {
         .text();
     assert_eq!(html.matches("Многоученик ").count(), 30, "{html}");
     assert!(html.contains("Многоученик 00 Тестович"));
-    assert!(!html.contains("Многоученик 30 Тестович"), "by name, the first 30");
+    assert!(
+        !html.contains("Многоученик 30 Тестович"),
+        "by name, the first 30"
+    );
     assert!(html.contains("показаны первые 30"), "{html}");
 }
 

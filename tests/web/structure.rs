@@ -550,10 +550,7 @@ fn search_is_a_literal_substring() {
         let html = web.get(&format!("/structure/schools?{}", q(search))).text();
         assert_eq!(rows(&html), found.len(), "search {search:?}: {html}");
         for name in found {
-            assert!(
-                html.contains(&format!(">{name}</td>")),
-                "{search} {name}"
-            );
+            assert!(html.contains(&format!(">{name}</td>")), "{search} {name}");
         }
     }
 }
