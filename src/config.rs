@@ -183,6 +183,12 @@ pub fn beside(config_path: &Path, relative: impl AsRef<Path>) -> PathBuf {
     config_path.parent().unwrap_or(Path::new("")).join(relative)
 }
 
+/// The two secrets of a new config.
+pub struct Secrets {
+    pub secret_key: String,
+    pub access_token_salt: String,
+}
+
 impl Config {
     /// The config path: `--config`, else `CRMIT_CONFIG` (also as Apache's `REDIRECT_CRMIT_CONFIG`),
     /// else `crmit.toml` beside the executable.
@@ -250,16 +256,16 @@ impl Config {
         self.zone
     }
 
-    /// A fresh config with random secrets, as `init-config` writes it.
-    pub fn fresh(database_url: &str, socket: Option<String>) -> Config {
+    /// A fresh config with the given secrets (random ones, drawn by `init-config`).
+    pub fn fresh(database_url: &str, socket: Option<String>, secrets: Secrets) -> Config {
         Config {
             database: DatabaseConfig {
                 url: database_url.into(),
                 socket,
             },
             security: SecurityConfig {
-                secret_key: crate::auth::random_token(32),
-                access_token_salt: crate::auth::random_token(16),
+                secret_key: secrets.secret_key,
+                access_token_salt: secrets.access_token_salt,
                 developer_read_only: true,
                 hsts: false,
             },

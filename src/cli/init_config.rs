@@ -1,7 +1,7 @@
 //! `crmit init-config`: writes a config with fresh random secrets; never overwrites one silently.
 
 use super::CmdResult;
-use crate::config::Config;
+use crate::config::{Config, Secrets};
 use std::path::Path;
 
 #[derive(clap::Args)]
@@ -25,7 +25,11 @@ pub fn run(path: &Path, args: Args) -> CmdResult {
         )
         .into());
     }
-    let config = Config::fresh(&args.database_url, args.socket);
+    let secrets = Secrets {
+        secret_key: crate::auth::random_token(32),
+        access_token_salt: crate::auth::random_token(16),
+    };
+    let config = Config::fresh(&args.database_url, args.socket, secrets);
     let text = toml::to_string(&config).map_err(|e| e.to_string())?;
     let header = "# crmit settings. Keep this file beside the binary; upgrades never touch it.\n\
                   # The secrets below sign sessions and app tokens: changing them logs everyone out.\n";

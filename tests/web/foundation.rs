@@ -511,6 +511,57 @@ fn placeholder_secret_is_refused() {
     assert!(!out.status.success());
 }
 
+/// `init-config` writes a config the site runs with, with secrets of its own, readable by no
+/// one outside the group, and replaces an existing one only when told to.
+#[test]
+fn init_config_writes_a_working_config_and_keeps_an_existing_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::seeded();
+    let socket = common::mariadb::server().socket.display().to_string();
+    let url = format!(
+        "mysql://{}:{}@localhost/{}",
+        common::ADMIN_USER,
+        common::ADMIN_PASSWORD,
+        db.name
+    );
+    std::fs::remove_file(&db.config_path).unwrap();
+    let init = ["init-config", "--database-url", &url, "--socket", &socket];
+    db.crmit_ok(&init);
+    let mode = std::fs::metadata(&db.config_path)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let secrets = |text: &str| {
+        let table: toml::Table = text.parse().unwrap();
+        let security = table["security"].as_table().unwrap().clone();
+        let key = security["secret_key"].as_str().unwrap().to_string();
+        let salt = security["access_token_salt"].as_str().unwrap().to_string();
+        (key, salt)
+    };
+    let first = std::fs::read_to_string(&db.config_path).unwrap();
+    let (key, salt) = secrets(&first);
+    // 32 and 16 random bytes in URL-safe base64 without padding.
+    assert_eq!((key.len(), salt.len()), (43, 22), "{first}");
+    assert!(!key.contains("CHANGE-ME"));
+
+    let mut web = WebClient::login(&db, "ma1", "12");
+    let index = web.get("/");
+    assert_eq!(index.status, 200, "{}", index.text());
+
+    let again = db.crmit(&init);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&db.config_path).unwrap(), first);
+
+    let mut forced = init.to_vec();
+    forced.push("--force");
+    db.crmit_ok(&forced);
+    let (new_key, new_salt) = secrets(&std::fs::read_to_string(&db.config_path).unwrap());
+    assert_ne!(new_key, key);
+    assert_ne!(new_salt, salt);
+}
+
 fn crmit_placeholder() -> &'static str {
     "CHANGE-ME"
 }
