@@ -49,7 +49,9 @@ pub fn payments_by_month(
 
 /// A month's money and people of the memberships in it (a teacher's own groups, or every group):
 /// (due, paid, paid and confirmed, students, groups). A membership is in a month when the month
-/// lies in both its own and its group's period.
+/// lies in both its own and its group's period. The groups of the month are read first, from
+/// which their memberships (the period test alone read every membership of all time: 6.0 against
+/// 1.5 ms on the `large` demo data).
 pub fn month_money(
     conn: &mut Conn,
     month: Month,
@@ -58,16 +60,17 @@ pub fn month_money(
     let teacher = teacher.map(u32::from);
     Ok(conn
         .exec_first(
-            "SELECT CAST(COALESCE(SUM(GREATEST(sec.price - sig.discount, 0)), 0) AS SIGNED),
+            "SELECT STRAIGHT_JOIN CAST(COALESCE(SUM(GREATEST(sec.price - sig.discount, 0)), 0) AS SIGNED),
                 CAST(COALESCE(SUM(p.value), 0) AS SIGNED),
                 CAST(COALESCE(SUM(IF(p.confirmed, p.value, 0)), 0) AS SIGNED),
                 COUNT(DISTINCT sig.student_id), COUNT(DISTINCT sig.group_id)
-             FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
+             FROM `groups` g JOIN student_in_groups sig ON sig.group_id = g.id
              JOIN sections sec ON sec.id = g.section_id
              LEFT JOIN payments p ON p.student_in_group_id = sig.id AND p.month = ?
-             WHERE ? BETWEEN GREATEST(sig.enter_month, g.start_month) AND LEAST(sig.exit_month, g.end_month)
+             WHERE g.start_month <= ? AND g.end_month >= ?
+               AND ? BETWEEN GREATEST(sig.enter_month, g.start_month) AND LEAST(sig.exit_month, g.end_month)
                AND (? IS NULL OR g.teacher_id = ?)",
-            (month.0, month.0, teacher, teacher),
+            (month.0, month.0, month.0, month.0, teacher, teacher),
         )?
         .unwrap_or((0, 0, 0, 0, 0)))
 }
@@ -78,22 +81,40 @@ const MARKS_FROM: &str = "FROM lessons l JOIN `groups` g ON g.id = l.group_id
      JOIN attendings a ON a.lesson_id = l.id
      WHERE l.date BETWEEN ? AND ? AND (? IS NULL OR g.teacher_id = ?)";
 
-/// Month → («был» marks, all marks) on the lessons dated from `from` to `to`.
+/// Month → («был» marks, all marks) on the lessons dated from `from` to `to`. The marks are
+/// summed per day, in the order of the lessons' date index, and the days folded into months
+/// here: a sum per month made the server sort every mark through a temporary table (12.8 against
+/// about 6 ms for the 26,000 marks of a year on the `large` demo data). Every group's marks are
+/// read without the join to the groups, which only a teacher's filter needs: with it the server
+/// started from the groups and read their lessons of all time.
 pub fn marks_by_month(
     conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
     teacher: Option<TeacherId>,
 ) -> mysql::Result<HashMap<i32, (u64, u64)>> {
-    let teacher = teacher.map(u32::from);
-    let rows: Vec<(i32, u64, u64)> = conn.exec(
-        format!(
-            "SELECT (YEAR(l.date) - 2017) * 12 + MONTH(l.date) - 1 AS m,
-                CAST(COALESCE(SUM(a.state = 1), 0) AS UNSIGNED), COUNT(*) {MARKS_FROM} GROUP BY m"
-        ),
-        (from, to, teacher, teacher),
-    )?;
-    Ok(rows.into_iter().map(|(m, p, n)| (m, (p, n))).collect())
+    const PER_DAY: &str =
+        "SELECT l.date, CAST(COALESCE(SUM(a.state = 1), 0) AS UNSIGNED), COUNT(*)";
+    let days: Vec<(NaiveDate, u64, u64)> = match teacher {
+        Some(teacher) => conn.exec(
+            format!("{PER_DAY} {MARKS_FROM} GROUP BY l.date"),
+            (from, to, teacher, teacher),
+        )?,
+        None => conn.exec(
+            format!(
+                "{PER_DAY} FROM lessons l JOIN attendings a ON a.lesson_id = l.id
+                 WHERE l.date BETWEEN ? AND ? GROUP BY l.date"
+            ),
+            (from, to),
+        )?,
+    };
+    let mut by_month: HashMap<i32, (u64, u64)> = HashMap::new();
+    for (day, present, marks) in days {
+        let sums = by_month.entry(Month::of_date(day).0).or_default();
+        sums.0 += present;
+        sums.1 += marks;
+    }
+    Ok(by_month)
 }
 
 /// («был» marks, all marks) on the lessons dated from `from` to `to`.
@@ -121,14 +142,22 @@ pub fn received_by_month(
     to: Month,
     teacher: Option<TeacherId>,
 ) -> mysql::Result<HashMap<i32, i64>> {
-    let teacher = teacher.map(u32::from);
-    let rows: Vec<(i32, i64)> = conn.exec(
-        "SELECT p.month, CAST(SUM(p.value) AS SIGNED)
-         FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
-         JOIN `groups` g ON g.id = sig.group_id
-         WHERE p.month BETWEEN ? AND ? AND (? IS NULL OR g.teacher_id = ?)
-         GROUP BY p.month",
-        (from.0, to.0, teacher, teacher),
-    )?;
+    // Every payment belongs to a membership of a group: only a teacher's filter needs the joins
+    // (without them every group's sums take 3.3 instead of 8.5 ms on the `large` demo data).
+    let rows: Vec<(i32, i64)> = match teacher {
+        Some(teacher) => conn.exec(
+            "SELECT p.month, CAST(SUM(p.value) AS SIGNED)
+             FROM payments p JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+             JOIN `groups` g ON g.id = sig.group_id
+             WHERE p.month BETWEEN ? AND ? AND g.teacher_id = ?
+             GROUP BY p.month",
+            (from.0, to.0, teacher),
+        )?,
+        None => conn.exec(
+            "SELECT p.month, CAST(SUM(p.value) AS SIGNED) FROM payments p
+             WHERE p.month BETWEEN ? AND ? GROUP BY p.month",
+            (from.0, to.0),
+        )?,
+    };
     Ok(rows.into_iter().collect())
 }

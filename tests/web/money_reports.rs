@@ -315,6 +315,16 @@ fn figures(page: &str) -> Vec<String> {
 #[test]
 fn the_overview_matches_the_figures_computed_by_hand() {
     let f = fixture();
+    // A lesson of te2's Д-веб in January 2019, Алексеев «не был»: in the master's months, not
+    // in te1's.
+    let g_web: u32 = query_one(&f.db, "SELECT id FROM `groups` WHERE name = 'Д-веб'", ());
+    let student: u32 = query_one(
+        &f.db,
+        "SELECT id FROM students WHERE fio = 'Алексеев Антон'",
+        (),
+    );
+    let lesson = add_lesson(&f.db, g_web, f.te2, "2019-01-15");
+    add_attending(&f.db, lesson, student, 0);
     let mut ma = WebClient::login_at(&f.db, NOW, "ma1", "12");
     let page = ma.get("/stat/dashboard").text();
     // November 2019: Алексеев (1000 ₽ due, nothing paid) and Васильев (100 % discount) in
@@ -333,6 +343,7 @@ fn the_overview_matches_the_figures_computed_by_hand() {
         "<tr><td>ноябрь 2019</td><td class=\"num\">0</td><td class=\"num\">50%</td></tr>",
         "<tr><td>сентябрь 2019</td><td class=\"num\">1000</td><td class=\"num\">нет занятий</td></tr>",
         "<tr><td>декабрь 2018</td><td class=\"num\">500</td><td class=\"num\">нет занятий</td></tr>",
+        "<tr><td>январь 2019</td><td class=\"num\">500</td><td class=\"num\">0%</td></tr>",
     ] {
         assert!(page.contains(month), "{month}\n{page}");
     }
@@ -353,8 +364,16 @@ fn the_overview_matches_the_figures_computed_by_hand() {
 
     // A teacher's overview covers his own groups: Д-веб's debt is not his.
     let mut te1 = WebClient::login_at(&f.db, NOW, "te1", "12");
-    let mine = figures(&te1.get("/stat/dashboard").text());
-    assert_eq!(mine[1], "долг по ноябрь 2019 2400 ₽ должники: 2");
+    let page = te1.get("/stat/dashboard").text();
+    assert_eq!(figures(&page)[1], "долг по ноябрь 2019 2400 ₽ должники: 2");
+    // Nor are its payments and its lesson.
+    for month in [
+        "<tr><td>октябрь 2019</td><td class=\"num\">400</td><td class=\"num\">100%</td></tr>",
+        "<tr><td>январь 2019</td><td class=\"num\">0</td><td class=\"num\">нет занятий</td></tr>",
+        "<tr><td>декабрь 2018</td><td class=\"num\">0</td><td class=\"num\">нет занятий</td></tr>",
+    ] {
+        assert!(page.contains(month), "{month}\n{page}");
+    }
 }
 
 /// A master in a real Chromium through Apache: the menu's «должники», a group picked in the
