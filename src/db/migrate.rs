@@ -119,6 +119,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс отметок посещений с учениками для выгрузки и таблиц",
         sql: include_str!("../../sql/0016_attendings_dump_index.sql"),
     },
+    Migration {
+        id: "0017_payments_month_index",
+        description: "индекс оплат по месяцу с суммой для сводки",
+        sql: include_str!("../../sql/0017_payments_month_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

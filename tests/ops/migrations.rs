@@ -24,6 +24,7 @@ const IDS: &[&str] = &[
     "0014_web_sessions",
     "0015_students_fio_index",
     "0016_attendings_dump_index",
+    "0017_payments_month_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -65,7 +66,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "payments",
         "  KEY `ix_payments_student_in_group_id` (`student_in_group_id`),\n",
-        "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n  KEY `ix_payments_debts` (`student_in_group_id`,`month`,`value`,`confirmed`),\n",
+        "  KEY `ix_payments_unconfirmed` (`confirmed`,`student_in_group_id`,`value`),\n  KEY `ix_payments_debts` (`student_in_group_id`,`month`,`value`,`confirmed`),\n  KEY `ix_payments_month_value` (`month`,`value`),\n",
     ),
     (
         "students",
