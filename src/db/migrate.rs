@@ -124,6 +124,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс оплат по месяцу с суммой для сводки",
         sql: include_str!("../../sql/0017_payments_month_index.sql"),
     },
+    Migration {
+        id: "0018_messages_owner_index",
+        description: "индекс сообщений владельца для счётчика непрочитанных диалогов",
+        sql: include_str!("../../sql/0018_messages_owner_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

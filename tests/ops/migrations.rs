@@ -25,6 +25,7 @@ const IDS: &[&str] = &[
     "0015_students_fio_index",
     "0016_attendings_dump_index",
     "0017_payments_month_index",
+    "0018_messages_owner_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -56,6 +57,11 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
         "message_details",
         "  KEY `ix_message_details_send_time` (`send_time`),\n",
         "  KEY `ix_message_details_unread` (`unread`),\n",
+    ),
+    (
+        "messages",
+        "  KEY `ix_messages_receiver_id` (`receiver_id`),\n",
+        "  KEY `ix_messages_owner_dialogs` (`owner_id`,`forward`,`message_details_id`,`receiver_id`),\n",
     ),
     (
         // The last key of the table: the comma goes before it.
