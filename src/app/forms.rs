@@ -49,6 +49,9 @@ pub struct Field {
     pub option_count: usize,
     /// A select with a text box above it that narrows its options (app.js).
     pub filter: bool,
+    /// A select whose options are found on the server: the box `<name>_search` and a «найти»
+    /// button that posts the form back with `find=<name>` (works without JavaScript).
+    pub finder: Option<Finder>,
     pub attrs: BTreeMap<&'static str, String>,
 }
 
@@ -65,6 +68,7 @@ impl Field {
             options: Vec::new(),
             option_count: 0,
             filter: false,
+            finder: None,
             attrs: BTreeMap::new(),
         }
     }
@@ -98,6 +102,12 @@ impl Field {
         self
     }
 
+    /// Makes the select one found by a search on the server (see [`Field::finder`]).
+    pub fn found_by(mut self, finder: Finder) -> Field {
+        self.finder = Some(finder);
+        self
+    }
+
     /// Chooses `value` in a select (and keeps it as the field's value).
     pub fn select(&mut self, value: &str) {
         self.select_all(&[value]);
@@ -127,6 +137,17 @@ impl Field {
         self
     }
 }
+
+/// The search box of a select found on the server: what was searched, and what came of it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Finder {
+    pub search: String,
+    /// «найдено: 3 — выберите в списке», «никого не найдено», …; empty before a search.
+    pub note: String,
+}
+
+/// The name of the button a finder's search is posted with (its value is the select's name).
+pub const FIND: &str = "find";
 
 fn options_html<S: serde::Serializer>(options: &[SelectOption], s: S) -> Result<S::Ok, S::Error> {
     let bytes: usize = options.iter().map(|o| o.value.len() + o.label.len()).sum();

@@ -111,15 +111,16 @@ pub struct ListQuery {
     others: Vec<(String, String)>,
 }
 
+/// `text` trimmed, with inner runs of spaces as one.
+fn one_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl ListQuery {
     pub fn parse(query: &Form) -> ListQuery {
         ListQuery {
             page: parse_page(query.str("page")),
-            search: query
-                .str("search")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            search: one_spaced(query.str("search")),
             sort: query.str("sort").trim().to_string(),
             order: query.str("order").trim().to_string(),
             per_page: PER_PAGE,
@@ -129,6 +130,18 @@ impl ListQuery {
                 .filter(|(k, _)| k != "page")
                 .cloned()
                 .collect(),
+        }
+    }
+
+    /// A search alone, say that of a form's search box: no paging, no filters.
+    pub fn of_search(text: &str) -> ListQuery {
+        ListQuery {
+            page: 1,
+            search: one_spaced(text),
+            sort: String::new(),
+            order: String::new(),
+            per_page: PER_PAGE,
+            others: Vec::new(),
         }
     }
 

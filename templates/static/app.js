@@ -1,7 +1,8 @@
 /* crmit — small progressive enhancements. Every page works without this file.
    - forms (or buttons/links) with data-confirm="…" ask confirm() before submitting;
    - [data-go-back] («отмена») goes to the previous page (document.referrer);
-   - <input data-filter-for="select-id"> filters that select's options as you type;
+   - <input data-filter-for="select-id"> filters that select's options as you type (Enter in one
+     with data-find="button-id" presses that button: a search on the server);
    - flash messages close with their × ([data-dismiss="flash"]);
    - forms marked data-unsaved (the grids, the roll call, a month's payments) ask before the page
      is left with changes, and come back after their save scrolled where they were;
@@ -79,8 +80,18 @@
       t.value = '';
       filterOptions(t);
     }
-    // Enter in a filter box should not submit the whole form.
-    if (e.key === 'Enter' && t.hasAttribute && t.hasAttribute('data-filter-for')) e.preventDefault();
+    // Enter in a filter box should not submit the whole form; in a server search box it presses
+    // that box's «найти».
+    if (e.key === 'Enter' && t.hasAttribute && t.hasAttribute('data-filter-for')) {
+      e.preventDefault();
+      var find = t.hasAttribute('data-find') && doc.getElementById(t.getAttribute('data-find'));
+      if (find) find.click();
+    } else if (e.key === 'Enter' && t.tagName === 'INPUT' && t.form && t.form.querySelector('[data-find]')) {
+      // The first «найти» of such a form stands before its save button, so the browser's own
+      // Enter would search; it saves, as in every other form.
+      var save = t.form.querySelector('button[name="submit"]');
+      if (save) { e.preventDefault(); save.click(); }
+    }
   });
 
   // Unsaved changes: an input or change of a field of a data-unsaved form (fields outside it name

@@ -212,17 +212,16 @@ impl NewStudent {
     }
 }
 
-/// Fills «добавить ученика» as a person would: names, the date, the school picked from the list,
-/// «телефон матери» as the contact, «создать нового» for the mother (found by the filter box)
-/// with her name, phone, e-mail and the e-mail channel; then submits.
-fn register_student(ui: &Ui, who: &str, s: &NewStudent) {
+/// Opens «добавить ученика» and fills the child's part as a person would: names, the date, the
+/// school picked from the list, «телефон матери» as the contact.
+fn fill_child(ui: &Ui, last: &str, first: &str, second: &str, birth: NaiveDate) {
     ui.open("/users/students");
     ui.click("a[href$='/users/register/student']");
     ui.expect_text("регистрация нового ученика");
-    ui.type_into("#last_name", s.last);
-    ui.type_into("#first_name", s.first);
-    ui.type_into("#second_name", s.second);
-    ui.type_date("#birth_date", s.birth);
+    ui.type_into("#last_name", last);
+    ui.type_into("#first_name", first);
+    ui.type_into("#second_name", second);
+    ui.type_date("#birth_date", birth);
     ui.type_into("#birth_place", "г. Барнаул");
     ui.type_into("#registration_place", "г. Барнаул, ул. Ленина, 1");
     ui.type_into("#actual_address", "г. Барнаул, ул. Ленина, 1");
@@ -230,6 +229,12 @@ fn register_student(ui: &Ui, who: &str, s: &NewStudent) {
     ui.type_into("#grade", "5");
     ui.type_into("#shift", "1");
     ui.pick("#contact_phone", "телефон матери");
+}
+
+/// Fills «добавить ученика» (`fill_child`), «создать нового» for the mother (found by the filter
+/// box) with her name, phone, e-mail and the e-mail channel; then submits.
+fn register_student(ui: &Ui, who: &str, s: &NewStudent) {
+    fill_child(ui, s.last, s.first, s.second, s.birth);
     ui.type_into("#mother_search", "созд");
     ui.pick("#mother", "создать нового");
     ui.type_into("#m_fio", s.mother_fio);
@@ -237,9 +242,28 @@ fn register_student(ui: &Ui, who: &str, s: &NewStudent) {
     ui.type_into("#m_email", s.mother_email);
     ui.pick("#m_notification_types", "email");
     ui.shot(&format!("{who}-register"));
-    ui.click("form[action$='/users/register/student'] button[name='submit']");
-    ui.expect_text(&format!("ученик {} создан.", s.fio()));
+    submit_student(ui, &s.fio());
     ui.expect_text(&format!("родитель {} создан", s.mother_fio));
+}
+
+/// Registers a brother of `s` whose mother is the stored one, found by her surname: Enter in the
+/// search box posts the form back with the parents found, what was typed kept.
+fn register_brother(ui: &Ui, s: &NewStudent, first: &str) {
+    let last = s.last.trim_end_matches('а');
+    fill_child(ui, last, first, "", s.birth);
+    let mother_surname = s.mother_fio.split(' ').next().unwrap();
+    ui.type_into("#mother_search", mother_surname);
+    let search = ui.find("#mother_search");
+    ui.browser.send_keys(&search, "\u{E007}");
+    ui.expect_text("найдено: 1 — выберите в списке");
+    ui.pick("#mother", s.mother_fio);
+    ui.shot("master-brother");
+    submit_student(ui, &format!("{last} {first}"));
+}
+
+fn submit_student(ui: &Ui, fio: &str) {
+    ui.click("form[action$='/users/register/student'] button[name='submit']");
+    ui.expect_text(&format!("ученик {fio} создан."));
     ui.expect_at("/users/students");
 }
 
@@ -361,6 +385,20 @@ fn issue_4_student_with_new_mother_joins_a_group_with_a_discount() {
     assert_eq!(rows[0][..2], [dasha.fio(), login]);
     assert_eq!(rows[0][4], dasha.mother_fio);
     assert_eq!(rows[0][5], "робо-71");
+
+    // Her brother, with the same mother found by her surname.
+    register_brother(&ui, &dasha, "Илья");
+    let (_, _, brothers_mother, ..) = student_with_mother(&db, "Соколов Илья");
+    assert_eq!(brothers_mother, dasha.mother_fio);
+    assert_eq!(
+        query_one::<u32>(
+            &db,
+            "SELECT COUNT(*) FROM parents WHERE fio = ?",
+            (dasha.mother_fio,)
+        ),
+        1,
+        "no second mother"
+    );
     ui.log_out();
 
     // The teacher: registering and his own group's members are his to change…

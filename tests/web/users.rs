@@ -1261,3 +1261,146 @@ fn access_per_route() {
     assert_eq!(r.status, 400);
     assert_eq!(db.count("students"), 1);
 }
+
+/// The `<option>`s of the select `name` on a page, as (value, label, selected).
+fn options_of(page: &str, name: &str) -> Vec<(String, String, bool)> {
+    let start = page
+        .find(&format!("<select id=\"{name}\""))
+        .unwrap_or_else(|| panic!("no select {name}"));
+    let select = &page[start..start + page[start..].find("</select>").unwrap()];
+    select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| {
+            let (value, rest) = o.split_once('"').unwrap();
+            let selected = rest.starts_with(" selected");
+            let label = rest.split_once('>').unwrap().1.split('<').next().unwrap();
+            (value.to_string(), label.to_string(), selected)
+        })
+        .collect()
+}
+
+/// Posts the registration form.
+fn register(web: &mut WebClient, fields: &[(&str, &str)]) -> CgiResponse {
+    post(
+        web,
+        "/users/register/student",
+        "/users/register/student",
+        fields,
+    )
+}
+
+/// The mother and father selects offer no list of every parent: a search («найти», posted with
+/// the form and saving nothing) offers the parents found, at most 30, with what was typed kept;
+/// the chosen parent stays offered, and a stored one is offered on the edit form.
+#[test]
+fn a_parent_is_found_by_name_and_the_search_saves_nothing() {
+    let db = TestDb::seeded();
+    let school = school(&db);
+    let dasha = add_parent(&db, "Блинова Дарья", "89001110001");
+    add_parent(&db, "Блинова Анна", "89001110002");
+    add_parent(&db, "Петрова Ирина", "89001110003");
+    for i in 0..31 {
+        add_parent(&db, &format!("Сидорова {i:02}"), "89001110004");
+    }
+    let mut web = WebClient::login(&db, "ma1", "12");
+    let page = html(&web.get("/users/register/student"));
+    let offered: Vec<String> = options_of(&page, "mother")
+        .into_iter()
+        .map(|o| o.1)
+        .collect();
+    assert_eq!(offered, ["нет", "создать нового"]);
+    assert!(page.contains("name=\"mother_search\""), "{page}");
+    assert!(page.contains("name=\"find\" value=\"father\""), "{page}");
+
+    let students = || query_one::<u32>(&db, "SELECT COUNT(*) FROM students", ());
+    let before = students();
+    let typed = with(
+        student_form("Блинов", "Пётр", "", "2012-03-04", &school),
+        &[("mother_search", " дарья  блинова "), ("find", "mother")],
+    );
+    let r = register(&mut web, &typed);
+    assert_eq!(r.status, 200, "{}", html(&r));
+    let page = html(&r);
+    assert_eq!(
+        options_of(&page, "mother"),
+        [
+            ("-1".to_string(), "нет".to_string(), true),
+            ("-2".to_string(), "создать нового".to_string(), false),
+            (dasha.to_string(), "Блинова Дарья".to_string(), false),
+        ]
+    );
+    assert!(page.contains("найдено: 1 — выберите в списке"), "{page}");
+    assert!(page.contains("value=\"Блинов\""), "what was typed stays");
+    assert!(
+        page.contains("name=\"mother_search\" value=\" дарья  блинова \""),
+        "{page}"
+    );
+    assert_eq!(students(), before, "a search saves nothing");
+
+    let mut search = |text: &str| {
+        let fields = with(typed.clone(), &[("mother_search", text)]);
+        html(&register(&mut web, &fields))
+    };
+    let page = search("сидорова");
+    assert!(
+        page.contains("показаны первые 30: уточните запрос"),
+        "{page}"
+    );
+    assert_eq!(options_of(&page, "mother").len(), 32);
+    let page = search("Кузнецова");
+    assert!(
+        page.contains("по запросу «Кузнецова» никого не найдено"),
+        "{page}"
+    );
+
+    // Chosen from the search, then a failed save: the chosen mother is still offered and chosen.
+    let dasha_s = dasha.to_string();
+    let chosen = with(
+        typed.clone(),
+        &[
+            ("mother", dasha_s.as_str()),
+            ("mother_search", ""),
+            ("birth_place", ""),
+        ],
+    );
+    let chosen: Vec<_> = chosen.into_iter().filter(|(n, _)| *n != "find").collect();
+    let page = html(&register(&mut web, &chosen));
+    assert!(
+        options_of(&page, "mother").contains(&(dasha_s.clone(), "Блинова Дарья".into(), true)),
+        "{page}"
+    );
+    assert_eq!(students(), before);
+
+    let saved = with(chosen, &[("birth_place", "Барнаул")]);
+    let r = register(&mut web, &saved);
+    assert_eq!(r.status, 302, "{}", html(&r));
+    let student = query_one::<u32>(
+        &db,
+        "SELECT id FROM students WHERE fio LIKE 'Блинов Пётр%'",
+        (),
+    );
+    let linked = query_one::<u32>(
+        &db,
+        "SELECT parent_id FROM parent_of_students WHERE student_id = ? AND is_mother = 1",
+        (student,),
+    );
+    assert_eq!(linked, dasha);
+
+    let page = html(&web.get(&format!("/users/student/{student}")));
+    assert_eq!(
+        options_of(&page, "mother")[2],
+        (dasha_s, "Блинова Дарья".to_string(), true)
+    );
+    assert_eq!(options_of(&page, "father").len(), 2);
+    assert!(!page.contains("Блинова Анна"), "no search, no others");
+
+    // Enter in a field without JavaScript presses the first «найти»: with its box empty, it saves.
+    let enter = with(
+        student_form("Блинов", "Иван", "", "2013-03-04", &school),
+        &[("mother_search", ""), ("find", "mother")],
+    );
+    let r = register(&mut web, &enter);
+    assert_eq!(r.status, 302, "{}", html(&r));
+    assert_eq!(students(), before + 2);
+}

@@ -1,15 +1,35 @@
-//! The little of `parents` that the student forms need: the choices of the
-//! mother and father selects and the student's two links. The parents themselves (and a new one
+//! The little of `parents` that the student forms need: the parents the
+//! mother and father selects offer and the student's two links. The parents themselves (and a new one
 //! typed into the student form) are the structure area's `parents`.
 
+use crate::app::list::{self, FOUND_AT_MOST, ListQuery};
 use crate::db::{col, select_in};
 use crate::ids::StudentId;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
-/// Every parent by FIO, for the selects.
-pub fn choices(db: &mut Conn) -> mysql::Result<Vec<(u32, String)>> {
-    db.query("SELECT id, fio FROM parents ORDER BY fio, id")
+/// The parents with these ids (the ones a form has chosen), by FIO.
+pub fn named(db: &mut Conn, ids: &[u32]) -> mysql::Result<Vec<(u32, String)>> {
+    select_in(
+        db,
+        "SELECT id, fio FROM parents WHERE id IN ({ids}) ORDER BY fio, id",
+        ids,
+    )
+}
+
+/// The parents whose FIO holds every word of `q`'s search, by FIO: at most [`FOUND_AT_MOST`],
+/// and whether there are more. The student form asks for these instead of offering all 3,900
+/// parents twice (620 KB of options on every visit).
+pub fn found(db: &mut Conn, q: &ListQuery) -> mysql::Result<(Vec<(u32, String)>, bool)> {
+    let words = q.words_in("fio");
+    let found = db.exec(
+        format!(
+            "SELECT id, fio FROM parents WHERE {} ORDER BY fio, id LIMIT ?",
+            words.sql
+        ),
+        words.params_then([(FOUND_AT_MOST as u64 + 1).into()]),
+    )?;
+    Ok(list::at_most(found))
 }
 
 /// The student's (mother, father) parent ids.

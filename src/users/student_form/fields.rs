@@ -27,6 +27,8 @@ pub const NO_SCHOOL: &str = "-1";
 /// One side of the parents: its select and its new-parent block.
 pub struct Side {
     pub select: &'static str,
+    /// The select's search box (`<select>_search`).
+    pub search: &'static str,
     pub select_label: &'static str,
     /// fio, phone, email, passport, address, home phone, VK, notification types.
     pub names: [&'static str; 8],
@@ -38,6 +40,7 @@ pub struct Side {
 
 pub const MOTHER: Side = Side {
     select: "mother",
+    search: "mother_search",
     select_label: "мать (при создании нового заполните поля ниже)",
     names: [
         "m_fio",
@@ -66,6 +69,7 @@ pub const MOTHER: Side = Side {
 
 pub const FATHER: Side = Side {
     select: "father",
+    search: "father_search",
     select_label: "отец (при создании нового заполните поля ниже)",
     names: [
         "f_fio",

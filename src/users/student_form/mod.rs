@@ -14,16 +14,20 @@ pub mod validate;
 pub mod view;
 pub mod write;
 
+use crate::app::forms::FIND;
 use crate::app::{AppError, Ctx, Done};
 use crate::http::Response;
 use crate::users::render_form;
 use crate::users::store::{parents, students};
+use fields::{FATHER, MOTHER};
+use view::ParentPick;
 use write::Stored;
 
 const CLASS: &str = "ученика";
 
 pub fn register_get(ctx: &mut Ctx) -> Result<Response, AppError> {
-    let form = view::view(ctx, None)?;
+    let none = ParentPick::default();
+    let form = view::view(ctx, None, [&none, &none])?;
     render_form(ctx, CLASS, false, form)
 }
 
@@ -32,9 +36,13 @@ pub fn edit_get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let (user_id, p) = students::load(&mut ctx.db, id)?.ok_or(AppError::NotFound)?;
     let account =
         crate::auth::user::account_by_id(&mut ctx.db, user_id)?.ok_or(AppError::NotFound)?;
-    let parents = parents::of_student(&mut ctx.db, id)?;
-    let mut form = view::view(ctx, Some(id))?;
-    view::fill_stored(&mut form, account, p, parents);
+    let (mother, father) = parents::of_student(&mut ctx.db, id)?;
+    let stored = |chosen| ParentPick {
+        chosen,
+        search: String::new(),
+    };
+    let mut form = view::view(ctx, Some(id), [&stored(mother), &stored(father)])?;
+    view::fill_stored(&mut form, account, p, (mother, father));
     render_form(ctx, CLASS, true, form)
 }
 
@@ -55,12 +63,17 @@ pub fn edit_post(ctx: &mut Ctx) -> Result<Response, AppError> {
     )
 }
 
-/// Reads, validates and writes; on any error the form comes back with the visitor's input.
+/// Reads, validates and writes; on any error the form comes back with the visitor's input. A
+/// parent search («найти») brings it back too, with the parents found, and writes nothing.
 fn save(ctx: &mut Ctx, old: Option<Stored>) -> Result<Response, AppError> {
     let submitted = ctx.form.clone();
     let editing = old.is_some();
-    let mut form = view::view(ctx, old.as_ref().map(|o| o.id))?;
+    let picks = [&MOTHER, &FATHER].map(|side| ParentPick::submitted(&submitted, side));
+    let mut form = view::view(ctx, old.as_ref().map(|o| o.id), [&picks[0], &picks[1]])?;
     form.fill(&submitted);
+    if searched(&submitted, &picks) {
+        return render_form(ctx, CLASS, editing, form);
+    }
     let today = ctx.today();
     let user_id = old.as_ref().map(|o| o.user_id);
     let draft = read::read(&mut ctx.db, &mut form, &submitted, user_id, today)?;
@@ -90,4 +103,14 @@ fn save(ctx: &mut Ctx, old: Option<Stored>) -> Result<Response, AppError> {
         true => Done::new(student, "изменен", ""),
     });
     Ok(ctx.redirect("/users/students"))
+}
+
+/// Whether the form was posted by a «найти» whose box holds a search. Without JavaScript, Enter
+/// in any field presses the form's first button, the mother's «найти»: with her box empty the
+/// form is saved as its own button would.
+fn searched(submitted: &crate::http::Form, picks: &[ParentPick; 2]) -> bool {
+    [&MOTHER, &FATHER]
+        .into_iter()
+        .zip(picks)
+        .any(|(side, pick)| submitted.str(FIND) == side.select && !pick.search.trim().is_empty())
 }

@@ -6,9 +6,11 @@ use super::fields::{
     GRADE, KNOWN_FROM, MOTHER, PHONE, REGISTRATION_PLACE, SCHOOL, SHIFT, Side, birth_date_field,
     grade_shift_fields, name_fields, pairs, required_text, school_field, text,
 };
-use crate::app::forms::{Field, FormView, Kind};
+use crate::app::forms::{Field, Finder, FormView, Kind};
+use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx};
 use crate::auth::user::Account;
+use crate::http::Form;
 use crate::structure::parent_form::HOME_PHONE_MAX;
 use crate::users::account_form::{self, ENABLED};
 use crate::users::store::parents;
@@ -17,16 +19,59 @@ use crate::users::store::students::{self, Profile};
 /// The notification channels with their bits: option value = bit shift (0 e-mail, 1 VK, 2 SMS).
 const CHANNELS: [(&str, &str); 3] = [("0", "email"), ("1", "ВКонтакте"), ("2", "sms")];
 
-/// The form of a new student (`id` None) or of student `id`, both parents at «нет».
-pub fn view(ctx: &mut Ctx, id: Option<u32>) -> Result<FormView, AppError> {
-    let parent_options: Vec<(String, String)> = [
-        (ParentSelect::Nobody, "нет"),
-        (ParentSelect::New, "создать нового"),
-    ]
-    .map(|(v, l)| (v.to_string(), l.to_string()))
-    .into_iter()
-    .chain(pairs(parents::choices(&mut ctx.db)?))
-    .collect();
+/// What one parent select offers besides «нет» and «создать нового»: the parent chosen (stored
+/// or submitted), and the parents its search box finds.
+#[derive(Debug, Default)]
+pub struct ParentPick {
+    pub chosen: Option<u32>,
+    pub search: String,
+}
+
+impl ParentPick {
+    /// The pick of `side` in a submitted form.
+    pub fn submitted(form: &Form, side: &Side) -> ParentPick {
+        let chosen = match form.str(side.select).parse() {
+            Ok(ParentSelect::Existing(id)) => Some(id),
+            _ => None,
+        };
+        ParentPick {
+            chosen,
+            search: form.str(side.search).to_string(),
+        }
+    }
+}
+
+/// The select of one side: «нет», «создать нового», the chosen parent, then those found.
+fn parent_select(db: &mut mysql::Conn, side: &Side, pick: &ParentPick) -> Result<Field, AppError> {
+    let mut offered = vec![
+        (ParentSelect::Nobody.to_string(), "нет".to_string()),
+        (ParentSelect::New.to_string(), "создать нового".to_string()),
+    ];
+    let chosen: Vec<u32> = pick.chosen.into_iter().collect();
+    offered.extend(pairs(parents::named(db, &chosen)?));
+    let mut finder = Finder {
+        search: pick.search.clone(),
+        note: String::new(),
+    };
+    let q = ListQuery::of_search(&pick.search);
+    if !q.search.is_empty() {
+        let (found, more) = parents::found(db, &q)?;
+        finder.note = match (found.len(), more) {
+            (0, _) => format!("по запросу «{}» никого не найдено", q.search),
+            (n, false) => format!("найдено: {n} — выберите в списке"),
+            (n, true) => format!("показаны первые {n}: уточните запрос"),
+        };
+        let found = found.into_iter().filter(|(id, _)| pick.chosen != Some(*id));
+        offered.extend(pairs(found.collect()));
+    }
+    Ok(Field::new(Kind::Select, side.select, side.select_label)
+        .with_options(offered)
+        .found_by(finder))
+}
+
+/// The form of a new student (`id` None) or of student `id`, both parents at «нет», each select
+/// offering what its pick asks for.
+pub fn view(ctx: &mut Ctx, id: Option<u32>, picks: [&ParentPick; 2]) -> Result<FormView, AppError> {
     let mut fields = Vec::new();
     match id {
         Some(_) => {
@@ -62,12 +107,8 @@ pub fn view(ctx: &mut Ctx, id: Option<u32>) -> Result<FormView, AppError> {
                     .to_vec(),
             ),
     );
-    for side in [&MOTHER, &FATHER] {
-        fields.push(
-            Field::new(Kind::Select, side.select, side.select_label)
-                .with_options(parent_options.clone())
-                .filterable(),
-        );
+    for (side, pick) in [&MOTHER, &FATHER].into_iter().zip(picks) {
+        fields.push(parent_select(&mut ctx.db, side, pick)?);
     }
     for side in [&MOTHER, &FATHER] {
         fields.extend(new_parent_fields(side));
