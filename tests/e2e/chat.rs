@@ -27,6 +27,21 @@ fn inside_the_screen(browser: &Browser, css: &str) -> serde_json::Value {
     ))
 }
 
+/// The page fits a phone: the tap targets `targets` pass the layout checks and every element
+/// `text` (a message's text, say) stays on the screen.
+fn fits_the_phone(browser: &Browser, targets: &str, text: &str) {
+    assert_eq!(
+        browser.phone_layout_problems(targets),
+        Vec::<String>::new(),
+        "{targets}"
+    );
+    assert_eq!(
+        inside_the_screen(browser, text),
+        serde_json::json!(true),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_dialog_and_the_notifications_read_on_a_phone() {
     let db = TestDb::seeded();
@@ -70,14 +85,10 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     )));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("диалог с")));
     assert!(browser.page_text().contains("Посмотрите, пожалуйста"));
-    assert_eq!(
-        browser.phone_layout_problems(".chat-send textarea, .chat-send button"),
-        Vec::<String>::new(),
-        "the dialog on a phone"
-    );
-    assert_eq!(
-        inside_the_screen(&browser, ".chat-text"),
-        serde_json::json!(true)
+    fits_the_phone(
+        &browser,
+        ".chat-send textarea, .chat-send button",
+        ".chat-text",
     );
 
     // An answer by taps: the box at the bottom, the send button.
@@ -102,25 +113,15 @@ fn a_dialog_and_the_notifications_read_on_a_phone() {
     let sides: Vec<i64> = serde_json::from_value(sides).unwrap();
     assert!(sides[0] < 40 && sides[1] < 40, "{sides:?}");
     browser.screenshot(&screenshot_path("phone-dialog.png"));
-    assert_eq!(
-        browser.phone_layout_problems(".chat-send button"),
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        inside_the_screen(&browser, ".chat-message"),
-        serde_json::json!(true)
-    );
+    fits_the_phone(&browser, ".chat-send button", ".chat-message");
 
     browser.goto(&site.url("/notifications/list"));
     assert!(browser.wait_until(WAIT, |b| b.page_text().contains("Отмена занятия")));
     assert!(browser.page_text().contains("Завтра занятия не будет"));
     browser.screenshot(&screenshot_path("phone-notifications.png"));
-    assert_eq!(
-        browser.phone_layout_problems(".notification-card"),
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        inside_the_screen(&browser, ".notification-card .chat-text"),
-        serde_json::json!(true)
+    fits_the_phone(
+        &browser,
+        ".notification-card",
+        ".notification-card .chat-text",
     );
 }
