@@ -41,14 +41,20 @@ impl ParentPick {
     }
 }
 
-/// The select of one side: «нет», «создать нового», the chosen parent, then those found.
-fn parent_select(db: &mut mysql::Conn, side: &Side, pick: &ParentPick) -> Result<Field, AppError> {
+/// The select of one side: «нет», «создать нового», the chosen parent (among `named`, the chosen
+/// parents of both sides), then those found.
+fn parent_select(
+    db: &mut mysql::Conn,
+    side: &Side,
+    pick: &ParentPick,
+    named: &[(u32, String)],
+) -> Result<Field, AppError> {
     let mut offered = vec![
         (ParentSelect::Nobody.to_string(), "нет".to_string()),
         (ParentSelect::New.to_string(), "создать нового".to_string()),
     ];
-    let chosen: Vec<u32> = pick.chosen.into_iter().collect();
-    offered.extend(pairs(parents::named(db, &chosen)?));
+    let chosen = named.iter().filter(|(id, _)| pick.chosen == Some(*id));
+    offered.extend(pairs(chosen.cloned().collect()));
     let mut finder = Finder {
         search: pick.search.clone(),
         note: String::new(),
@@ -107,8 +113,10 @@ pub fn view(ctx: &mut Ctx, id: Option<u32>, picks: [&ParentPick; 2]) -> Result<F
                     .to_vec(),
             ),
     );
+    let chosen: Vec<u32> = picks.iter().filter_map(|p| p.chosen).collect();
+    let named = parents::named(&mut ctx.db, &chosen)?;
     for (side, pick) in [&MOTHER, &FATHER].into_iter().zip(picks) {
-        fields.push(parent_select(&mut ctx.db, side, pick)?);
+        fields.push(parent_select(&mut ctx.db, side, pick, &named)?);
     }
     for side in [&MOTHER, &FATHER] {
         fields.extend(new_parent_fields(side));
