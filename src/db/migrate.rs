@@ -129,6 +129,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс сообщений владельца для счётчика непрочитанных диалогов",
         sql: include_str!("../../sql/0018_messages_owner_index.sql"),
     },
+    Migration {
+        id: "0019_students_search_index",
+        description: "индекс учеников в порядке списка для поиска по ФИО и логину",
+        sql: include_str!("../../sql/0019_students_search_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

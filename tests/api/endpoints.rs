@@ -591,6 +591,34 @@ fn payments_are_created_and_saved() {
     );
     ok_json(&get(&db, &format!("/payments/{g1}"), &te1));
     assert_eq!(db.count("payments"), 9);
+    // A member of three of the group's months gets those three, and no other.
+    let late = add_student_without_login(&db, "late1", "Поздний Пётр");
+    let (start, end): (i32, i32) = query_one(
+        &db,
+        "SELECT start_month, end_month FROM `groups` WHERE id = ?",
+        (g1,),
+    );
+    exec(
+        &db,
+        "INSERT INTO student_in_groups (student_id, group_id, discount, enter_month, exit_month)
+         VALUES (?, ?, 0, ?, ?)",
+        (late, g1, start + 2, start + 4),
+    );
+    let v = ok_json(&get(&db, &format!("/payments/{g1}"), &te1));
+    let mut months: Vec<i64> = v["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["studentId"] == late)
+        .map(|p| p["monthNumber"].as_i64().unwrap())
+        .collect();
+    months.sort_unstable();
+    assert!(
+        end > start + 4,
+        "the seeded group spans more than five months"
+    );
+    assert_eq!(months, [start + 2, start + 3, start + 4].map(i64::from));
+    assert_eq!(db.count("payments"), 12);
     assert_plain(&get(&db, "/payments/999999", &te1), 404, "not found");
 
     let p1 = payment_p1(&db);

@@ -26,6 +26,7 @@ const IDS: &[&str] = &[
     "0016_attendings_dump_index",
     "0017_payments_month_index",
     "0018_messages_owner_index",
+    "0019_students_search_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -77,7 +78,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "students",
         "  KEY `school_id` (`school_id`),\n",
-        "  KEY `ix_students_list_order` (`filled`,`fio`),\n  KEY `ix_students_fio` (`fio`),\n",
+        "  KEY `ix_students_list_order` (`filled`,`fio`),\n  KEY `ix_students_fio` (`fio`),\n  KEY `ix_students_search` (`filled`,`fio`,`id`,`system_user_id`),\n",
     ),
 ];
 
