@@ -21,7 +21,7 @@ pub fn last_seens(ctx: &mut Ctx) -> Result<Response, AppError> {
         .iter()
         .map(owner_json)
         .collect();
-    Ok(json(200, &items.into()))
+    Ok(json(200, &items))
 }
 
 /// Every token owner with their tokens (newest expiry first); owners by their first token's last
@@ -48,5 +48,5 @@ pub fn access_tokens(ctx: &mut Ctx) -> Result<Response, AppError> {
     }
     items.sort_by(|a, b| b.0.cmp(&a.0));
     let items: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
-    Ok(json(200, &items.into()))
+    Ok(json(200, &items))
 }

@@ -34,7 +34,7 @@ pub fn students(ctx: &mut Ctx) -> Result<Response, AppError> {
             })
         })
         .collect();
-    Ok(json(200, &items.into()))
+    Ok(json(200, &items))
 }
 
 pub fn lessons(ctx: &mut Ctx) -> Result<Response, AppError> {

@@ -6,12 +6,13 @@ use crate::app::{AppError, Ctx};
 use crate::db::LikePage;
 use crate::http::form::forbidden_control;
 use crate::http::{JSON_CONTENT_TYPE, Response};
+use serde::Serialize;
 use serde_json::Value;
 
 /// Compact JSON with sorted keys, raw UTF-8 and a trailing newline. serde_json (built without
 /// `preserve_order`) keeps object keys in a BTreeMap, so sorting holds at every level.
-pub fn json(status: u16, value: &Value) -> Response {
-    let mut body = serde_json::to_vec(value).expect("a JSON value always serialises");
+pub fn json(status: u16, value: &impl Serialize) -> Response {
+    let mut body = serde_json::to_vec(value).expect("an answer always serialises");
     body.push(b'\n');
     Response::new(status, JSON_CONTENT_TYPE, body)
 }

@@ -43,7 +43,7 @@ pub fn sections_list(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let list = list_page(ctx)?;
     let sections = sections_json(&mut ctx.db, caller, Sections::Named(&list))?;
-    Ok(json(200, &sections.into()))
+    Ok(json(200, &sections))
 }
 
 pub fn groups_list(ctx: &mut Ctx) -> Result<Response, AppError> {
@@ -58,7 +58,7 @@ fn staff(ctx: &mut Ctx, role: Role) -> Result<Response, AppError> {
     let list = list_page(ctx)?;
     let today = ctx.today();
     let people = staff_list(&mut ctx.db, caller, today, role, &list)?;
-    Ok(json(200, &people.into()))
+    Ok(json(200, &people.views(caller)))
 }
 
 pub fn teachers_list(ctx: &mut Ctx) -> Result<Response, AppError> {
@@ -81,5 +81,5 @@ pub fn students_list(ctx: &mut Ctx) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let list = list_page(ctx)?;
     let students = students_page(&mut ctx.db, caller, &list)?;
-    Ok(json(200, &students.into()))
+    Ok(json(200, &students))
 }

@@ -1,7 +1,7 @@
 //! People as the API shows them: `SystemUser`, `Master`/`Developer`/`Bot`,
 //! `Teacher`, `StudentBrief`, `StudentFull` and `Parent`.
 
-use super::groups::{GroupBrief, briefs};
+use super::groups::{GroupBrief, GroupBriefJson, briefs};
 use crate::auth::{Caller, Role};
 use crate::db::LikePage;
 use crate::ids::{GroupId, StudentId, TeacherId};
@@ -14,8 +14,9 @@ use crate::users::store::staff::{AppStaff, StaffOf, app_rows as staff_rows};
 use crate::users::store::students::{AppStudent, StudentsOf, app_rows as student_rows};
 use chrono::NaiveDate;
 use mysql::Conn;
+use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The API's account type; a role name the code does not know counts as a student, as in the
 /// original's fall-through.
@@ -31,61 +32,113 @@ pub fn account_type(role: Option<Role>) -> &'static str {
 
 /// `SystemUser`.
 pub fn system_user_json(a: &Account) -> Value {
-    json!({
-        "accountType": account_type(Role::from_db_name(&a.role_name)),
-        "enabled": a.enabled,
-        "id": a.id,
-        "lastSeen": a.last_seen,
-        "lastSeenWhere": a.last_seen_where,
-        "login": a.login,
-        "systemRoleName": a.role_name,
-    })
+    serde_json::to_value(SystemUserJson::of(a)).expect("an account always serialises")
 }
 
-/// `{fio, id, systemUser}`, and for teachers their phone, lessons done by `today` and groups
-/// (two more statements for all of them).
-fn staff_json(
-    conn: &mut Conn,
-    caller: &Caller,
-    today: NaiveDate,
+/// `SystemUser` as the API writes it; the fields in the order of their names, as in every
+/// object of the API.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemUserJson<'a> {
+    account_type: &'static str,
+    enabled: bool,
+    id: u32,
+    last_seen: &'a str,
+    last_seen_where: i32,
+    login: &'a str,
+    system_role_name: &'a str,
+}
+
+impl<'a> SystemUserJson<'a> {
+    fn of(a: &'a Account) -> Self {
+        SystemUserJson {
+            account_type: account_type(Role::from_db_name(&a.role_name)),
+            enabled: a.enabled,
+            id: a.id,
+            last_seen: &a.last_seen,
+            last_seen_where: a.last_seen_where,
+            login: &a.login,
+            system_role_name: &a.role_name,
+        }
+    }
+}
+
+/// `{fio, id, systemUser}`, and for teachers their phone, lessons done and groups, in the order
+/// of the names. Written straight from these fields: a page of teachers holds hundreds of groups.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffJson<'a> {
+    fio: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<GroupBriefJson>>,
+    id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lessons_done_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    system_user: SystemUserJson<'a>,
+}
+
+/// The staff rows with what the API shows of them: for teachers their lessons done by `today`
+/// and groups (two more statements for all of them).
+pub struct Staff {
     role: Role,
     rows: Vec<AppStaff>,
-) -> mysql::Result<Vec<Value>> {
-    let (mut done, groups) = match role {
-        Role::Teacher => {
-            let ids: Vec<TeacherId> = rows.iter().map(|t| TeacherId(t.id)).collect();
-            let done = held_by_teachers(conn, &ids, today)?;
-            let groups = match ids.is_empty() {
-                true => Vec::new(),
-                false => briefs(conn, caller, Briefs::OfTeachers(&ids))?,
-            };
-            (done, groups)
-        }
-        _ => Default::default(),
-    };
-    Ok(rows
-        .into_iter()
-        .map(|s| {
-            let mut v = json!({
-                "fio": s.fio,
-                "id": s.id,
-                "systemUser": system_user_json(&s.account),
-            });
-            if role == Role::Teacher {
-                let own: Vec<Value> = groups
+    done: HashMap<TeacherId, u64>,
+    groups: Vec<GroupBrief>,
+}
+
+impl Staff {
+    fn read(
+        conn: &mut Conn,
+        caller: &Caller,
+        today: NaiveDate,
+        role: Role,
+        rows: Vec<AppStaff>,
+    ) -> mysql::Result<Staff> {
+        let (done, groups) = match role {
+            Role::Teacher => {
+                let ids: Vec<TeacherId> = rows.iter().map(|t| TeacherId(t.id)).collect();
+                let done = held_by_teachers(conn, &ids, today)?;
+                let groups = match ids.is_empty() {
+                    true => Vec::new(),
+                    false => briefs(conn, caller, Briefs::OfTeachers(&ids))?,
+                };
+                (done, groups)
+            }
+            _ => Default::default(),
+        };
+        Ok(Staff {
+            role,
+            rows,
+            done,
+            groups,
+        })
+    }
+
+    /// The people in the list order.
+    pub fn views(&self, caller: &Caller) -> Vec<StaffJson<'_>> {
+        self.rows.iter().map(|s| self.view(s, caller)).collect()
+    }
+
+    fn view<'a>(&'a self, s: &'a AppStaff, caller: &Caller) -> StaffJson<'a> {
+        let teacher = self.role == Role::Teacher;
+        StaffJson {
+            fio: &s.fio,
+            groups: teacher.then(|| {
+                self.groups
                     .iter()
                     .filter(|g| g.group.teacher_id.0 == s.id)
-                    .map(|g| g.json(caller))
-                    .collect();
-                let obj = v.as_object_mut().expect("an object");
-                obj.insert("phone".into(), s.phone.into());
-                let held = done.remove(&TeacherId(s.id)).unwrap_or(0);
-                obj.insert("lessonsDoneCount".into(), held.into());
-                obj.insert("groups".into(), Value::Array(own));
-            }
-            v
-        })
-        .collect())
+                    .map(|g| g.view(caller))
+                    .collect()
+            }),
+            id: s.id,
+            lessons_done_count: teacher
+                .then(|| self.done.get(&TeacherId(s.id)).copied().unwrap_or(0)),
+            phone: teacher.then_some(s.phone.as_str()),
+            system_user: SystemUserJson::of(&s.account),
+        }
+    }
 }
 
 /// One page of a staff list, searched by fio.
@@ -95,9 +148,9 @@ pub fn staff_list(
     today: NaiveDate,
     role: Role,
     page: &LikePage,
-) -> mysql::Result<Vec<Value>> {
+) -> mysql::Result<Staff> {
     let rows = staff_rows(conn, role, StaffOf::Named(page))?;
-    staff_json(conn, caller, today, role, rows)
+    Staff::read(conn, caller, today, role, rows)
 }
 
 pub fn staff_by_id(
@@ -108,9 +161,11 @@ pub fn staff_by_id(
     id: u32,
 ) -> mysql::Result<Option<Value>> {
     let rows = staff_rows(conn, role, StaffOf::One(id))?;
-    Ok(staff_json(conn, caller, today, role, rows)?
-        .into_iter()
-        .next())
+    let staff = Staff::read(conn, caller, today, role, rows)?;
+    Ok(staff
+        .views(caller)
+        .first()
+        .map(|v| serde_json::to_value(v).expect("a person always serialises")))
 }
 
 /// `Parent`.
@@ -236,4 +291,50 @@ pub fn students_list(
 pub fn student_full(conn: &mut Conn, caller: &Caller, id: u32) -> mysql::Result<Option<Value>> {
     let rows = student_rows(conn, StudentsOf::One(id))?;
     Ok(students_json(conn, caller, true, rows)?.into_iter().next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written straight from the fields, an object must come out as the same object built as a
+    /// value would, whose keys are sorted: byte for byte.
+    fn as_sorted_value<T: Serialize>(v: &T) -> (String, String) {
+        let direct = serde_json::to_string(v).unwrap();
+        let sorted = serde_json::to_string(&serde_json::to_value(v).unwrap()).unwrap();
+        (direct, sorted)
+    }
+
+    #[test]
+    fn staff_and_their_groups_are_written_with_sorted_keys() {
+        let account = Account {
+            id: 7,
+            login: "te\"1".into(),
+            last_seen: "0000-00-00 00:00".into(),
+            last_seen_where: 2,
+            enabled: true,
+            role_name: "teacher".into(),
+        };
+        let group = GroupBriefJson::example();
+        let teacher = StaffJson {
+            fio: "Иванов Иван",
+            groups: Some(vec![group]),
+            id: 3,
+            lessons_done_count: Some(12),
+            phone: Some("8 900"),
+            system_user: SystemUserJson::of(&account),
+        };
+        let (direct, sorted) = as_sorted_value(&teacher);
+        assert_eq!(direct, sorted);
+        assert!(direct.contains("\"groups\":[{\"endMonth\":"), "{direct}");
+        let master = StaffJson {
+            groups: None,
+            lessons_done_count: None,
+            phone: None,
+            ..teacher
+        };
+        let (direct, sorted) = as_sorted_value(&master);
+        assert_eq!(direct, sorted);
+        assert!(direct.starts_with("{\"fio\":\"Иванов Иван\",\"id\":3,\"systemUser\":{"));
+    }
 }

@@ -29,5 +29,5 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             })
         })
         .collect();
-    Ok(json(200, &items.into()))
+    Ok(json(200, &items))
 }
