@@ -134,6 +134,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс учеников в порядке списка для поиска по ФИО и логину",
         sql: include_str!("../../sql/0019_students_search_index.sql"),
     },
+    Migration {
+        id: "0020_unconfirmed_sums_cache",
+        description: "строка debts_cache для неподтверждённых сумм групп",
+        sql: include_str!("../../sql/0020_unconfirmed_sums_cache.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

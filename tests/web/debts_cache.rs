@@ -1,9 +1,9 @@
-//! The debts kept between requests (`debts_cache`): a page from the cache equals the page
-//! computed afresh, and every write that changes a debt, through the web pages or the app,
-//! makes the next page show it.
+//! The money figures kept between requests (`debts_cache`): a page from the cache equals the
+//! page computed afresh, and every write that changes a debt or a group's unconfirmed sum,
+//! through the web pages or the app, makes the next page or answer show it.
 
 use crate::common;
-use crate::common::api::{post as api_post, valid_token};
+use crate::common::api::{get as api_get, ok_json, post as api_post, valid_token};
 use crate::common::{db::*, fixture::*, form::*};
 use common::{CgiRequest, TestDb, WebClient};
 use serde_json::json;
@@ -22,11 +22,11 @@ fn debtors(web: &mut WebClient) -> String {
     html[from..to].to_string()
 }
 
-/// Makes the next page compute the debts afresh, as a write would.
+/// Makes the next page compute the figures afresh, as a write would.
 fn forget(db: &TestDb) {
     exec(
         db,
-        "UPDATE debts_cache SET version = version + 1, month = -1, body = '' WHERE id = 1",
+        "UPDATE debts_cache SET version = version + 1, month = -1, body = ''",
         (),
     );
 }
@@ -43,21 +43,24 @@ fn a_page_from_the_cache_is_the_page_computed_afresh() {
     let mut ma = WebClient::login_at(&db, NOW, "ma1", "12");
     let computed = debtors(&mut ma);
     assert!(computed.contains("Ученик Алексей Алексеевич"), "{computed}");
-    let (month, stored): (i32, u64) =
-        query_one(&db, "SELECT month, LENGTH(body) FROM debts_cache", ());
+    let (month, stored): (i32, u64) = query_one(
+        &db,
+        "SELECT month, LENGTH(body) FROM debts_cache WHERE id = 1",
+        (),
+    );
     assert_eq!(month, JUNE_2018);
     assert!(stored > 2, "the debts are kept");
     assert_eq!(debtors(&mut ma), computed, "from the cache");
 
     // The next page reads what is kept: a body changed behind its back shows.
-    exec(&db, "UPDATE debts_cache SET body = '[]'", ());
+    exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 1", ());
     assert!(!debtors(&mut ma).contains("Ученик Алексей Алексеевич"));
     assert_eq!(fresh(&db, &mut ma), computed);
 
     // Another month is computed for itself, and replaces the kept one.
     let march = ma.get("/payments/debtors?up_to=14").text();
     assert!(march.contains("долг по март 2018 включительно"), "{march}");
-    let month: i32 = query_one(&db, "SELECT month FROM debts_cache", ());
+    let month: i32 = query_one(&db, "SELECT month FROM debts_cache WHERE id = 1", ());
     assert_eq!(month, 14);
 
     // A teacher's page is a filter of the kept debts of every group.
@@ -162,4 +165,81 @@ fn every_write_that_changes_a_debt_shows_on_the_next_page() {
         assert_ne!(after, before, "{what} changes the debts");
         assert_eq!(after, fresh(&db, &mut ma), "{what}: the page after it");
     }
+}
+
+/// The group's `sumNotConfirmed` in the app's groups list, as a master sees it.
+fn app_sum(db: &TestDb, token: &str, g: u32) -> i64 {
+    let list = ok_json(&api_get(db, "/groups_list", token));
+    let group = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|x| x["id"] == g)
+        .expect("the group is listed");
+    group["sumNotConfirmed"].as_i64().expect("a sum")
+}
+
+#[test]
+fn the_app_shows_the_unconfirmed_sums_kept_and_every_write_that_changes_them() {
+    let db = TestDb::seeded();
+    let g = group_id(&db, "робо-71");
+    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
+    let section: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'Робо'", ());
+    let token = valid_token(&db, "ma1");
+    let computed = app_sum(&db, &token, g);
+    assert_eq!(computed, 400, "the stub's one unconfirmed payment");
+    let (month, body): (i32, String) =
+        query_one(&db, "SELECT month, body FROM debts_cache WHERE id = 2", ());
+    assert_eq!(
+        (month, body),
+        (0, format!("[[{g},400]]")),
+        "the sums are kept"
+    );
+
+    // The next answer reads what is kept: a body changed behind its back shows.
+    exec(
+        &db,
+        "UPDATE debts_cache SET body = ? WHERE id = 2",
+        (format!("[[{g},7]]"),),
+    );
+    assert_eq!(app_sum(&db, &token, g), 7);
+    forget(&db);
+    assert_eq!(app_sum(&db, &token, g), computed);
+
+    let mut ma = WebClient::login_at(&db, NOW, "ma1", "12");
+    let mut changed = Vec::new();
+    for (what, write) in writes(g, sig, section) {
+        let before = app_sum(&db, &token, g);
+        write(&db, &mut ma);
+        let after = app_sum(&db, &token, g);
+        forget(&db);
+        assert_eq!(
+            after,
+            app_sum(&db, &token, g),
+            "{what}: the answer after it"
+        );
+        if after != before {
+            changed.push(what);
+        }
+    }
+    assert_eq!(
+        changed,
+        ["a payment in the payments grid", "a payment from the app"]
+    );
+
+    // Without the row nothing is kept, and the answer is still right.
+    exec(&db, "DELETE FROM debts_cache WHERE id = 2", ());
+    assert_eq!(app_sum(&db, &token, g), computed_now(&db, g));
+    assert_eq!(db.count("debts_cache"), 1);
+}
+
+/// The group's unconfirmed sum counted from its payments.
+fn computed_now(db: &TestDb, g: u32) -> i64 {
+    query_one(
+        db,
+        "SELECT CAST(COALESCE(SUM(p.value), 0) AS SIGNED) FROM payments p
+         JOIN student_in_groups sig ON sig.id = p.student_in_group_id
+         WHERE sig.group_id = ? AND p.confirmed = 0",
+        (g,),
+    )
 }

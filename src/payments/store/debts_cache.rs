@@ -1,13 +1,14 @@
-//! The debts of every membership kept between requests in the one row of `debts_cache`
-//! (migration 0013). Computing them reads every membership and payment of the centre; most
-//! requests find them unchanged since the last computation.
+//! Money figures kept between requests in `debts_cache` (migrations 0013 and 0020), one row per
+//! body: row 1 the debts of every membership, row 2 the unconfirmed sum of every group.
+//! Computing either reads every membership or payment of the centre; most requests find them
+//! unchanged since the last computation.
 //!
-//! Every write that can change a debt calls [`changed`] in its own transaction, which raises the
-//! row's `version`: the row lock orders the writers as they commit. A reader takes the version
-//! with the body in its first read; a body computed afresh is stored only while the version is
-//! still the one read (the `UPDATE` waits for a writer holding the row, then sees its raise), so a
-//! stored body never misses a committed write. Without the row nothing is cached and every
-//! request computes the debts.
+//! Every write that can change a debt or an unconfirmed sum calls [`changed`] in its own
+//! transaction, which raises every row's `version`: the row locks order the writers as they
+//! commit. A reader takes the version with the body in its first read; a body computed afresh
+//! is stored only while the version is still the one read (the `UPDATE` waits for a writer
+//! holding the row, then sees its raise), so a stored body never misses a committed write.
+//! Without a row nothing of it is cached and every request computes it.
 
 use crate::month::Month;
 use mysql::Conn;
@@ -15,46 +16,79 @@ use mysql::prelude::Queryable;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// What the cache holds for a month: rows of the debts (`payments::store::debts::DebtRow`).
+/// The bodies the table keeps.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    /// The debts up to a month (`payments::store::debts::DebtRow`), row 1.
+    Debts(Month),
+    /// The unconfirmed sum of every group that has one, good for any month, row 2.
+    Unconfirmed,
+}
+
+impl Kept {
+    fn id(self) -> u8 {
+        match self {
+            Kept::Debts(_) => 1,
+            Kept::Unconfirmed => 2,
+        }
+    }
+
+    /// The read of the row, as one text query (no statement to prepare on this connection).
+    fn select(self) -> &'static str {
+        match self {
+            Kept::Debts(_) => "SELECT version, month, body FROM debts_cache WHERE id = 1",
+            Kept::Unconfirmed => "SELECT version, month, body FROM debts_cache WHERE id = 2",
+        }
+    }
+
+    /// The `month` a valid body is stored with; -1 marks none.
+    fn month(self) -> i32 {
+        match self {
+            Kept::Debts(up_to) => up_to.0,
+            Kept::Unconfirmed => 0,
+        }
+    }
+}
+
+/// What the cache holds of a body: its rows, or nothing valid.
 pub enum Cached<Row> {
     Valid(Vec<Row>),
     /// Nothing valid: the version a body computed now is to be stored under.
     Stale(i64),
 }
 
-/// The debts a write may have changed are to be computed again.
+/// The figures a write may have changed are to be computed again.
 pub fn changed(conn: &mut Conn) -> mysql::Result<()> {
-    conn.query_drop(
-        "UPDATE debts_cache SET version = version + 1, month = -1, body = '' WHERE id = 1",
-    )
+    conn.query_drop("UPDATE debts_cache SET version = version + 1, month = -1, body = ''")
 }
 
-/// The cached debts up to `up_to`, if they are valid.
-pub fn load<Row: DeserializeOwned>(conn: &mut Conn, up_to: Month) -> mysql::Result<Cached<Row>> {
-    let row: Option<(i64, i32, Vec<u8>)> =
-        conn.query_first("SELECT version, month, body FROM debts_cache WHERE id = 1")?;
+/// The cached body of `kept`, if it is valid.
+pub fn load<Row: DeserializeOwned>(conn: &mut Conn, kept: Kept) -> mysql::Result<Cached<Row>> {
+    let row: Option<(i64, i32, Vec<u8>)> = conn.query_first(kept.select())?;
     Ok(match row {
-        Some((version, month, body)) if month == up_to.0 => match serde_json::from_slice(&body) {
-            Ok(rows) => Cached::Valid(rows),
-            // A body an older binary wrote in another shape: computed again and replaced.
-            Err(_) => Cached::Stale(version),
-        },
+        Some((version, month, body)) if month == kept.month() => {
+            match serde_json::from_slice(&body) {
+                Ok(rows) => Cached::Valid(rows),
+                // A body an older binary wrote in another shape: computed again and replaced.
+                Err(_) => Cached::Stale(version),
+            }
+        }
         Some((version, _, _)) => Cached::Stale(version),
         None => Cached::Stale(-1),
     })
 }
 
-/// Keeps `rows`, the debts up to `up_to` computed from what `version` saw, unless a write came
-/// after it.
+/// Keeps `rows`, the body of `kept` computed from what `version` saw, unless a write came after
+/// it.
 pub fn store<Row: Serialize>(
     conn: &mut Conn,
+    kept: Kept,
     version: i64,
-    up_to: Month,
     rows: &[Row],
 ) -> mysql::Result<()> {
-    let body = serde_json::to_vec(rows).expect("debt rows always serialise");
+    let body = serde_json::to_vec(rows).expect("cached rows always serialise");
     conn.exec_drop(
-        "UPDATE debts_cache SET month = ?, body = ? WHERE id = 1 AND version = ?",
-        (up_to.0, body, version),
+        "UPDATE debts_cache SET month = ?, body = ? WHERE id = ? AND version = ?",
+        (kept.month(), body, kept.id(), version),
     )
 }
