@@ -151,12 +151,18 @@ fn writes(g: u32, sig: u32, section: u32) -> Vec<Write> {
     ]
 }
 
+/// The stub's group робо-71, its one membership and its section.
+fn stub_group(db: &TestDb) -> (u32, u32, u32) {
+    let g = group_id(db, "робо-71");
+    let sig: u32 = query_one(db, "SELECT id FROM student_in_groups", ());
+    let section: u32 = query_one(db, "SELECT id FROM sections WHERE name = 'Робо'", ());
+    (g, sig, section)
+}
+
 #[test]
 fn every_write_that_changes_a_debt_shows_on_the_next_page() {
     let db = TestDb::seeded();
-    let g = group_id(&db, "робо-71");
-    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
-    let section: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'Робо'", ());
+    let (g, sig, section) = stub_group(&db);
     let mut ma = WebClient::login_at(&db, NOW, "ma1", "12");
     for (what, write) in writes(g, sig, section) {
         let before = debtors(&mut ma);
@@ -182,9 +188,7 @@ fn app_sum(db: &TestDb, token: &str, g: u32) -> i64 {
 #[test]
 fn the_app_shows_the_unconfirmed_sums_kept_and_every_write_that_changes_them() {
     let db = TestDb::seeded();
-    let g = group_id(&db, "робо-71");
-    let sig: u32 = query_one(&db, "SELECT id FROM student_in_groups", ());
-    let section: u32 = query_one(&db, "SELECT id FROM sections WHERE name = 'Робо'", ());
+    let (g, sig, section) = stub_group(&db);
     let token = valid_token(&db, "ma1");
     let computed = app_sum(&db, &token, g);
     assert_eq!(computed, 400, "the stub's one unconfirmed payment");
