@@ -5,7 +5,7 @@
 use crate::db::{self, change_log};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
-use debts_cache::{Cached, Kept};
+use debts_cache::Kept;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -177,18 +177,13 @@ pub fn unconfirmed_by_group(
     conn: &mut Conn,
     ids: &[GroupId],
 ) -> mysql::Result<HashMap<GroupId, i64>> {
-    let all: Vec<(GroupId, i64)> = match debts_cache::load(conn, Kept::Unconfirmed)? {
-        Cached::Valid(rows) => rows,
-        Cached::Stale(version) => {
-            let rows = conn.query(
-                "SELECT sig.group_id, CAST(SUM(p.value) AS SIGNED) FROM student_in_groups sig
-                 JOIN payments p ON p.student_in_group_id = sig.id AND p.confirmed = 0
-                 GROUP BY sig.group_id",
-            )?;
-            debts_cache::store(conn, Kept::Unconfirmed, version, &rows)?;
-            rows
-        }
-    };
+    let all: Vec<(GroupId, i64)> = debts_cache::kept_or_computed(conn, Kept::Unconfirmed, |c| {
+        c.query(
+            "SELECT sig.group_id, CAST(SUM(p.value) AS SIGNED) FROM student_in_groups sig
+             JOIN payments p ON p.student_in_group_id = sig.id AND p.confirmed = 0
+             GROUP BY sig.group_id",
+        )
+    })?;
     let wanted: HashSet<GroupId> = ids.iter().copied().collect();
     Ok(all
         .into_iter()

@@ -1,7 +1,7 @@
 //! The debts of memberships: what each month of a membership was due and what was paid for it,
 //! for the debtors report and the overview, with the payments and parents of the rows shown.
 
-use super::debts_cache::{self, Cached, Kept};
+use super::debts_cache::{self, Kept};
 use crate::db;
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
@@ -129,14 +129,7 @@ impl Scope {
 /// The debts of every group are computed together and kept in `debts_cache` until a write
 /// changes them: a narrower scope is a filter of those.
 pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
-    let all = match debts_cache::load(conn, Kept::Debts(up_to))? {
-        Cached::Valid(rows) => rows,
-        Cached::Stale(version) => {
-            let rows = compute(conn, up_to)?;
-            debts_cache::store(conn, Kept::Debts(up_to), version, &rows)?;
-            rows
-        }
-    };
+    let all = debts_cache::kept_or_computed(conn, Kept::Debts(up_to), |c| compute(c, up_to))?;
     Ok(all.into_iter().filter(|row| scope.covers(row)).collect())
 }
 

@@ -51,7 +51,7 @@ impl Kept {
 }
 
 /// What the cache holds of a body: its rows, or nothing valid.
-pub enum Cached<Row> {
+enum Cached<Row> {
     Valid(Vec<Row>),
     /// Nothing valid: the version a body computed now is to be stored under.
     Stale(i64),
@@ -62,8 +62,25 @@ pub fn changed(conn: &mut Conn) -> mysql::Result<()> {
     conn.query_drop("UPDATE debts_cache SET version = version + 1, month = -1, body = ''")
 }
 
+/// The body of `kept`: the kept rows while they are valid, else the rows `compute` reads, kept
+/// for the next request unless a write came in between.
+pub fn kept_or_computed<Row: Serialize + DeserializeOwned>(
+    conn: &mut Conn,
+    kept: Kept,
+    compute: impl FnOnce(&mut Conn) -> mysql::Result<Vec<Row>>,
+) -> mysql::Result<Vec<Row>> {
+    match load(conn, kept)? {
+        Cached::Valid(rows) => Ok(rows),
+        Cached::Stale(version) => {
+            let rows = compute(conn)?;
+            store(conn, kept, version, &rows)?;
+            Ok(rows)
+        }
+    }
+}
+
 /// The cached body of `kept`, if it is valid.
-pub fn load<Row: DeserializeOwned>(conn: &mut Conn, kept: Kept) -> mysql::Result<Cached<Row>> {
+fn load<Row: DeserializeOwned>(conn: &mut Conn, kept: Kept) -> mysql::Result<Cached<Row>> {
     let row: Option<(i64, i32, Vec<u8>)> = conn.query_first(kept.select())?;
     Ok(match row {
         Some((version, month, body)) if month == kept.month() => {
@@ -80,7 +97,7 @@ pub fn load<Row: DeserializeOwned>(conn: &mut Conn, kept: Kept) -> mysql::Result
 
 /// Keeps `rows`, the body of `kept` computed from what `version` saw, unless a write came after
 /// it.
-pub fn store<Row: Serialize>(
+fn store<Row: Serialize>(
     conn: &mut Conn,
     kept: Kept,
     version: i64,
