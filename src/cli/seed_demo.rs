@@ -10,7 +10,7 @@ use super::{CliError, CmdResult, seed_stub_models};
 use crate::auth::Role;
 use crate::config::Config;
 use crate::db;
-use crate::payments::store::debts_cache;
+use crate::db::kept;
 use chrono::{Datelike, NaiveDate};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Value};
@@ -52,7 +52,7 @@ pub fn run(config: &Config, args: Args) -> CmdResult {
     conn.query_drop("SET unique_checks = 0, foreign_key_checks = 0")?;
     let loaded = db::in_transaction(&mut conn, |conn| {
         let loaded = load(conn, args.size, today)?;
-        debts_cache::changed(conn)?;
+        kept::changed(conn)?;
         Ok::<_, CliError>(loaded)
     });
     conn.query_drop("SET unique_checks = 1, foreign_key_checks = 1")?;

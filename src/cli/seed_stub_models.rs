@@ -6,7 +6,7 @@ use super::CmdResult;
 use crate::auth::{Role, password, random_token};
 use crate::config::Config;
 use crate::db;
-use crate::payments::store::debts_cache;
+use crate::db::kept;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
@@ -77,7 +77,7 @@ pub fn run(config: &Config, args: Args) -> CmdResult {
     }
     let passwords = db::in_transaction(&mut conn, |conn| {
         let passwords = seed(conn, args.demo_passwords)?;
-        debts_cache::changed(conn)?;
+        kept::changed(conn)?;
         Ok::<_, mysql::Error>(passwords)
     })?;
     println!(

@@ -139,6 +139,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "строка debts_cache для неподтверждённых сумм групп",
         sql: include_str!("../../sql/0020_unconfirmed_sums_cache.sql"),
     },
+    Migration {
+        id: "0021_lessons_held_cache",
+        description: "строка debts_cache для числа проведённых занятий преподавателей",
+        sql: include_str!("../../sql/0021_lessons_held_cache.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod batch;
 pub mod change_log;
+pub mod kept;
 pub mod migrate;
 
 use crate::config::Config;

@@ -2,17 +2,16 @@
 //! (the payments grid and the payment column of the month grid). One payment per
 //! (student-in-group, month); its value is 0 … section price − the member's discount.
 
+use crate::db::kept::{self, Kept};
 use crate::db::{self, change_log};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
-use debts_cache::Kept;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 pub mod debts;
-pub mod debts_cache;
 
 pub use debts::{DebtRow, Scope, debts, parents_of, payments_of};
 
@@ -177,7 +176,7 @@ pub fn unconfirmed_by_group(
     conn: &mut Conn,
     ids: &[GroupId],
 ) -> mysql::Result<HashMap<GroupId, i64>> {
-    let all: Vec<(GroupId, i64)> = debts_cache::kept_or_computed(conn, Kept::Unconfirmed, |c| {
+    let all: Vec<(GroupId, i64)> = kept::or_computed(conn, Kept::Unconfirmed, |c| {
         c.query(
             "SELECT sig.group_id, CAST(SUM(p.value) AS SIGNED) FROM student_in_groups sig
              JOIN payments p ON p.student_in_group_id = sig.id AND p.confirmed = 0
@@ -370,7 +369,7 @@ pub fn save_cell(
             u32::try_from(conn.last_insert_id()).unwrap_or(0)
         }
     };
-    debts_cache::changed(conn)?;
+    kept::changed(conn)?;
     Ok(Saved::Written(Change {
         payment_id,
         month: submitted.month,
@@ -586,5 +585,5 @@ pub fn overwrite(conn: &mut Conn, payment_id: u32, cell: &Cell) -> mysql::Result
             payment_id,
         ),
     )?;
-    debts_cache::changed(conn)
+    kept::changed(conn)
 }

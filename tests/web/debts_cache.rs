@@ -1,10 +1,11 @@
-//! The money figures kept between requests (`debts_cache`): a page from the cache equals the
-//! page computed afresh, and every write that changes a debt or a group's unconfirmed sum,
-//! through the web pages or the app, makes the next page or answer show it.
+//! The figures kept between requests (`debts_cache`): a page from the cache equals the page
+//! computed afresh, and every write that changes a debt, a group's unconfirmed sum or the lessons
+//! a teacher held, through the web pages or the app, makes the next page or answer show it.
 
 use crate::common;
-use crate::common::api::{get as api_get, ok_json, post as api_post, valid_token};
+use crate::common::api::{get as api_get, ok_json, post as api_post, valid_token, with_token};
 use crate::common::{db::*, fixture::*, form::*};
+use chrono::{Datelike, NaiveDate};
 use common::{CgiRequest, TestDb, WebClient};
 use serde_json::json;
 
@@ -234,7 +235,7 @@ fn the_app_shows_the_unconfirmed_sums_kept_and_every_write_that_changes_them() {
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 2", ());
     assert_eq!(app_sum(&db, &token, g), computed_now(&db, g));
-    assert_eq!(db.count("debts_cache"), 1);
+    assert_eq!(db.count("debts_cache"), 2);
 }
 
 /// The group's unconfirmed sum counted from its payments.
@@ -246,4 +247,94 @@ fn computed_now(db: &TestDb, g: u32) -> i64 {
          WHERE sig.group_id = ? AND p.confirmed = 0",
         (g,),
     )
+}
+
+/// 10 March 2026, inside the period of the group [`held_group`] adds.
+const MARCH_10: &str = "2026-03-10 09:00:00";
+const MARCH_11: &str = "2026-03-11 09:00:00";
+
+/// te1 and a group of theirs in February – April 2026 with lessons on 3, 9 and 11 March.
+fn held_group(db: &TestDb) -> (u32, u32) {
+    let te1 = teacher_id(db, "te1");
+    let g = add_group(db, "робо-26", "Робо", te1, 109, 111);
+    for day in ["2026-03-03", "2026-03-09", "2026-03-11"] {
+        add_lesson(db, g, te1, day);
+    }
+    (te1, g)
+}
+
+/// The teacher's `lessonsDoneCount` in the app's teachers list at `utc`.
+fn app_held(db: &TestDb, token: &str, teacher: u32, utc: &str) -> u64 {
+    let resp = db.cgi(&CgiRequest::get(&with_token("/teachers_list", token)).at(utc));
+    let list = ok_json(&resp);
+    let row = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|x| x["id"] == teacher)
+        .expect("the teacher is listed");
+    row["lessonsDoneCount"].as_u64().expect("a count")
+}
+
+/// The teacher's lessons dated `day` or earlier, counted now.
+fn counted(db: &TestDb, teacher: u32, day: &str) -> u64 {
+    query_one(
+        db,
+        "SELECT COUNT(*) FROM lessons WHERE teacher_id = ? AND date <= ?",
+        (teacher, day),
+    )
+}
+
+#[test]
+fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_write() {
+    let db = TestDb::seeded();
+    let (te1, g) = held_group(&db);
+    let token = valid_token(&db, "ma1");
+    let march_10 = counted(&db, te1, "2026-03-10");
+    assert_eq!(march_10, counted(&db, te1, "2019-01-01") + 2);
+    assert_eq!(app_held(&db, &token, te1, MARCH_10), march_10);
+    let (day, body): (i32, String) =
+        query_one(&db, "SELECT month, body FROM debts_cache WHERE id = 3", ());
+    let day_10 = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    assert_eq!(day, day_10.num_days_from_ce(), "kept for the day");
+    assert!(body.contains(&format!("[{te1},{march_10}]")), "{body}");
+
+    // The next answer of the day reads what is kept: a body changed behind its back shows.
+    exec(
+        &db,
+        "UPDATE debts_cache SET body = ? WHERE id = 3",
+        (format!("[[{te1},77]]"),),
+    );
+    assert_eq!(app_held(&db, &token, te1, MARCH_10), 77);
+    // The next day counts its own lessons, the lesson of 11 March among them.
+    assert_eq!(app_held(&db, &token, te1, MARCH_11), march_10 + 1);
+    assert_eq!(app_held(&db, &token, te1, MARCH_10), march_10);
+
+    // The lesson writes of the pages: a lesson added, deleted, and the empty past ones deleted.
+    let mut ma = WebClient::login_at(&db, MARCH_10, "ma1", "12");
+    let create = format!("/lessons/create/{g}");
+    let resp = ma.submit(&create, &create, &[("date", "2026-03-05"), ("submit", "1")]);
+    assert_eq!(resp.status, 302, "{}", resp.text());
+    assert_eq!(app_held(&db, &token, te1, MARCH_10), march_10 + 1, "added");
+    let added: u32 = query_one(&db, "SELECT id FROM lessons WHERE date = '2026-03-05'", ());
+    let delete = format!("/lessons/delete/{added}");
+    let resp = ma.submit("/lessons/list", &delete, &[]);
+    assert_eq!(resp.status, 302, "{}", resp.text());
+    assert_eq!(app_held(&db, &token, te1, MARCH_10), march_10, "deleted");
+    let first: u32 = query_one(&db, "SELECT id FROM lessons WHERE date = '2026-03-03'", ());
+    let empty_past = "/lessons/delete_empty_past";
+    let name = format!("l_{first}");
+    let resp = ma.submit(empty_past, empty_past, &[(&name, "1"), ("submit", "1")]);
+    assert_eq!(resp.status, 302, "{}", resp.text());
+    assert_eq!(counted(&db, te1, "2026-03-10"), march_10 - 1);
+    assert_eq!(
+        app_held(&db, &token, te1, MARCH_10),
+        march_10 - 1,
+        "emptied"
+    );
+
+    // Without the row nothing is kept, and the answer is still right.
+    exec(&db, "DELETE FROM debts_cache WHERE id = 3", ());
+    assert_eq!(app_held(&db, &token, te1, MARCH_11), march_10);
+    assert_eq!(db.count("debts_cache"), 2);
 }

@@ -1,8 +1,8 @@
 //! The debts of memberships: what each month of a membership was due and what was paid for it,
 //! for the debtors report and the overview, with the payments and parents of the rows shown.
 
-use super::debts_cache::{self, Kept};
 use crate::db;
+use crate::db::kept::{self, Kept};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
 use mysql::Conn;
@@ -129,7 +129,7 @@ impl Scope {
 /// The debts of every group are computed together and kept in `debts_cache` until a write
 /// changes them: a narrower scope is a filter of those.
 pub fn debts(conn: &mut Conn, up_to: Month, scope: Scope) -> mysql::Result<Vec<DebtRow>> {
-    let all = debts_cache::kept_or_computed(conn, Kept::Debts(up_to), |c| compute(c, up_to))?;
+    let all = kept::or_computed(conn, Kept::Debts(up_to), |c| compute(c, up_to))?;
     Ok(all.into_iter().filter(|row| scope.covers(row)).collect())
 }
 

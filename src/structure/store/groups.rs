@@ -8,10 +8,10 @@ use crate::app::access::can_write_group;
 use crate::app::list::{Direction, ListQuery, Sort, SortKey};
 use crate::auth::CurrentUser;
 use crate::db::change_log::Change;
+use crate::db::kept;
 use crate::db::{LikePage, placeholders};
 use crate::ids::{GroupId, StudentId, StudentInGroupId, TeacherId};
 use crate::month::Month;
-use crate::payments::store::debts_cache;
 use chrono::NaiveDate;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -278,7 +278,7 @@ pub fn update(db: &mut Conn, id: u32, g: &Group) -> Result<(), mysql::Error> {
          end_month = ? WHERE id = ?",
         (&g.name, g.section_id, g.teacher_id, g.start.0, g.end.0, id),
     )?;
-    debts_cache::changed(db)
+    kept::changed(db)
 }
 
 /// What an edit does besides saving the row: members' months pulled into the period,

@@ -6,9 +6,10 @@ use crate::app::AppError;
 use crate::app::access::GroupRef;
 use crate::app::list::{self, FOUND_AT_MOST, ListQuery};
 use crate::db::change_log::{Change, Kind};
+use crate::db::kept;
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
 use crate::month::Month;
-use crate::payments::store::{self, debts_cache};
+use crate::payments::store;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -134,7 +135,7 @@ pub fn add(db: &mut Conn, group: &GroupRef, student_id: StudentId) -> Result<Cha
         (student_id, group.id, group.start_month.0, group.end_month.0),
     )?;
     let sig = StudentInGroupId(u32::try_from(db.last_insert_id()).unwrap_or(0));
-    debts_cache::changed(db)?;
+    kept::changed(db)?;
     let joined = describe(group.start_month, group.end_month, 0);
     Ok(change(sig, student_id, group.id, "—".into(), joined))
 }
@@ -157,7 +158,7 @@ pub fn remove(db: &mut Conn, m: &store::Member, group_id: GroupId) -> Result<Cha
         (m.id,),
     )?;
     db.exec_drop("DELETE FROM student_in_groups WHERE id = ?", (m.id,))?;
-    debts_cache::changed(db)?;
+    kept::changed(db)?;
     let was = describe(m.enter_month, m.exit_month, m.discount);
     Ok(change(
         m.id,
@@ -195,7 +196,7 @@ pub fn set_months(
          AND (l.date < ? OR l.date > ?)",
         (group_id, m.student_id, enter.first_day(), exit.last_day()),
     )?;
-    debts_cache::changed(db)?;
+    kept::changed(db)?;
     let was = describe(m.enter_month, m.exit_month, m.discount);
     let now = describe(enter, exit, m.discount);
     Ok(Some(change(m.id, m.student_id, group_id, was, now)))
@@ -215,7 +216,7 @@ pub fn set_discount(
         "UPDATE student_in_groups SET discount = ? WHERE id = ?",
         (discount, m.id),
     )?;
-    debts_cache::changed(db)?;
+    kept::changed(db)?;
     let was = describe(m.enter_month, m.exit_month, m.discount);
     let now = describe(m.enter_month, m.exit_month, discount);
     Ok(Some(change(m.id, m.student_id, group_id, was, now)))

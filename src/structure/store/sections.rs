@@ -3,9 +3,9 @@
 use crate::app::AppError;
 use crate::app::list::{self, ListQuery};
 use crate::auth::CurrentUser;
+use crate::db::kept;
 use crate::db::{LikePage, placeholders};
 use crate::ids::TeacherId;
-use crate::payments::store::debts_cache;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -178,7 +178,7 @@ pub fn update(db: &mut Conn, id: u32, name: &str, price: i32) -> Result<(), mysq
         "UPDATE sections SET name = ?, price = ? WHERE id = ?",
         (name, price, id),
     )?;
-    debts_cache::changed(db)
+    kept::changed(db)
 }
 
 pub fn delete(db: &mut Conn, id: u32) -> Result<(), AppError> {

@@ -4,9 +4,9 @@
 use crate::app::AppError;
 use crate::app::list::{Condition, ListQuery, Sort};
 use crate::auth::CurrentUser;
+use crate::db::kept;
 use crate::db::{LikePage, col, placeholders};
 use crate::ids::{GroupId, StudentId, TeacherId};
-use crate::payments::store::debts_cache;
 use crate::users::store::people::{self, Person, PersonSort, take};
 use chrono::{NaiveDate, NaiveDateTime};
 use mysql::Conn;
@@ -462,7 +462,7 @@ pub fn update(db: &mut Conn, id: u32, p: &Profile) -> Result<(), mysql::Error> {
         format!("UPDATE students SET {} WHERE id = ?", set.join(", ")),
         mysql::Params::Positional(params),
     )?;
-    debts_cache::changed(db)
+    kept::changed(db)
 }
 
 /// Schools by name, for the form's select.

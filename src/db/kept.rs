@@ -1,16 +1,19 @@
-//! Money figures kept between requests in `debts_cache` (migrations 0013 and 0020), one row per
-//! body: row 1 the debts of every membership, row 2 the unconfirmed sum of every group.
-//! Computing either reads every membership or payment of the centre; most requests find them
-//! unchanged since the last computation.
+//! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020 and 0021;
+//! named when it kept only the debts), one row per body: row 1 the debts of every membership,
+//! row 2 the unconfirmed sum of every group, row 3 the lessons every teacher has held. Computing
+//! any of them reads thousands of rows of the centre; most requests find them unchanged since the
+//! last computation.
 //!
-//! Every write that can change a debt or an unconfirmed sum calls [`changed`] in its own
-//! transaction, which raises every row's `version`: the row locks order the writers as they
-//! commit. A reader takes the version with the body in its first read; a body computed afresh
+//! Every write that can change a debt, an unconfirmed sum or a lesson's date or teacher calls
+//! [`changed`] in its own transaction, which raises every row's `version`: the row locks order
+//! the writers as they commit. One raise for all rows keeps the rule simple; a lesson write makes
+//! the next debtors page compute the debts again, a few milliseconds once. A reader takes the version with the body in its first read; a body computed afresh
 //! is stored only while the version is still the one read (the `UPDATE` waits for a writer
 //! holding the row, then sees its raise), so a stored body never misses a committed write.
 //! Without a row nothing of it is cached and every request computes it.
 
 use crate::month::Month;
+use chrono::{Datelike, NaiveDate};
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -23,6 +26,9 @@ pub enum Kept {
     Debts(Month),
     /// The unconfirmed sum of every group that has one, good for any month, row 2.
     Unconfirmed,
+    /// The lessons every teacher has held by a day (`lessons::store::held_by_teachers`), row 3:
+    /// the next day counts the lessons of the day before.
+    Held(NaiveDate),
 }
 
 impl Kept {
@@ -30,6 +36,7 @@ impl Kept {
         match self {
             Kept::Debts(_) => 1,
             Kept::Unconfirmed => 2,
+            Kept::Held(_) => 3,
         }
     }
 
@@ -38,14 +45,17 @@ impl Kept {
         match self {
             Kept::Debts(_) => "SELECT version, month, body FROM debts_cache WHERE id = 1",
             Kept::Unconfirmed => "SELECT version, month, body FROM debts_cache WHERE id = 2",
+            Kept::Held(_) => "SELECT version, month, body FROM debts_cache WHERE id = 3",
         }
     }
 
-    /// The `month` a valid body is stored with; -1 marks none.
+    /// The `month` column of a valid body: what it was computed for (a month, or a day counted
+    /// from 1 January of the year 1); -1 marks none.
     fn month(self) -> i32 {
         match self {
             Kept::Debts(up_to) => up_to.0,
             Kept::Unconfirmed => 0,
+            Kept::Held(day) => day.num_days_from_ce(),
         }
     }
 }
@@ -64,7 +74,7 @@ pub fn changed(conn: &mut Conn) -> mysql::Result<()> {
 
 /// The body of `kept`: the kept rows while they are valid, else the rows `compute` reads, kept
 /// for the next request unless a write came in between.
-pub fn kept_or_computed<Row: Serialize + DeserializeOwned>(
+pub fn or_computed<Row: Serialize + DeserializeOwned>(
     conn: &mut Conn,
     kept: Kept,
     compute: impl FnOnce(&mut Conn) -> mysql::Result<Vec<Row>>,
