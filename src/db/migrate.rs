@@ -144,6 +144,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "строка debts_cache для числа проведённых занятий преподавателей",
         sql: include_str!("../../sql/0021_lessons_held_cache.sql"),
     },
+    Migration {
+        id: "0022_attendings_student_marks_index",
+        description: "индекс отметок по ученику и состоянию для числа посещённых занятий",
+        sql: include_str!("../../sql/0022_attendings_student_marks_index.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -29,6 +29,7 @@ const IDS: &[&str] = &[
     "0019_students_search_index",
     "0020_unconfirmed_sums_cache",
     "0021_lessons_held_cache",
+    "0022_attendings_student_marks_index",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -49,7 +50,7 @@ const ADDED_KEYS: &[(&str, &str, &str)] = &[
     (
         "attendings",
         "  KEY `ix_attendings_student_id` (`student_id`),\n",
-        "  KEY `ix_attendings_marks` (`lesson_id`,`state`),\n  KEY `ix_attendings_marks_students` (`lesson_id`,`state`,`student_id`),\n",
+        "  KEY `ix_attendings_marks` (`lesson_id`,`state`),\n  KEY `ix_attendings_marks_students` (`lesson_id`,`state`,`student_id`),\n  KEY `ix_attendings_student_marks` (`student_id`,`state`),\n",
     ),
     (
         "lessons",
