@@ -99,11 +99,12 @@ impl Staff {
         let (done, groups) = match role {
             Role::Teacher => {
                 let ids: Vec<TeacherId> = rows.iter().map(|t| TeacherId(t.id)).collect();
-                let done = held_by_teachers(conn, &ids, today)?;
+                // The groups' kept sums (row 2) before the kept counts (row 3): see `db::kept`.
                 let groups = match ids.is_empty() {
                     true => Vec::new(),
                     false => briefs(conn, caller, Briefs::OfTeachers(&ids))?,
                 };
+                let done = held_by_teachers(conn, &ids, today)?;
                 (done, groups)
             }
             _ => Default::default(),

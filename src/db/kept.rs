@@ -1,15 +1,22 @@
-//! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020 and 0021;
-//! named when it kept only the debts), one row per body: row 1 the debts of every membership,
-//! row 2 the unconfirmed sum of every group, row 3 the lessons every teacher has held. Computing
-//! any of them reads thousands of rows of the centre; most requests find them unchanged since the
-//! last computation.
+//! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020, 0021 and
+//! 0023; named when it kept only the debts), one row per body: row 0 the attendance marks of the
+//! overview's year, row 1 the debts of every membership, row 2 the unconfirmed sum of every group,
+//! row 3 the lessons every teacher has held. Computing any of them reads thousands of rows of the
+//! centre; most requests find them unchanged since the last computation.
 //!
-//! Every write that can change a debt, an unconfirmed sum or a lesson's date or teacher calls
-//! [`changed`] in its own transaction, which raises every row's `version`: the row locks order
-//! the writers as they commit. One raise for all rows keeps the rule simple; a lesson write makes
-//! the next debtors page compute the debts again, a few milliseconds once. A reader takes the version with the body in its first read; a body computed afresh
-//! is stored only while the version is still the one read (the `UPDATE` waits for a writer
-//! holding the row, then sees its raise), so a stored body never misses a committed write.
+//! Every write that can change a kept figure raises its row's `version` in its own transaction:
+//! the row locks order the writers as they commit. A mark's write raises row 0 alone
+//! ([`marks_changed`]), since marks are written all day and no other figure counts them; every
+//! other write (payments, memberships, groups, sections, a student's name or phone, lessons)
+//! raises every row ([`changed`]), which keeps that rule simple: a lesson write makes the next
+//! debtors page compute the debts again, a few milliseconds once.
+//!
+//! A reader takes the version with the body in its first read; a body computed afresh is stored
+//! only while the version is still the one read (the `UPDATE` waits for a writer holding the
+//! row, then sees its raise), so a stored body never misses a committed write. Writers lock the
+//! rows in the order of their ids, and a request that stores several bodies stores them in that
+//! order too, so that the two never wait for each other in a circle (a deadlock, which the
+//! lifecycle would answer by running the request again).
 //! Without a row nothing of it is cached and every request computes it.
 
 use crate::month::Month;
@@ -22,6 +29,9 @@ use serde::de::DeserializeOwned;
 /// The bodies the table keeps.
 #[derive(Debug, Clone, Copy)]
 pub enum Kept {
+    /// The attendance marks of every group per day, from the first day of the overview's year to
+    /// a day (`stats::store::DayMarks`), row 0: the next day counts the marks of the day before.
+    Marks(NaiveDate),
     /// The debts up to a month (`payments::store::debts::DebtRow`), row 1.
     Debts(Month),
     /// The unconfirmed sum of every group that has one, good for any month, row 2.
@@ -34,6 +44,7 @@ pub enum Kept {
 impl Kept {
     fn id(self) -> u8 {
         match self {
+            Kept::Marks(_) => 0,
             Kept::Debts(_) => 1,
             Kept::Unconfirmed => 2,
             Kept::Held(_) => 3,
@@ -43,6 +54,7 @@ impl Kept {
     /// The read of the row, as one text query (no statement to prepare on this connection).
     fn select(self) -> &'static str {
         match self {
+            Kept::Marks(_) => "SELECT version, month, body FROM debts_cache WHERE id = 0",
             Kept::Debts(_) => "SELECT version, month, body FROM debts_cache WHERE id = 1",
             Kept::Unconfirmed => "SELECT version, month, body FROM debts_cache WHERE id = 2",
             Kept::Held(_) => "SELECT version, month, body FROM debts_cache WHERE id = 3",
@@ -55,7 +67,7 @@ impl Kept {
         match self {
             Kept::Debts(up_to) => up_to.0,
             Kept::Unconfirmed => 0,
-            Kept::Held(day) => day.num_days_from_ce(),
+            Kept::Marks(day) | Kept::Held(day) => day.num_days_from_ce(),
         }
     }
 }
@@ -67,9 +79,16 @@ enum Cached<Row> {
     Stale(i64),
 }
 
-/// The figures a write may have changed are to be computed again.
+/// Every kept figure is to be computed again: the write may have changed any of them.
 pub fn changed(conn: &mut Conn) -> mysql::Result<()> {
     conn.query_drop("UPDATE debts_cache SET version = version + 1, month = -1, body = ''")
+}
+
+/// The kept attendance marks are to be computed again: the write changed a mark.
+pub fn marks_changed(conn: &mut Conn) -> mysql::Result<()> {
+    conn.query_drop(
+        "UPDATE debts_cache SET version = version + 1, month = -1, body = '' WHERE id = 0",
+    )
 }
 
 /// The body of `kept`: the kept rows while they are valid, else the rows `compute` reads, kept

@@ -149,6 +149,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "индекс отметок по ученику и состоянию для числа посещённых занятий",
         sql: include_str!("../../sql/0022_attendings_student_marks_index.sql"),
     },
+    Migration {
+        id: "0023_attendance_marks_cache",
+        description: "строка debts_cache для отметок посещаемости по дням за год",
+        sql: include_str!("../../sql/0023_attendance_marks_cache.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -72,7 +72,8 @@ pub fn attendance_in_month(
         .collect())
 }
 
-/// Writes attendance marks (lesson id, student id, state) in one statement.
+/// Writes attendance marks (lesson id, student id, state) in one statement; the kept marks are
+/// computed again.
 pub fn save_states(conn: &mut Conn, marks: &[(u32, StudentId, i32)]) -> mysql::Result<()> {
     if marks.is_empty() {
         return Ok(());
@@ -88,7 +89,8 @@ pub fn save_states(conn: &mut Conn, marks: &[(u32, StudentId, i32)]) -> mysql::R
              ON DUPLICATE KEY UPDATE state = VALUES(state)"
         ),
         params,
-    )
+    )?;
+    kept::marks_changed(conn)
 }
 
 /// The dates of the group's lessons, in order.
@@ -370,7 +372,8 @@ pub fn lesson_group(
 }
 
 /// Creates the «не был» marks the lesson lacks for the members of its group in `month` (the
-/// lesson's); the app's lesson details show a mark for every member.
+/// lesson's); the app's lesson details show a mark for every member. The kept marks are computed
+/// again when any was created (most reads of a lesson create none, and lock nothing).
 pub fn create_missing_marks(
     conn: &mut Conn,
     lesson_id: u32,
@@ -384,7 +387,11 @@ pub fn create_missing_marks(
            AND NOT EXISTS (SELECT 1 FROM attendings a
                            WHERE a.lesson_id = ? AND a.student_id = sig.student_id)",
         (lesson_id, group_id, month.0, month.0, lesson_id),
-    )
+    )?;
+    match conn.affected_rows() {
+        0 => Ok(()),
+        _ => kept::marks_changed(conn),
+    }
 }
 
 /// One attendance mark of a lesson with its student.
@@ -442,12 +449,14 @@ pub fn mark_to_save(conn: &mut Conn, attending_id: u32) -> mysql::Result<Option<
     ))
 }
 
-/// Sets one mark by its id (the app's save; the month grid writes with [`save_states`]).
+/// Sets one mark by its id (the app's save; the month grid writes with [`save_states`]); the
+/// kept marks are computed again.
 pub fn set_state(conn: &mut Conn, attending_id: u32, state: i32) -> mysql::Result<()> {
     conn.exec_drop(
         "UPDATE attendings SET state = ? WHERE id = ?",
         (state, attending_id),
-    )
+    )?;
+    kept::marks_changed(conn)
 }
 
 /// A lesson as the app lists it: `another_teacher_fio` names the conducting teacher when it is

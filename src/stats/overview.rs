@@ -3,7 +3,7 @@
 //! debt up to this month, the students and groups of this month, the attendance of the last four
 //! weeks, and the last twelve months of payments and attendance for the chart.
 
-use super::store;
+use super::store::{self, CHART_MONTHS};
 use crate::auth::CurrentUser;
 use crate::ids::TeacherId;
 use crate::month::Month;
@@ -12,8 +12,6 @@ use chrono::{Days, NaiveDate};
 use mysql::Conn;
 use serde::Serialize;
 
-/// How many months the chart shows, this one last.
-const CHART_MONTHS: i32 = 12;
 /// The attendance figure covers this many days up to today.
 const ATTENDANCE_DAYS: u64 = 28;
 
@@ -56,13 +54,15 @@ fn percent(part: u64, whole: u64) -> Option<u32> {
     (whole > 0).then(|| (part * 100 / whole) as u32)
 }
 
-/// Seven statements, whatever the data size.
+/// Six statements, whatever the data size; five when the year's marks are kept.
 pub fn load(
     db: &mut Conn,
     teacher: Option<TeacherId>,
     today: NaiveDate,
 ) -> mysql::Result<Overview> {
     let this = Month::of_date(today);
+    // Row 0 of the kept figures before row 1 (the debts): see `db::kept`.
+    let marks = store::year_marks(db, today, teacher)?;
     let (due, received, confirmed, students, groups) = store::month_money(db, this, teacher)?;
     let debts = payments::debts(
         db,
@@ -72,11 +72,10 @@ pub fn load(
             ..Scope::default()
         },
     )?;
-    let since = today - Days::new(ATTENDANCE_DAYS - 1);
-    let (present, marks) = store::marks(db, since, today, teacher)?;
+    let (present, all_marks) = marks.since(today - Days::new(ATTENDANCE_DAYS - 1));
     let first = Month(this.0 - (CHART_MONTHS - 1));
     let by_month = store::received_by_month(db, first, this, teacher)?;
-    let marks_by_month = store::marks_by_month(db, first.first_day(), today, teacher)?;
+    let marks_by_month = marks.by_month();
     let months = (first.0..=this.0)
         .map(Month)
         .map(|m| {
@@ -99,7 +98,7 @@ pub fn load(
         debtors: debts.len(),
         students,
         groups,
-        attendance: percent(present, marks),
+        attendance: percent(present, all_marks),
         months,
     })
 }

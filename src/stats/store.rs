@@ -1,11 +1,13 @@
 //! SQL of the statistics: three grouped queries for the whole group period, whatever its size,
 //! and the overview's figures of a month and of the last twelve.
 
+use crate::db::kept::{self, Kept};
 use crate::ids::{GroupId, TeacherId};
 use crate::month::Month;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use mysql::Conn;
 use mysql::prelude::Queryable;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// (enter month, exit month) of every member.
@@ -75,64 +77,79 @@ pub fn month_money(
         .unwrap_or((0, 0, 0, 0, 0)))
 }
 
-/// The attendance marks of the lessons dated from `?` to `?` in a teacher's groups (`?`, `?`;
-/// NULL: every group).
-const MARKS_FROM: &str = "FROM lessons l JOIN `groups` g ON g.id = l.group_id
-     JOIN attendings a ON a.lesson_id = l.id
-     WHERE l.date BETWEEN ? AND ? AND (? IS NULL OR g.teacher_id = ?)";
+/// How many months the overview charts, today's last.
+pub const CHART_MONTHS: i32 = 12;
 
-/// Month → («был» marks, all marks) on the lessons dated from `from` to `to`. The marks are
-/// summed per day, in the order of the lessons' date index, and the days folded into months
-/// here: a sum per month made the server sort every mark through a temporary table (12.8 against
-/// about 6 ms for the 26,000 marks of a year on the `large` demo data). Every group's marks are
-/// read without the join to the groups, which only a teacher's filter needs: with it the server
-/// started from the groups and read their lessons of all time.
-pub fn marks_by_month(
-    conn: &mut Conn,
-    from: NaiveDate,
-    to: NaiveDate,
-    teacher: Option<TeacherId>,
-) -> mysql::Result<HashMap<i32, (u64, u64)>> {
-    const PER_DAY: &str =
-        "SELECT l.date, CAST(COALESCE(SUM(a.state = 1), 0) AS UNSIGNED), COUNT(*)";
-    let days: Vec<(NaiveDate, u64, u64)> = match teacher {
-        Some(teacher) => conn.exec(
-            format!("{PER_DAY} {MARKS_FROM} GROUP BY l.date"),
-            (from, to, teacher, teacher),
-        )?,
-        None => conn.exec(
-            format!(
-                "{PER_DAY} FROM lessons l JOIN attendings a ON a.lesson_id = l.id
-                 WHERE l.date BETWEEN ? AND ? GROUP BY l.date"
-            ),
-            (from, to),
-        )?,
-    };
-    let mut by_month: HashMap<i32, (u64, u64)> = HashMap::new();
-    for (day, present, marks) in days {
-        let sums = by_month.entry(Month::of_date(day).0).or_default();
-        sums.0 += present;
-        sums.1 += marks;
+/// The «был» marks and all marks of the lessons of one day, the day counted from 1 January of
+/// the year 1 (as `debts_cache` keeps it).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct DayMarks(i32, u64, u64);
+
+/// The marks per day of the overview's year: from the first day of its first month to today.
+#[derive(Debug, Clone)]
+pub struct YearMarks(Vec<DayMarks>);
+
+impl YearMarks {
+    /// («был» marks, all marks) of the days from `since` on.
+    pub fn since(&self, since: NaiveDate) -> (u64, u64) {
+        let first = since.num_days_from_ce();
+        self.0
+            .iter()
+            .filter(|d| d.0 >= first)
+            .fold((0, 0), |(p, n), d| (p + d.1, n + d.2))
     }
-    Ok(by_month)
+
+    /// Month → («был» marks, all marks).
+    pub fn by_month(&self) -> HashMap<i32, (u64, u64)> {
+        let mut months: HashMap<i32, (u64, u64)> = HashMap::new();
+        for &DayMarks(day, present, marks) in &self.0 {
+            let Some(day) = NaiveDate::from_num_days_from_ce_opt(day) else {
+                continue;
+            };
+            let sums = months.entry(Month::of_date(day).0).or_default();
+            sums.0 += present;
+            sums.1 += marks;
+        }
+        months
+    }
 }
 
-/// («был» marks, all marks) on the lessons dated from `from` to `to`.
-pub fn marks(
+/// The marks per day of the overview's year up to `today`, in a teacher's groups or in every
+/// group. The marks are summed per day in the order of the lessons' date index: a sum per month
+/// made the server sort every mark through a temporary table (12.8 against about 6 ms for the
+/// 26,000 marks of a year on the `large` demo data). Every group's marks are read without the
+/// join to the groups, which only a teacher's filter needs (with it the server started from the
+/// groups and read their lessons of all time), and kept in `debts_cache` for the day until a
+/// mark is written.
+pub fn year_marks(
     conn: &mut Conn,
-    from: NaiveDate,
-    to: NaiveDate,
+    today: NaiveDate,
     teacher: Option<TeacherId>,
-) -> mysql::Result<(u64, u64)> {
-    let teacher = teacher.map(u32::from);
-    Ok(conn
-        .exec_first(
+) -> mysql::Result<YearMarks> {
+    const PER_DAY: &str = "SELECT l.date, CAST(COALESCE(SUM(a.state = 1), 0) AS UNSIGNED), COUNT(*)
+         FROM lessons l JOIN attendings a ON a.lesson_id = l.id";
+    let per_day = |(day, present, marks): (NaiveDate, u64, u64)| {
+        DayMarks(day.num_days_from_ce(), present, marks)
+    };
+    let from = Month(Month::of_date(today).0 - (CHART_MONTHS - 1)).first_day();
+    let days = match teacher {
+        Some(teacher) => conn.exec_map(
             format!(
-                "SELECT CAST(COALESCE(SUM(a.state = 1), 0) AS UNSIGNED), COUNT(*) {MARKS_FROM}"
+                "{PER_DAY} JOIN `groups` g ON g.id = l.group_id
+                 WHERE l.date BETWEEN ? AND ? AND g.teacher_id = ? GROUP BY l.date"
             ),
-            (from, to, teacher, teacher),
-        )?
-        .unwrap_or((0, 0)))
+            (from, today, teacher),
+            per_day,
+        )?,
+        None => kept::or_computed(conn, Kept::Marks(today), |c| {
+            c.exec_map(
+                format!("{PER_DAY} WHERE l.date BETWEEN ? AND ? GROUP BY l.date"),
+                (from, today),
+                per_day,
+            )
+        })?,
+    };
+    Ok(YearMarks(days))
 }
 
 /// Month → payments received for it (all, whatever the confirmation), from `from` to `to`.

@@ -235,7 +235,7 @@ fn the_app_shows_the_unconfirmed_sums_kept_and_every_write_that_changes_them() {
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 2", ());
     assert_eq!(app_sum(&db, &token, g), computed_now(&db, g));
-    assert_eq!(db.count("debts_cache"), 2);
+    assert_eq!(db.count("debts_cache"), 3);
 }
 
 /// The group's unconfirmed sum counted from its payments.
@@ -336,5 +336,116 @@ fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 3", ());
     assert_eq!(app_held(&db, &token, te1, MARCH_11), march_10);
-    assert_eq!(db.count("debts_cache"), 2);
+    assert_eq!(db.count("debts_cache"), 3);
+}
+
+/// 10 March 2018, in the stub group's period: its lessons of the last four weeks count.
+const MARCH_10_2018: &str = "2018-03-10 09:00:00";
+
+/// The overview's attendance: the card of the last four weeks and the chart's table of months.
+fn attendance(web: &mut WebClient) -> String {
+    let html = web.get("/stat/dashboard").text();
+    let from = html.find("посещаемость за 4 недели").expect("the card");
+    let to = html.rfind("</table>").expect("the table of months");
+    html[from..to].to_string()
+}
+
+#[test]
+fn the_overview_counts_the_marks_kept_for_the_day_until_a_mark_is_written() {
+    let db = TestDb::seeded();
+    let (g, _, _) = stub_group(&db);
+    let te1 = teacher_id(&db, "te1");
+    let student: u32 = query_one(&db, "SELECT student_id FROM student_in_groups", ());
+    let first = add_lesson(&db, g, te1, "2018-03-01");
+    add_attending(&db, first, student, 1);
+    let mut ma = WebClient::login_at(&db, MARCH_10_2018, "ma1", "12");
+    let computed = attendance(&mut ma);
+    assert!(
+        computed.starts_with("посещаемость за 4 недели</span>"),
+        "{computed}"
+    );
+    assert!(computed.contains("100%"), "{computed}");
+    let (day, body): (i32, String) =
+        query_one(&db, "SELECT month, body FROM debts_cache WHERE id = 0", ());
+    let march_10 = NaiveDate::from_ymd_opt(2018, 3, 10).unwrap();
+    assert_eq!(day, march_10.num_days_from_ce(), "kept for the day");
+    let march_1 = NaiveDate::from_ymd_opt(2018, 3, 1)
+        .unwrap()
+        .num_days_from_ce();
+    assert!(body.contains(&format!("[{march_1},1,1]")), "{body}");
+
+    // The next page of the day reads what is kept: a body changed behind its back shows.
+    exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 0", ());
+    assert_ne!(attendance(&mut ma), computed);
+    forget(&db);
+    assert_eq!(attendance(&mut ma), computed);
+
+    // The marks' writes: the month grid, the app's save, the app's lesson details creating the
+    // missing «не был».
+    let second = add_lesson(&db, g, te1, "2018-03-05");
+    let grid = format!("/lessons/{g}/14");
+    let page = ma.get(&grid);
+    assert_eq!(page.status, 200, "{:?}", page.location());
+    let mut fields = form_fields(&page.text(), "name=\"submit\"");
+    set_field(&mut fields, &format!("a_{second}_{student}"), Some("2"));
+    let before = attendance(&mut ma);
+    let r = ma.send(CgiRequest::post_form(&grid, &as_refs(&fields)));
+    assert_eq!(r.status, 302, "{}", r.text());
+    let token = valid_token(&db, "ma1");
+    let mark: u32 = query_one(
+        &db,
+        "SELECT id FROM attendings WHERE lesson_id = ?",
+        (second,),
+    );
+    let third = add_lesson(&db, g, te1, "2018-03-07");
+    let app_writes: [(&str, Box<dyn Fn()>); 2] = [
+        (
+            "the app's save",
+            Box::new(|| {
+                let body = json!({"attendingId": mark, "attendingState": 1});
+                let r = api_post(&db, "/save_attending_state", &token, &body);
+                assert_eq!(r.status, 200, "{}", r.text());
+            }),
+        ),
+        (
+            "the app's lesson details",
+            Box::new(|| {
+                ok_json(&api_get(&db, &format!("/lesson_details/{third}"), &token));
+            }),
+        ),
+    ];
+    let mut seen = vec![before, attendance(&mut ma)];
+    assert_eq!(seen[1], fresh_attendance(&db, &mut ma), "the grid");
+    for (what, write) in app_writes {
+        write();
+        let after = attendance(&mut ma);
+        assert_eq!(after, fresh_attendance(&db, &mut ma), "{what}");
+        seen.push(after);
+    }
+    for pair in seen.windows(2) {
+        assert_ne!(pair[0], pair[1], "every write changes the figures");
+    }
+    assert_eq!(db.count("attendings"), 3);
+
+    // The next day counts its own marks: a «не был» of 11 March written behind the cache's back.
+    // (The next day's login ends the sessions idle since the day before.)
+    let eleventh = add_lesson(&db, g, te1, "2018-03-11");
+    add_attending(&db, eleventh, student, 0);
+    let tenth = attendance(&mut ma);
+    assert_eq!(Some(&tenth), seen.last(), "not yet held on the 10th");
+    let mut next_day = WebClient::login_at(&db, "2018-03-11 09:00:00", "ma1", "12");
+    let eleventh_page = attendance(&mut next_day);
+    assert_ne!(eleventh_page, tenth);
+    assert_eq!(eleventh_page, fresh_attendance(&db, &mut next_day));
+
+    // Without the row nothing is kept, and the page is still right.
+    exec(&db, "DELETE FROM debts_cache WHERE id = 0", ());
+    assert_eq!(attendance(&mut next_day), eleventh_page);
+    assert_eq!(db.count("debts_cache"), 3);
+}
+
+/// The overview's attendance computed afresh.
+fn fresh_attendance(db: &TestDb, web: &mut WebClient) -> String {
+    forget(db);
+    attendance(web)
 }
