@@ -1,7 +1,7 @@
 //! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020, 0021 and
 //! 0023; named when it kept only the debts), one row per body: row 0 the attendance marks of the
 //! overview's year, row 1 the debts of every membership, row 2 the unconfirmed sum of every group,
-//! row 3 the lessons every teacher has held. Computing any of them reads thousands of rows of the
+//! row 3 the lessons of every teacher. Computing any of them reads thousands of rows of the
 //! centre; most requests find them unchanged since the last computation.
 //!
 //! Every write that can change a kept figure raises its row's `version` in its own transaction:
@@ -36,9 +36,9 @@ pub enum Kept {
     Debts(Month),
     /// The unconfirmed sum of every group that has one, good for any month, row 2.
     Unconfirmed,
-    /// The lessons every teacher has held by a day (`lessons::store::held_by_teachers`), row 3:
-    /// the next day counts the lessons of the day before.
-    Held(NaiveDate),
+    /// The lessons of every teacher, held by a day and all (`lessons::store::teacher_lessons`),
+    /// row 3: the next day counts the lessons of the day before as held.
+    TeacherLessons(NaiveDate),
 }
 
 impl Kept {
@@ -47,7 +47,7 @@ impl Kept {
             Kept::Marks(_) => 0,
             Kept::Debts(_) => 1,
             Kept::Unconfirmed => 2,
-            Kept::Held(_) => 3,
+            Kept::TeacherLessons(_) => 3,
         }
     }
 
@@ -57,7 +57,7 @@ impl Kept {
             Kept::Marks(_) => "SELECT version, month, body FROM debts_cache WHERE id = 0",
             Kept::Debts(_) => "SELECT version, month, body FROM debts_cache WHERE id = 1",
             Kept::Unconfirmed => "SELECT version, month, body FROM debts_cache WHERE id = 2",
-            Kept::Held(_) => "SELECT version, month, body FROM debts_cache WHERE id = 3",
+            Kept::TeacherLessons(_) => "SELECT version, month, body FROM debts_cache WHERE id = 3",
         }
     }
 
@@ -67,7 +67,7 @@ impl Kept {
         match self {
             Kept::Debts(up_to) => up_to.0,
             Kept::Unconfirmed => 0,
-            Kept::Marks(day) | Kept::Held(day) => day.num_days_from_ce(),
+            Kept::Marks(day) | Kept::TeacherLessons(day) => day.num_days_from_ce(),
         }
     }
 }

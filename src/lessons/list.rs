@@ -30,7 +30,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let q = ListQuery::parse(&query);
     let user = signed_in(&ctx.user)?;
     let today = ctx.today();
-    let total = store::count_listed(&mut ctx.db, &filter)?;
+    let total = store::count_listed(&mut ctx.db, &filter, today)?;
     let (limit, offset) = q.limit();
     let rows: Vec<Row> = store::list_page(&mut ctx.db, &filter, limit, offset)?
         .into_iter()

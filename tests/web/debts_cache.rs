@@ -253,12 +253,16 @@ fn computed_now(db: &TestDb, g: u32) -> i64 {
 const MARCH_10: &str = "2026-03-10 09:00:00";
 const MARCH_11: &str = "2026-03-11 09:00:00";
 
-/// te1 and a group of theirs in February – April 2026 with lessons on 3, 9 and 11 March.
+/// te1 and a group of theirs in February – April 2026 with lessons on 3, 9 and 11 March, and on
+/// 15 April as many as make 41 lessons in all: three pages of the lessons list.
 fn held_group(db: &TestDb) -> (u32, u32) {
     let te1 = teacher_id(db, "te1");
     let g = add_group(db, "робо-26", "Робо", te1, 109, 111);
     for day in ["2026-03-03", "2026-03-09", "2026-03-11"] {
         add_lesson(db, g, te1, day);
+    }
+    for _ in db.count("lessons")..41 {
+        add_lesson(db, g, te1, "2026-04-15");
     }
     (te1, g)
 }
@@ -274,6 +278,21 @@ fn app_held(db: &TestDb, token: &str, teacher: u32, utc: &str) -> u64 {
         .find(|x| x["id"] == teacher)
         .expect("the teacher is listed");
     row["lessonsDoneCount"].as_u64().expect("a count")
+}
+
+/// The number of the lessons list's last page, as its page links show it.
+fn last_page(web: &mut WebClient) -> u64 {
+    let html = web.get("/lessons/list").text();
+    html.split("page=")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .max()
+        .unwrap_or(1)
 }
 
 /// The teacher's lessons dated `day` or earlier, counted now.
@@ -297,21 +316,32 @@ fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_
         query_one(&db, "SELECT month, body FROM debts_cache WHERE id = 3", ());
     let day_10 = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     assert_eq!(day, day_10.num_days_from_ce(), "kept for the day");
-    assert!(body.contains(&format!("[{te1},{march_10}]")), "{body}");
+    let all = counted(&db, te1, "2099-01-01");
+    assert!(
+        body.contains(&format!("[{te1},{march_10},{all}]")),
+        "{body}"
+    );
+    let mut ma = WebClient::login_at(&db, MARCH_10, "ma1", "12");
+    assert_eq!(last_page(&mut ma), 3, "the lessons list as it opens");
 
     // The next answer of the day reads what is kept: a body changed behind its back shows.
     exec(
         &db,
         "UPDATE debts_cache SET body = ? WHERE id = 3",
-        (format!("[[{te1},77]]"),),
+        (format!("[[{te1},77,100]]"),),
     );
     assert_eq!(app_held(&db, &token, te1, MARCH_10), 77);
+    assert_eq!(last_page(&mut ma), 5, "the list counts the kept lessons");
+    let filtered = format!("/lessons/list?teacher_id={te1}");
+    assert!(
+        ma.get(&filtered).text().contains("page=5"),
+        "so does a teacher's"
+    );
     // The next day counts its own lessons, the lesson of 11 March among them.
     assert_eq!(app_held(&db, &token, te1, MARCH_11), march_10 + 1);
     assert_eq!(app_held(&db, &token, te1, MARCH_10), march_10);
 
     // The lesson writes of the pages: a lesson added, deleted, and the empty past ones deleted.
-    let mut ma = WebClient::login_at(&db, MARCH_10, "ma1", "12");
     let create = format!("/lessons/create/{g}");
     let resp = ma.submit(&create, &create, &[("date", "2026-03-05"), ("submit", "1")]);
     assert_eq!(resp.status, 302, "{}", resp.text());
@@ -332,6 +362,7 @@ fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_
         march_10 - 1,
         "emptied"
     );
+    assert_eq!(last_page(&mut ma), 2, "40 lessons");
 
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 3", ());
