@@ -370,6 +370,9 @@ fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_
     assert_eq!(db.count("debts_cache"), 3);
 }
 
+/// A write that needs nothing passed, named for the failure message.
+type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
 /// 10 March 2018, in the stub group's period: its lessons of the last four weeks count.
 const MARCH_10_2018: &str = "2018-03-10 09:00:00";
 
@@ -429,7 +432,7 @@ fn the_overview_counts_the_marks_kept_for_the_day_until_a_mark_is_written() {
         (second,),
     );
     let third = add_lesson(&db, g, te1, "2018-03-07");
-    let app_writes: [(&str, Box<dyn Fn()>); 2] = [
+    let app_writes: [Step; 2] = [
         (
             "the app's save",
             Box::new(|| {
