@@ -2,6 +2,7 @@
 //! one group per (time, weekday) in `schedule_groups`.
 
 use crate::ids::{GroupId, TeacherId};
+use crate::month::Month;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -69,18 +70,21 @@ pub struct GroupName {
     pub name: String,
     pub teacher_id: TeacherId,
     pub teacher_fio: String,
+    /// The group's last month.
+    pub end: Month,
 }
 
 /// Every group, ended ones included, newest start first, then by name.
 pub fn groups(conn: &mut Conn) -> mysql::Result<Vec<GroupName>> {
     conn.query_map(
-        "SELECT g.id, g.name, g.teacher_id, t.fio FROM `groups` g
+        "SELECT g.id, g.name, g.teacher_id, t.fio, g.end_month FROM `groups` g
          JOIN teachers t ON t.id = g.teacher_id ORDER BY g.start_month DESC, g.name",
-        |(id, name, teacher_id, teacher_fio)| GroupName {
+        |(id, name, teacher_id, teacher_fio, end)| GroupName {
             id,
             name,
             teacher_id,
             teacher_fio,
+            end: Month(end),
         },
     )
 }

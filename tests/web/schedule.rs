@@ -265,3 +265,43 @@ fn a_phone_gets_the_timetable_day_by_day() {
         &list[list.find("<h2>понедельник</h2>").unwrap()..list.find("<h2>вторник</h2>").unwrap()];
     assert!(monday.contains("занятий нет"), "{monday}");
 }
+
+#[test]
+fn the_cells_offer_the_groups_not_ended_and_those_placed() {
+    let db = TestDb::seeded();
+    let ids = slot_ids(&db);
+    let te1 = teacher_id(&db, "te1");
+    // 15 January 2018 is month 12: робо-71 (September 2017 – May 2018) runs.
+    let robo = group_id(&db, "робо-71");
+    let ended = add_group(&db, "робо-старая", "Робо", te1, 0, 11);
+    let placed = add_group(&db, "робо-прошлая", "Робо", te1, 0, 5);
+    let coming = add_group(&db, "робо-будущая", "Робо", te1, 13, 20);
+    exec(
+        &db,
+        "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES (?, 2, ?)",
+        (ids[3], placed),
+    );
+    let mut master = WebClient::login_at(&db, "2018-01-15 09:00:00", "ma1", "12");
+    let page = master.get("/schedule/").text();
+    let offered = |id: u32| page.contains(&format!("<option value=\"{id}\""));
+    assert!(
+        offered(robo) && offered(coming),
+        "the groups running or to come"
+    );
+    assert!(offered(placed), "an ended group in a cell");
+    assert!(!offered(ended), "an ended group in no cell");
+    assert!(page.contains(&format!("<option value=\"{placed}\" selected>")));
+
+    // The page saved as it is keeps every cell.
+    let r = save(&mut master, |_| {});
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(cell(&db, ids[3], 2), Some(Some(placed)));
+    // An ended group is still taken from a posted form.
+    let r = save(&mut master, |f| {
+        set_field(f, &format!("group_{}_0", ids[0]), Some(&ended.to_string()));
+    });
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(cell(&db, ids[0], 0), Some(Some(ended)));
+    let page = master.get("/schedule/").text();
+    assert!(page.contains(&format!("<option value=\"{ended}\" selected>")));
+}
