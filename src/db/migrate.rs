@@ -141,7 +141,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         id: "0021_lessons_held_cache",
-        description: "строка debts_cache для числа проведённых занятий преподавателей",
+        description: "строка debts_cache для числа занятий преподавателей",
         sql: include_str!("../../sql/0021_lessons_held_cache.sql"),
     },
     Migration {
