@@ -22,6 +22,14 @@ use std::process::{Command, Output, Stdio};
 pub use mariadb::{ADMIN_PASSWORD, ADMIN_USER};
 
 /// Path of the binary under test (built by cargo for the integration tests).
+/// The site's "today" in the tests' `site.time_zone` (Asia/Barnaul, UTC+7), as the pages compute
+/// it: from 17:00 UTC on it is a day ahead of UTC's.
+pub fn site_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Barnaul)
+        .date_naive()
+}
+
 pub fn crmit_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_crmit"))
 }

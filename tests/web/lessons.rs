@@ -6,15 +6,8 @@ use crate::common;
 
 use crate::common::fixture::*;
 use chrono::{Datelike, Days, NaiveDate};
-use common::{CgiRequest, TestDb, WebClient, run_cgi};
+use common::{CgiRequest, TestDb, WebClient, run_cgi, site_today as today};
 use mysql::prelude::Queryable;
-
-/// The site's "today" (Asia/Barnaul), as the pages compute it.
-fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Barnaul)
-        .date_naive()
-}
 
 fn month_of(d: NaiveDate) -> i32 {
     (d.year() - 2017) * 12 + d.month0() as i32
