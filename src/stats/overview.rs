@@ -3,7 +3,7 @@
 //! debt up to this month, the students and groups of this month, the attendance of the last four
 //! weeks, and the last twelve months of payments and attendance for the chart.
 
-use super::store::{self, CHART_MONTHS};
+use super::store;
 use crate::auth::CurrentUser;
 use crate::ids::TeacherId;
 use crate::month::Month;
@@ -73,7 +73,7 @@ pub fn load(
         },
     )?;
     let (present, all_marks) = marks.since(today - Days::new(ATTENDANCE_DAYS - 1));
-    let first = Month(this.0 - (CHART_MONTHS - 1));
+    let first = store::chart_start(today);
     let by_month = store::received_by_month(db, first, this, teacher)?;
     let marks_by_month = marks.by_month();
     let months = (first.0..=this.0)

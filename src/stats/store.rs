@@ -78,7 +78,12 @@ pub fn month_money(
 }
 
 /// How many months the overview charts, today's last.
-pub const CHART_MONTHS: i32 = 12;
+const CHART_MONTHS: i32 = 12;
+
+/// The first month of the overview's chart on `today`.
+pub fn chart_start(today: NaiveDate) -> Month {
+    Month(Month::of_date(today).0 - (CHART_MONTHS - 1))
+}
 
 /// The «был» marks and all marks of the lessons of one day, the day counted from 1 January of
 /// the year 1 (as `debts_cache` keeps it).
@@ -131,7 +136,7 @@ pub fn year_marks(
     let per_day = |(day, present, marks): (NaiveDate, u64, u64)| {
         DayMarks(day.num_days_from_ce(), present, marks)
     };
-    let from = Month(Month::of_date(today).0 - (CHART_MONTHS - 1)).first_day();
+    let from = chart_start(today).first_day();
     let days = match teacher {
         Some(teacher) => conn.exec_map(
             format!(

@@ -174,15 +174,20 @@ fn every_write_that_changes_a_debt_shows_on_the_next_page() {
     }
 }
 
-/// The group's `sumNotConfirmed` in the app's groups list, as a master sees it.
-fn app_sum(db: &TestDb, token: &str, g: u32) -> i64 {
-    let list = ok_json(&api_get(db, "/groups_list", token));
-    let group = list
+/// The object with `id` in an app's list answer.
+fn listed(resp: &common::CgiResponse, id: u32) -> serde_json::Value {
+    let list = ok_json(resp);
+    let found = list
         .as_array()
         .expect("a list")
         .iter()
-        .find(|x| x["id"] == g)
-        .expect("the group is listed");
+        .find(|x| x["id"] == id);
+    found.expect("listed").clone()
+}
+
+/// The group's `sumNotConfirmed` in the app's groups list, as a master sees it.
+fn app_sum(db: &TestDb, token: &str, g: u32) -> i64 {
+    let group = listed(&api_get(db, "/groups_list", token), g);
     group["sumNotConfirmed"].as_i64().expect("a sum")
 }
 
@@ -270,14 +275,9 @@ fn held_group(db: &TestDb) -> (u32, u32) {
 /// The teacher's `lessonsDoneCount` in the app's teachers list at `utc`.
 fn app_held(db: &TestDb, token: &str, teacher: u32, utc: &str) -> u64 {
     let resp = db.cgi(&CgiRequest::get(&with_token("/teachers_list", token)).at(utc));
-    let list = ok_json(&resp);
-    let row = list
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|x| x["id"] == teacher)
-        .expect("the teacher is listed");
-    row["lessonsDoneCount"].as_u64().expect("a count")
+    listed(&resp, teacher)["lessonsDoneCount"]
+        .as_u64()
+        .expect("a count")
 }
 
 /// The number of the lessons list's last page, as its page links show it.
