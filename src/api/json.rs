@@ -192,6 +192,16 @@ impl Body {
     }
 }
 
+/// An object written straight from a struct's fields, and the same object written as a value,
+/// whose keys serde_json sorts: equal byte for byte when the fields stand in the order of their
+/// names, as every object of the API must.
+#[cfg(test)]
+pub(crate) fn as_sorted_value<T: Serialize>(v: &T) -> (String, String) {
+    let direct = serde_json::to_string(v).unwrap();
+    let sorted = serde_json::to_string(&serde_json::to_value(v).unwrap()).unwrap();
+    (direct, sorted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

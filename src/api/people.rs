@@ -297,14 +297,7 @@ pub fn student_full(conn: &mut Conn, caller: &Caller, id: u32) -> mysql::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Written straight from the fields, an object must come out as the same object built as a
-    /// value would, whose keys are sorted: byte for byte.
-    fn as_sorted_value<T: Serialize>(v: &T) -> (String, String) {
-        let direct = serde_json::to_string(v).unwrap();
-        let sorted = serde_json::to_string(&serde_json::to_value(v).unwrap()).unwrap();
-        (direct, sorted)
-    }
+    use crate::api::json::as_sorted_value;
 
     #[test]
     fn staff_and_their_groups_are_written_with_sorted_keys() {
