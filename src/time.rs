@@ -1,7 +1,7 @@
 //! Dates and times as the centre reads them: stored naive UTC, shown in the configured zone in
 //! Russian («28 февраля 2019 г., 13:36», «5 минут назад»).
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 
 /// The variable that fixes the clock (`YYYY-MM-DD HH:MM:SS`, UTC), so that a test can stand at a
 /// chosen hour of the centre's day. Apache passes a CGI program only the variables its
@@ -14,6 +14,13 @@ pub fn now_utc() -> NaiveDateTime {
         .ok()
         .and_then(|v| NaiveDateTime::parse_from_str(v.trim(), "%Y-%m-%d %H:%M:%S").ok())
         .unwrap_or_else(|| chrono::Utc::now().naive_utc())
+}
+
+/// The start of the minute of `at`: the precision every shown time of a visit has.
+pub fn minute_start(at: NaiveDateTime) -> NaiveDateTime {
+    at.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(at)
 }
 
 /// The centre's wall-clock time at the UTC instant `utc`.

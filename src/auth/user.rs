@@ -94,6 +94,8 @@ struct SignedIn {
     /// The tag of the password the session was opened with.
     password_tag: String,
     last_seen: chrono::NaiveDateTime,
+    /// The account was seen on the web already this minute.
+    seen_this_minute: bool,
 }
 
 fn signed_in_account(
@@ -104,11 +106,11 @@ fn signed_in_account(
     let found: Option<Row> = conn.exec_first(
         format!(
             "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS},
-                ws.id, ws.password_tag, ws.last_seen
+                ws.id, ws.password_tag, ws.last_seen, su.last_seen >= ? AND su.last_seen_where = 2
             FROM web_sessions ws JOIN system_users su ON su.id = ws.system_user_id {ACCOUNT_JOINS}
             WHERE ws.token_hash = ? AND ws.expires > ?"
         ),
-        (now, token_hash, now),
+        (now, crate::time::minute_start(now), token_hash, now),
     )?;
     Ok(found.map(|mut row| SignedIn {
         account: account_at(&mut row, 0),
@@ -117,6 +119,7 @@ fn signed_in_account(
         session_id: column(&mut row, 10),
         password_tag: column(&mut row, 11),
         last_seen: column(&mut row, 12),
+        seen_this_minute: column::<Option<bool>>(&mut row, 13).unwrap_or(false),
     }))
 }
 
@@ -169,7 +172,11 @@ pub fn web_user(
     };
     user.unread_dialogs = found.unread_dialogs;
     user.session_id = session_id;
-    note_visit(conn, later, &user, found.expired_tokens, now)?;
+    let seen = Seen {
+        this_minute: found.seen_this_minute,
+        expired_tokens: found.expired_tokens,
+    };
+    note_visit(conn, later, &user, seen, now)?;
     if now - last_seen >= chrono::Duration::minutes(10) {
         web_sessions::seen(
             later,
@@ -262,24 +269,36 @@ pub fn note_seen(
     conn.exec_drop(NOTE_SEEN, (now, place as i32, user_id))
 }
 
+/// What the account read found of the visitor's earlier visits.
+struct Seen {
+    /// `last_seen` is already of this minute, from the web.
+    this_minute: bool,
+    /// The owner has expired app tokens to delete.
+    expired_tokens: bool,
+}
+
 /// Per-request bookkeeping for a logged-in visitor: `last_seen` = now and `last_seen_where` = 2
-/// (web), except for developers, who are never tracked; everyone's expired app tokens go
-/// (`expired_tokens` as `signed_in_account` found). The `last_seen` update is queued in `later` (it goes with the request's next statements); the
+/// (web), except for developers, who are never tracked; everyone's expired app tokens go. The
+/// `last_seen` update is queued in `later` (it goes with the request's next statements); the
 /// expired tokens need a read, so with some it is sent first.
+///
+/// `last_seen` is not written again within the minute it already holds: every place that shows
+/// it shows minutes, and a page opened every few seconds would otherwise write (and on most
+/// hosts flush to disk) a row that reads the same.
 fn note_visit(
     conn: &mut Conn,
     later: &mut Batch,
     user: &CurrentUser,
-    expired_tokens: bool,
+    seen: Seen,
     now: chrono::NaiveDateTime,
 ) -> mysql::Result<()> {
-    if !user.is_developer {
+    if !user.is_developer && !seen.this_minute {
         later.push(
             NOTE_SEEN,
             &[now.into(), (SeenWhere::Web as i32).into(), user.id.into()],
         );
     }
-    if expired_tokens {
+    if seen.expired_tokens {
         later.run(conn)?;
         drop_expired_tokens(conn, user.id, now)?;
     }

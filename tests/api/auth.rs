@@ -460,6 +460,40 @@ fn bookkeeping(db: &TestDb, login: &str) -> String {
     )
 }
 
+/// The times the bookkeeping writes are shown to the minute, so within the minute the rows hold
+/// they are not written again; the next minute slides and notes them, and so does a call after a
+/// web visit (another place) in the same minute.
+#[test]
+fn the_app_writes_its_bookkeeping_once_a_minute_and_place() {
+    let db = TestDb::seeded();
+    let token = token_for(&db, "te1", 24 * 60);
+    let call_at = |utc: &str| {
+        let req = CgiRequest::get(&with_token("/teachers_list?count=1", &token)).at(utc);
+        ok_json(&db.cgi(&req));
+        bookkeeping(&db, "te1")
+    };
+    let first = call_at("2026-03-02 10:15:07");
+    assert!(
+        first.starts_with("2026-04-13 10:15:07|2026-03-02 10:15:07|")
+            && first.ends_with("|2026-03-02 10:15:07|3"),
+        "{first}"
+    );
+    assert_eq!(call_at("2026-03-02 10:15:59"), first, "the same minute");
+    let next = call_at("2026-03-02 10:16:00");
+    assert!(
+        next.starts_with("2026-04-13 10:16:00|2026-03-02 10:16:00|")
+            && next.ends_with("|2026-03-02 10:16:00|3"),
+        "{next}"
+    );
+    exec(
+        &db,
+        "UPDATE system_users SET last_seen_where = 2 WHERE login = 'te1'",
+        (),
+    );
+    let after_web = call_at("2026-03-02 10:16:30");
+    assert!(after_web.ends_with("|2026-03-02 10:16:30|3"), "{after_web}");
+}
+
 #[test]
 fn bad_input_rolls_back_the_whole_request_bookkeeping_included() {
     let db = TestDb::seeded();

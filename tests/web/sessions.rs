@@ -193,3 +193,44 @@ fn expired_sessions_are_removed_a_hundred_at_a_login() {
         0
     );
 }
+
+/// `last_seen` is shown to the minute, so it is written once a minute: a page opened again within
+/// the minute the row holds leaves it as it is; the next minute writes it, and so does a page
+/// opened after the app has noted its own visit (another place) in the same minute.
+#[test]
+fn last_seen_is_written_once_a_minute_and_place() {
+    let db = TestDb::seeded();
+    let mut web = WebClient::login_at(&db, "2026-03-02 10:15:07", "ma1", "12");
+    let seen = || -> String {
+        query_one(
+            &db,
+            "SELECT CONCAT(last_seen, '|', last_seen_where) FROM system_users WHERE login = 'ma1'",
+            (),
+        )
+    };
+    let mut open_at = |utc: &str| {
+        web.clock = Some(utc.into());
+        assert_eq!(web.get("/").status, 200);
+    };
+    open_at("2026-03-02 10:15:07");
+    assert_eq!(seen(), "2026-03-02 10:15:07|2");
+    open_at("2026-03-02 10:15:59");
+    assert_eq!(
+        seen(),
+        "2026-03-02 10:15:07|2",
+        "the same minute is not written again"
+    );
+    open_at("2026-03-02 10:16:00");
+    assert_eq!(seen(), "2026-03-02 10:16:00|2");
+    exec(
+        &db,
+        "UPDATE system_users SET last_seen_where = 3 WHERE login = 'ma1'",
+        (),
+    );
+    open_at("2026-03-02 10:16:30");
+    assert_eq!(
+        seen(),
+        "2026-03-02 10:16:30|2",
+        "a visit from the app is another place"
+    );
+}
