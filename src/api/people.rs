@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use mysql::Conn;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The API's account type; a role name the code does not know counts as a student, as in the
 /// original's fall-through.
@@ -214,32 +214,43 @@ fn students_json(
         return Ok(Vec::new());
     }
     let ids: Vec<StudentId> = rows.iter().map(|s| s.id).collect();
-    let parents = of_students(conn, &ids)?;
-    let memberships: HashSet<_> = groups_of_students(conn, &ids)?.into_iter().collect();
-    // The groups of those memberships, in the group sorting order.
-    let mut group_ids: Vec<GroupId> = memberships.iter().map(|&(_, g)| g).collect();
+    // Keyed by student, so a list of every student costs one lookup per student, not a scan of
+    // all parents and all groups for each.
+    let parents: HashMap<(StudentId, bool), OfStudent> = of_students(conn, &ids)?
+        .into_iter()
+        .map(|p| ((p.student_id, p.is_mother), p))
+        .collect();
+    let mut groups_of: HashMap<StudentId, Vec<GroupId>> = HashMap::new();
+    for (student, group) in groups_of_students(conn, &ids)? {
+        groups_of.entry(student).or_default().push(group);
+    }
+    let mut group_ids: Vec<GroupId> = groups_of.values().flatten().copied().collect();
     group_ids.sort_unstable();
     group_ids.dedup();
     let groups: Vec<GroupBrief> = match group_ids.is_empty() {
         true => Vec::new(),
         false => briefs(conn, caller, Briefs::Ids(&group_ids))?,
     };
+    // Each group's place in the group sorting order, and its JSON, drawn once.
+    let group_json: HashMap<GroupId, (usize, Value)> = groups
+        .iter()
+        .enumerate()
+        .map(|(place, g)| (g.group.id, (place, g.json(caller))))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|s| {
-            let parent = |mother: bool| {
-                parents
-                    .iter()
-                    .find(|p| p.student_id == s.id && p.is_mother == mother)
-            };
+            let parent = |mother: bool| parents.get(&(s.id, mother));
             let (phone_number, phone_who) =
                 contact_phone(&s, |mother| parent(mother).map(|p| p.phone.clone()));
-            // Already in the group sorting order.
-            let own: Vec<Value> = groups
-                .iter()
-                .filter(|g| memberships.contains(&(s.id, g.group.id)))
-                .map(|g| g.json(caller))
+            let mut own: Vec<&(usize, Value)> = groups_of
+                .get(&s.id)
+                .into_iter()
+                .flatten()
+                .filter_map(|g| group_json.get(g))
                 .collect();
+            own.sort_unstable_by_key(|&&(place, _)| place);
+            let own: Vec<Value> = own.into_iter().map(|(_, v)| v.clone()).collect();
             let mut v = json!({
                 "contactPhoneNumber": phone_number,
                 "contactPhoneWho": phone_who,
