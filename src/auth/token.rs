@@ -163,7 +163,7 @@ fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option
     let row: Option<Row> = conn.exec_first(
         format!(
             "SELECT tok.id, tok.expires < ?, {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS},
-                tok.last_use >= ? AND tok.expires >= ? AND su.last_seen >= ? AND su.last_seen_where = 3
+                tok.last_use >= ? AND tok.expires >= ? AND su.last_seen >= ? AND su.last_seen_where = ?
             FROM access_tokens tok JOIN system_users su ON su.id = tok.system_user_id {ACCOUNT_JOINS}
             WHERE tok.token_hash = ?"
         ),
@@ -173,6 +173,7 @@ fn find(conn: &mut Conn, hash: &str, now: NaiveDateTime) -> mysql::Result<Option
             minute,
             minute + Duration::days(LIFETIME_DAYS),
             minute,
+            SeenWhere::Android as i32,
             hash,
         ),
     )?;

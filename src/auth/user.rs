@@ -106,11 +106,17 @@ fn signed_in_account(
     let found: Option<Row> = conn.exec_first(
         format!(
             "SELECT {ACCOUNT_COLUMNS}, {HAS_EXPIRED_TOKENS}, {UNREAD_DIALOGS},
-                ws.id, ws.password_tag, ws.last_seen, su.last_seen >= ? AND su.last_seen_where = 2
+                ws.id, ws.password_tag, ws.last_seen, su.last_seen >= ? AND su.last_seen_where = ?
             FROM web_sessions ws JOIN system_users su ON su.id = ws.system_user_id {ACCOUNT_JOINS}
             WHERE ws.token_hash = ? AND ws.expires > ?"
         ),
-        (now, crate::time::minute_start(now), token_hash, now),
+        (
+            now,
+            crate::time::minute_start(now),
+            SeenWhere::Web as i32,
+            token_hash,
+            now,
+        ),
     )?;
     Ok(found.map(|mut row| SignedIn {
         account: account_at(&mut row, 0),
