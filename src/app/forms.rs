@@ -2,9 +2,10 @@
 //! Russian messages. A handler builds a `FormView`, fills values from the request, validates, and
 //! either writes or renders the same view again with the errors and the visitor's input.
 
-use super::options::push_option;
+use minijinja::HtmlEscape;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SelectOption {
@@ -148,6 +149,19 @@ pub struct Finder {
 
 /// The name of the button a finder's search is posted with (its value is the select's name).
 pub const FIND: &str = "find";
+
+/// Appends one `<option>` on its own line, escaped, to `out`: what a select of a form draws for
+/// each of its options, written straight into the select's HTML.
+fn push_option(out: &mut String, value: &str, label: &str, selected: bool) {
+    let selected = if selected { " selected" } else { "" };
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "\n<option value=\"{}\"{selected}>{}</option>",
+        HtmlEscape(value),
+        HtmlEscape(label)
+    );
+}
 
 fn options_html<S: serde::Serializer>(options: &[SelectOption], s: S) -> Result<S::Ok, S::Error> {
     let bytes: usize = options.iter().map(|o| o.value.len() + o.label.len()).sum();
@@ -387,6 +401,18 @@ mod tests {
         let mut form = FormView::new(String::new(), "", vec![Field::new(Kind::Text, "f", "f")]);
         check(&mut form);
         form.fields[0].errors.clone()
+    }
+
+    #[test]
+    fn an_option_is_escaped_and_marked_when_selected() {
+        let mut html = String::new();
+        push_option(&mut html, "1", "робо-71", false);
+        push_option(&mut html, "2\"", "<b>&'", true);
+        assert_eq!(
+            html,
+            "\n<option value=\"1\">робо-71</option>\
+             \n<option value=\"2&quot;\" selected>&lt;b&gt;&amp;&#x27;</option>"
+        );
     }
 
     #[test]

@@ -10,7 +10,6 @@ pub mod error;
 pub mod form_page;
 pub mod forms;
 pub mod list;
-pub mod options;
 pub mod phone_link;
 pub mod render;
 pub mod route;

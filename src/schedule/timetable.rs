@@ -2,13 +2,12 @@
 //! see it read-only with their own groups marked.
 
 use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
-use crate::app::options::OptionList;
 use crate::app::{AppError, Ctx, Done, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::TeacherId;
 use crate::month::Month;
 use minijinja::context;
-use minijinja::value::{Serde, Value};
+use minijinja::value::Serde;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -135,9 +134,9 @@ fn rows(
         .collect()
 }
 
-/// The groups a cell's select offers: those not ended by `this` month, and those placed in any
-/// cell (so that saving the page keeps them). The centre's ended groups, five of six on the
-/// `large` demo data, made the page 1.7 MB; a save still takes any group.
+/// The groups a cell's list suggests: those not ended by `this` month, and those placed in any
+/// cell. The centre's ended groups, five of six on the `large` demo data, made the page 1.7 MB; a
+/// cell still takes any group by its name.
 fn offered<'a>(
     slots: &[Slot],
     groups: &'a [GroupName],
@@ -165,10 +164,9 @@ fn render(
         days => DAYS,
         day_list => Serde(days(&rows, groups)),
         rows => Serde(rows),
-        group_options => Value::from_object(OptionList::new(
-            offered(slots, groups, Month::of_date(ctx.today()))
-                .map(|g| (g.id.to_string(), g.name.as_str())),
-        )),
+        group_names => Serde(offered(slots, groups, Month::of_date(ctx.today()))
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>()),
         errors,
         time_chars => TIME_CHARS,
         action => ctx.url("/schedule/"),
@@ -180,6 +178,23 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let slots = store::slots(&mut ctx.db)?;
     let groups = store::groups(&mut ctx.db)?;
     render(ctx, &slots, &groups, Vec::new())
+}
+
+/// The group a cell's posted name means: none for an empty box, else the group of that name,
+/// letter case aside (as the database's unique key on names compares them); the name if there is
+/// no such group.
+fn posted_group<'a>(raw: &'a str, groups: &[GroupName]) -> Result<Option<u32>, &'a str> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let lower = name.to_lowercase();
+    groups
+        .iter()
+        .find(|g| g.name == name)
+        .or_else(|| groups.iter().find(|g| g.name.to_lowercase() == lower))
+        .map(|g| Some(g.id))
+        .ok_or(name)
 }
 
 /// The timetable as posted (a missing field keeps its slot's value; an unknown group keeps the
@@ -199,18 +214,14 @@ fn read(form: &Form, slots: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<St
             let Some(raw) = form.get(&format!("group_{}_{day}", slot.id)) else {
                 continue;
             };
-            *cell = match raw.trim().parse::<u32>() {
-                Ok(0) => None,
-                Ok(id) if groups.iter().any(|g| g.id == id) => Some(id),
-                _ => {
-                    errors.push(format!(
-                        "{}, {}: такой группы нет",
-                        slot.time.as_deref().unwrap_or("время не указано"),
-                        DAYS[day]
-                    ));
-                    *cell
-                }
-            };
+            match posted_group(raw, groups) {
+                Ok(group) => *cell = group,
+                Err(name) => errors.push(format!(
+                    "{}, {}: группы «{name}» нет",
+                    slot.time.as_deref().unwrap_or("время не указано"),
+                    DAYS[day]
+                )),
+            }
         }
     }
     (wanted, errors)
@@ -245,7 +256,26 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_clock_time;
+    use super::{GroupName, is_clock_time, posted_group};
+    use crate::ids::TeacherId;
+    use crate::month::Month;
+
+    #[test]
+    fn a_cell_names_its_group_in_any_letter_case() {
+        let group = |id, name: &str| GroupName {
+            id,
+            name: name.to_string(),
+            teacher_id: TeacherId(1),
+            teacher_fio: String::new(),
+            end: Month(0),
+        };
+        let groups = [group(1, "Робо-71"), group(2, "робо-7")];
+        assert_eq!(posted_group("  ", &groups), Ok(None));
+        assert_eq!(posted_group(" Робо-71 ", &groups), Ok(Some(1)));
+        assert_eq!(posted_group("РОБО-7", &groups), Ok(Some(2)));
+        assert_eq!(posted_group(" робо ", &groups), Err("робо"));
+        assert_eq!(posted_group("1", &groups), Err("1"));
+    }
 
     #[test]
     fn clock_times() {

@@ -325,7 +325,7 @@ fn cases(fx: &Fixture) -> Vec<Case> {
         ),
         form(
             "/schedule/",
-            &[(&slot_time, "14:30"), (&slot_monday, &robo)],
+            &[(&slot_time, "14:30"), (&slot_monday, "робо-71")],
             vec![flash(
                 "расписание сохранено.",
                 "режим только чтения: расписание не сохранено.",

@@ -103,19 +103,17 @@ fn master_edits_in_one_post_and_rows_are_ordered() {
     let web_group = group_id(&db, "веб-61");
     let mut master = WebClient::login(&db, "ma1", "12");
     let page = master.get("/schedule/").text();
-    assert_eq!(page.matches("<select").count(), 140);
+    assert_eq!(page.matches("list=\"timetable-groups\"").count(), 140);
+    assert_eq!(page.matches("<datalist").count(), 1);
     assert_eq!(page.matches("type=\"time\"").count(), 20);
 
     let r = save(&mut master, |f| {
         set_field(f, &format!("time_{}", ids[0]), Some("15:30"));
         set_field(f, &format!("time_{}", ids[1]), Some("09:00"));
         set_field(f, &format!("time_{}", ids[2]), Some(" 15:30 "));
-        set_field(f, &format!("group_{}_0", ids[0]), Some(&robo.to_string()));
-        set_field(
-            f,
-            &format!("group_{}_6", ids[1]),
-            Some(&web_group.to_string()),
-        );
+        set_field(f, &format!("group_{}_0", ids[0]), Some("робо-71"));
+        // A name is found whatever its letter case and spaces around it.
+        set_field(f, &format!("group_{}_6", ids[1]), Some(" ВЕБ-61 "));
     });
     assert_eq!(r.status, 302, "{}", r.text());
     assert!(
@@ -139,9 +137,13 @@ fn master_edits_in_one_post_and_rows_are_ordered() {
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 
-    // Clearing: 0 empties the cell, "" stores no time.
+    // The cells show their groups' names.
+    assert!(page.contains(&format!("name=\"group_{}_0\" value=\"робо-71\"", ids[0])));
+    assert!(page.contains(&format!("name=\"group_{}_6\" value=\"веб-61\"", ids[1])));
+
+    // Clearing: an empty box empties the cell, "" stores no time.
     save(&mut master, |f| {
-        set_field(f, &format!("group_{}_0", ids[0]), Some("0"));
+        set_field(f, &format!("group_{}_0", ids[0]), Some(" "));
         set_field(f, &format!("time_{}", ids[2]), Some(""));
     });
     assert_eq!(cell(&db, ids[0], 0), Some(None));
@@ -162,13 +164,13 @@ fn bad_input_is_refused_without_writing() {
         ),
         (
             format!("group_{}_3", ids[0]),
-            "9999",
-            "время не указано, чт: такой группы нет",
+            "робо-7",
+            "время не указано, чт: группы «робо-7» нет",
         ),
         (
             format!("group_{}_3", ids[0]),
-            "abc",
-            "время не указано, чт: такой группы нет",
+            "<b>робо",
+            "время не указано, чт: группы «&lt;b&gt;робо» нет",
         ),
     ] {
         let r = save(&mut master, |f| {
@@ -272,10 +274,9 @@ fn the_cells_offer_the_groups_not_ended_and_those_placed() {
     let ids = slot_ids(&db);
     let te1 = teacher_id(&db, "te1");
     // 15 January 2018 is month 12: робо-71 (September 2017 – May 2018) runs.
-    let robo = group_id(&db, "робо-71");
     let ended = add_group(&db, "робо-старая", "Робо", te1, 0, 11);
     let placed = add_group(&db, "робо-прошлая", "Робо", te1, 0, 5);
-    let coming = add_group(&db, "робо-будущая", "Робо", te1, 13, 20);
+    add_group(&db, "робо-будущая", "Робо", te1, 13, 20);
     exec(
         &db,
         "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES (?, 2, ?)",
@@ -283,14 +284,17 @@ fn the_cells_offer_the_groups_not_ended_and_those_placed() {
     );
     let mut master = WebClient::login_at(&db, "2018-01-15 09:00:00", "ma1", "12");
     let page = master.get("/schedule/").text();
-    let offered = |id: u32| page.contains(&format!("<option value=\"{id}\""));
+    let offered = |name: &str| page.contains(&format!("<option value=\"{name}\">"));
     assert!(
-        offered(robo) && offered(coming),
+        offered("робо-71") && offered("робо-будущая"),
         "the groups running or to come"
     );
-    assert!(offered(placed), "an ended group in a cell");
-    assert!(!offered(ended), "an ended group in no cell");
-    assert!(page.contains(&format!("<option value=\"{placed}\" selected>")));
+    assert!(offered("робо-прошлая"), "an ended group in a cell");
+    assert!(!offered("робо-старая"), "an ended group in no cell");
+    assert!(page.contains(&format!(
+        "name=\"group_{}_2\" value=\"робо-прошлая\"",
+        ids[3]
+    )));
 
     // The page saved as it is keeps every cell.
     let r = save(&mut master, |_| {});
@@ -298,10 +302,10 @@ fn the_cells_offer_the_groups_not_ended_and_those_placed() {
     assert_eq!(cell(&db, ids[3], 2), Some(Some(placed)));
     // An ended group is still taken from a posted form.
     let r = save(&mut master, |f| {
-        set_field(f, &format!("group_{}_0", ids[0]), Some(&ended.to_string()));
+        set_field(f, &format!("group_{}_0", ids[0]), Some("робо-старая"));
     });
     assert_eq!(r.status, 302, "{}", r.text());
     assert_eq!(cell(&db, ids[0], 0), Some(Some(ended)));
     let page = master.get("/schedule/").text();
-    assert!(page.contains(&format!("<option value=\"{ended}\" selected>")));
+    assert!(page.contains("<option value=\"робо-старая\">"));
 }
