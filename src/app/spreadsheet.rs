@@ -57,7 +57,9 @@ impl Sheet {
 
     fn xlsx(&self) -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
+        // The rows go to a temporary file as they are written (in order, as here), not into
+        // memory: a download of every student stays under a request's 16 MiB.
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(sheet_name(&self.name))?;
         let header = Format::new()
             .set_bold()
