@@ -8,6 +8,7 @@ use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::{Form, Response};
 use crate::ids::{GroupId, TeacherId};
+use crate::structure::store::groups;
 use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -40,7 +41,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
             lesson,
         })
         .collect();
-    let groups = store::groups_for_user(&mut ctx.db, user.teacher_id)?;
+    let groups = groups::for_user(&mut ctx.db, user.teacher_id)?;
     let teachers = store::teachers(&mut ctx.db)?;
     let pages = q.pages(&ctx.url("/lessons/list"), total);
     ctx.render(

@@ -352,18 +352,6 @@ pub fn list_page(
         .collect())
 }
 
-/// (id, name) of every group in the "for current user" order: a teacher's own groups first,
-/// then newest start month first, then by name.
-pub fn groups_for_user(
-    conn: &mut Conn,
-    teacher_id: Option<TeacherId>,
-) -> mysql::Result<Vec<(GroupId, String)>> {
-    conn.exec(
-        "SELECT id, name FROM `groups` ORDER BY teacher_id != ?, start_month DESC, name, id",
-        (teacher_id,),
-    )
-}
-
 /// (id, FIO) of every teacher, by FIO.
 pub fn teachers(conn: &mut Conn) -> mysql::Result<Vec<(TeacherId, String)>> {
     conn.query("SELECT id, fio FROM teachers ORDER BY fio, id")

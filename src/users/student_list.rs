@@ -7,6 +7,7 @@ use crate::app::list::ListQuery;
 use crate::app::{AppError, Ctx, signed_in};
 use crate::http::Response;
 use crate::ids::GroupId;
+use crate::structure::store::groups;
 use crate::users::store::people::PersonSort;
 use crate::users::store::students;
 use minijinja::context;
@@ -32,7 +33,7 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let group_id = group.as_ref().map(|g| g.id);
     let me = signed_in(&ctx.user)?;
     let (rows, total) = students::page(&mut ctx.db, &q, group_id, me, ctx.now)?;
-    let groups = students::all_groups(&mut ctx.db, me)?;
+    let groups = groups::for_user(&mut ctx.db, me.teacher_id)?;
     let pages = q.pages(&ctx.url("/users/students"), total);
     let mut filter = vec![("search", q.search.clone())];
     filter.extend(group_id.map(|id| ("group_id", id.to_string())));

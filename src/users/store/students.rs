@@ -279,14 +279,6 @@ pub fn memberships(
         .collect())
 }
 
-/// Every group in the "for current user" order, for the list's filter.
-pub fn all_groups(db: &mut Conn, me: &CurrentUser) -> Result<Vec<(GroupId, String)>, AppError> {
-    Ok(db.exec(
-        "SELECT id, name FROM `groups` ORDER BY teacher_id <> ?, start_month DESC, name",
-        (me.teacher_id,),
-    )?)
-}
-
 /// A student about to be deleted, locked, with the reason it must stay.
 pub struct Locked {
     pub user_id: u32,
