@@ -397,7 +397,7 @@ fn eight_clients_for_a_minute_on_large_data_without_an_error() {
             .enumerate()
             .map(|(i, mut client)| {
                 s.spawn(move || {
-                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1) * 0x1000_0001);
+                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((i as u64 + 1) * 0x1000_0001));
                     let mut tally = Tally::default();
                     while Instant::now() < deadline {
                         match &mut client {

@@ -238,12 +238,12 @@ pub fn handle_with(
     kept: &mut Option<Conn>,
 ) -> Response {
     let is_head = req.method == Method::Head;
-    if let Some(name) = req.path.strip_prefix("/static/") {
-        if matches!(req.method, Method::Get | Method::Head) {
-            let versioned = req.query.starts_with("v=");
-            if let Some(resp) = assets::serve(name, versioned) {
-                return resp;
-            }
+    if let Some(name) = req.path.strip_prefix("/static/")
+        && matches!(req.method, Method::Get | Method::Head)
+    {
+        let versioned = req.query.starts_with("v=");
+        if let Some(resp) = assets::serve(name, versioned) {
+            return resp;
         }
     }
     if req.method == Method::Options {
@@ -318,10 +318,11 @@ pub fn handle_with(
     // The visit count goes last. What failed before it (the end of the transaction, or
     // bookkeeping queued before a refusal) makes an answer that claimed success an error page;
     // the visit count itself never breaks the page.
-    if let Err(failed) = ctx.later.run_reporting(&mut ctx.db) {
-        if !failed.last && resp.status < 500 {
-            resp = error_response(&mut ctx, failed.error.into());
-        }
+    if let Err(failed) = ctx.later.run_reporting(&mut ctx.db)
+        && !failed.last
+        && resp.status < 500
+    {
+        resp = error_response(&mut ctx, failed.error.into());
     }
     if let Some(t) = &mut ctx.timing {
         t.phase("end");

@@ -66,8 +66,16 @@ pub fn load(conn: &mut Conn, student_id: StudentId) -> mysql::Result<Option<Card
         "SELECT p.fio, p.phone, p.address, p.email, p.passport, p.vk_link, p.home_phone, p.notification_types, ps.is_mother
          FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id = ? ORDER BY ps.is_mother DESC",
         (student_id,),
-        |(fio, phone, address, email, passport, vk_link, home_phone, types, is_mother): (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, i32, bool)| Parent {
-            fio, phone, address, email, passport, vk_link, home_phone, notifications: channel_names(types), is_mother,
+        |mut r: mysql::Row| Parent {
+            fio: take(&mut r, 0),
+            phone: take(&mut r, 1),
+            address: take(&mut r, 2),
+            email: take(&mut r, 3),
+            passport: take(&mut r, 4),
+            vk_link: take(&mut r, 5),
+            home_phone: take(&mut r, 6),
+            notifications: channel_names(take(&mut r, 7)),
+            is_mother: take(&mut r, 8),
         },
     )?;
     let groups = conn.exec_map(

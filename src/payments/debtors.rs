@@ -41,10 +41,11 @@ pub fn filters(ctx: &mut Ctx, query: &Form) -> Result<Filters, AppError> {
         // A teacher's report is his own groups' (a teacher without a teachers row has none).
         teacher_id: own.unwrap_or(id("teacher_id").map(TeacherId)),
     };
-    if let Some(group) = scope.group_id {
-        if own.is_some() && !group_for_read(ctx, group)?.writable {
-            return Err(AppError::Refused(Refusal::OtherTeachersGroup));
-        }
+    if let Some(group) = scope.group_id
+        && own.is_some()
+        && !group_for_read(ctx, group)?.writable
+    {
+        return Err(AppError::Refused(Refusal::OtherTeachersGroup));
     }
     Ok(Filters { scope, up_to })
 }

@@ -170,10 +170,10 @@ fn check(
     let fio = check_text(form, submitted, FIO, 1, names::MAX);
     let phone = check_phone(form, PHONE, submitted.str(PHONE), false);
     let parent = with_contacts(form, submitted, &CONTACTS, fio, phone);
-    if let Some(passport) = &parent.passport {
-        if parents::passport_taken(&mut ctx.db, passport, except)? {
-            form.error(PASSPORT, PASSPORT_TAKEN);
-        }
+    if let Some(passport) = &parent.passport
+        && parents::passport_taken(&mut ctx.db, passport, except)?
+    {
+        form.error(PASSPORT, PASSPORT_TAKEN);
     }
     Ok((!form.has_errors()).then_some(parent))
 }

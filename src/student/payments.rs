@@ -30,15 +30,15 @@ pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let mut payments = payments_of_student(&mut ctx.db, student_id)?;
     let memberships: Vec<Membership> = rows
         .into_iter()
-        .map(|(sig, group, price, discount, enter, exit)| Membership {
-            group,
-            months: (enter..=exit)
-                .map(|m| MonthView {
-                    name: Month(m).name(),
-                    max: max_value(price, discount),
-                    payment: payments.remove(&(sig, Month(m))).map(|p| p.cell),
+        .map(|m| Membership {
+            months: (m.enter.0..=m.exit.0)
+                .map(|month| MonthView {
+                    name: Month(month).name(),
+                    max: max_value(m.price, m.discount),
+                    payment: payments.remove(&(m.id, Month(month))).map(|p| p.cell),
                 })
                 .collect(),
+            group: m.group,
         })
         .collect();
     ctx.render(

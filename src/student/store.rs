@@ -2,6 +2,7 @@
 //! (`student_in_groups`), so nothing of another student can appear.
 
 use crate::ids::{GroupId, StudentId, StudentInGroupId};
+use crate::month::Month;
 use chrono::NaiveDate;
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -66,17 +67,32 @@ pub fn lessons(
     )
 }
 
-/// The student's memberships, newest group first: (membership id, group name, section price,
-/// discount, enter month, exit month).
-pub fn memberships(
-    db: &mut Conn,
-    student_id: StudentId,
-) -> mysql::Result<Vec<(StudentInGroupId, String, i32, i32, i32, i32)>> {
-    db.exec(
+/// A membership of the student, as the cabinet's payments show it.
+pub struct Membership {
+    pub id: StudentInGroupId,
+    pub group: String,
+    /// The section's price a month, in rubles.
+    pub price: i32,
+    pub discount: i32,
+    pub enter: Month,
+    pub exit: Month,
+}
+
+/// The student's memberships, newest group first.
+pub fn memberships(db: &mut Conn, student_id: StudentId) -> mysql::Result<Vec<Membership>> {
+    db.exec_map(
         "SELECT sig.id, g.name, sec.price, sig.discount, sig.enter_month, sig.exit_month
          FROM student_in_groups sig JOIN `groups` g ON g.id = sig.group_id
          JOIN sections sec ON sec.id = g.section_id
          WHERE sig.student_id = ? ORDER BY g.start_month DESC, g.name",
         (student_id,),
+        |(id, group, price, discount, enter, exit)| Membership {
+            id,
+            group,
+            price,
+            discount,
+            enter: Month(enter),
+            exit: Month(exit),
+        },
     )
 }

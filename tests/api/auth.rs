@@ -158,7 +158,7 @@ fn app_login(db: &TestDb, address: &str, at: &str, password: &str) -> common::Cg
         &login_request(
             &json!({"login": "ma1", "password": password, "device": "d", "appVersion": "1"}),
         )
-        .from_address(address)
+        .coming_from(address)
         .at(&format!("2026-01-10 {at}")),
     )
 }
@@ -195,7 +195,7 @@ fn failures_from_many_addresses_lock_the_login_for_everyone_for_a_while() {
     let r = app_login(&db, "192.168.1.5", "10:04:00", "12");
     assert_eq!((r.status, r.text()), (400, WRONG.to_string()));
     // The web says when to try again.
-    let mut owner = WebClient::new(&db).from_address("192.168.1.5");
+    let mut owner = WebClient::new(&db).coming_from("192.168.1.5");
     owner.clock = Some("2026-01-10 10:04:00".into());
     let r = owner.submit(
         "/users/login",

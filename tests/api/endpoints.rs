@@ -729,7 +729,7 @@ fn payments_are_created_and_saved() {
         200,
         "ok",
     );
-    assert_eq!(row().3, false, "a master can un-confirm");
+    assert!(!row().3, "a master can un-confirm");
 }
 
 #[test]

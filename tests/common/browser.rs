@@ -61,10 +61,10 @@ impl Browser {
                 if let Ok(Some(status)) = driver.try_wait() {
                     break Err(format!("chromedriver exited with {status}"));
                 }
-                if let Ok(resp) = agent.get(&format!("{base}/status")).call() {
-                    if resp.status().is_success() {
-                        break Ok(());
-                    }
+                if let Ok(resp) = agent.get(&format!("{base}/status")).call()
+                    && resp.status().is_success()
+                {
+                    break Ok(());
                 }
                 if Instant::now() > deadline {
                     break Err("chromedriver did not answer /status".to_string());

@@ -92,10 +92,10 @@ fn push_field(tag: &str, rest: &str, fields: &mut Vec<(String, String)>) {
             .and_then(|o| attr(&format!(" {o}"), "value"))
             .unwrap_or_default();
         fields.push((name, selected));
-    } else if tag.starts_with("<button") {
-        if let (Some(name), Some(value)) = (attr(tag, "name"), attr(tag, "value")) {
-            fields.push((name, value));
-        }
+    } else if tag.starts_with("<button")
+        && let (Some(name), Some(value)) = (attr(tag, "name"), attr(tag, "value"))
+    {
+        fields.push((name, value));
     }
 }
 

@@ -96,6 +96,9 @@ fn start(server: &Server) {
         );
     }
     let log = std::fs::File::create(server.dir.join("mariadbd.log")).unwrap();
+    // The server outlives this test process (other test binaries share it) and is stopped by its
+    // pid file, so it is not waited for here.
+    #[allow(clippy::zombie_processes)]
     Command::new("mariadbd")
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))

@@ -253,7 +253,7 @@ impl CgiRequest {
     }
 
     /// The request as it comes from `address` (REMOTE_ADDR; 127.0.0.1 otherwise).
-    pub fn from_address(mut self, address: &str) -> CgiRequest {
+    pub fn coming_from(mut self, address: &str) -> CgiRequest {
         self.env.push(("REMOTE_ADDR".into(), address.into()));
         self
     }
@@ -429,7 +429,7 @@ pub struct WebClient<'a> {
     pub jar: CookieJar,
     /// The fixed clock of every request, when set (see [`CgiRequest::at`]).
     pub clock: Option<String>,
-    /// The address every request comes from, when set (see [`CgiRequest::from_address`]).
+    /// The address every request comes from, when set (see [`CgiRequest::coming_from`]).
     pub address: Option<String>,
 }
 
@@ -444,7 +444,7 @@ impl<'a> WebClient<'a> {
     }
 
     /// A visitor whose requests come from `address` (REMOTE_ADDR).
-    pub fn from_address(self, address: &str) -> WebClient<'a> {
+    pub fn coming_from(self, address: &str) -> WebClient<'a> {
         WebClient {
             address: Some(address.into()),
             ..self
@@ -457,7 +457,7 @@ impl<'a> WebClient<'a> {
             None => req,
         };
         let req = match &self.address {
-            Some(address) => req.from_address(address),
+            Some(address) => req.coming_from(address),
             None => req,
         };
         let resp = self.db.cgi(&req.with_cookies(&self.jar));

@@ -364,7 +364,7 @@ fn log_in_at(web: &mut WebClient, at: &str, password: &str) -> common::CgiRespon
 #[test]
 fn a_guesser_is_slowed_then_locked_while_the_owner_elsewhere_logs_in() {
     let db = TestDb::seeded();
-    let mut guesser = WebClient::new(&db).from_address("10.0.0.66");
+    let mut guesser = WebClient::new(&db).coming_from("10.0.0.66");
     let wrong = "неверный логин или пароль!";
     let wait = |minutes: &str| {
         format!("слишком много неудачных попыток входа: попробуйте снова через {minutes}")
@@ -402,9 +402,9 @@ fn a_guesser_is_slowed_then_locked_while_the_owner_elsewhere_logs_in() {
 
     // The owner at another address logs in meanwhile, and so does another login at the
     // guesser's address (the address's own limit is higher).
-    let mut owner = WebClient::new(&db).from_address("192.168.1.5");
+    let mut owner = WebClient::new(&db).coming_from("192.168.1.5");
     assert_eq!(log_in_at(&mut owner, "10:04:00", "12").status, 302);
-    let mut colleague = WebClient::new(&db).from_address("10.0.0.66");
+    let mut colleague = WebClient::new(&db).coming_from("10.0.0.66");
     colleague.clock = Some("2026-01-10 10:04:00".into());
     let r = colleague.submit(
         "/users/login",

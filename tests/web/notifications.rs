@@ -152,10 +152,10 @@ fn http_exchange(stream: TcpStream, store: &Mutex<Vec<VkCall>>) -> std::io::Resu
         if line == "\r\n" || line.is_empty() {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap();
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
         }
     }
     let mut body = vec![0; length];

@@ -166,24 +166,33 @@ pub fn page(
     let rows = persons
         .into_iter()
         .map(|person| {
-            let (phone, groups, blocked) = teachers.remove(&person.id).unwrap_or_default();
+            let parts = teachers.remove(&person.id).unwrap_or_default();
             Row {
                 person,
-                phone,
-                groups,
-                blocked,
+                phone: parts.phone,
+                groups: parts.groups,
+                blocked: parts.blocked,
             }
         })
         .collect();
     Ok((rows, total))
 }
 
-/// The teacher columns of a page — phone, groups (newest start first), removability — by
-/// teacher id, with two queries for the whole page.
+/// The columns of a teachers list's row that only teachers have.
+#[derive(Default)]
+struct TeacherParts {
+    phone: String,
+    /// Newest start first.
+    groups: Vec<GroupLink>,
+    /// Why the teacher cannot be removed, if he cannot.
+    blocked: Option<&'static str>,
+}
+
+/// The [`TeacherParts`] of a page by teacher id, with two queries for the whole page.
 fn teacher_parts(
     db: &mut Conn,
     persons: &[Person],
-) -> Result<HashMap<u32, (String, Vec<GroupLink>, Option<&'static str>)>, AppError> {
+) -> Result<HashMap<u32, TeacherParts>, AppError> {
     let mut parts = HashMap::new();
     if persons.is_empty() {
         return Ok(parts);
@@ -201,11 +210,11 @@ fn teacher_parts(
     for (id, phone, groups, lessons) in found {
         parts.insert(
             id,
-            (
-                phone.unwrap_or_default(),
-                Vec::new(),
-                blocker(groups, lessons),
-            ),
+            TeacherParts {
+                phone: phone.unwrap_or_default(),
+                groups: Vec::new(),
+                blocked: blocker(groups, lessons),
+            },
         );
     }
     let names: Vec<(u32, String)> = db.exec(
@@ -216,8 +225,8 @@ fn teacher_parts(
         ids,
     )?;
     for (teacher, name) in names {
-        if let Some((_, groups, _)) = parts.get_mut(&teacher) {
-            groups.push(GroupLink {
+        if let Some(teacher) = parts.get_mut(&teacher) {
+            teacher.groups.push(GroupLink {
                 search: people::search_query(&name),
                 name,
             });

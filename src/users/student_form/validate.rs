@@ -87,10 +87,10 @@ fn check_passport_free(
     side: &Side,
     passport: Option<&str>,
 ) -> Result<(), AppError> {
-    if let Some(passport) = passport {
-        if parent_store::passport_taken(db, passport, 0)? {
-            form.error(side.select, side.passport_taken);
-        }
+    if let Some(passport) = passport
+        && parent_store::passport_taken(db, passport, 0)?
+    {
+        form.error(side.select, side.passport_taken);
     }
     Ok(())
 }
@@ -103,15 +103,16 @@ fn check_parents(
     contact: Option<ContactPhone>,
     own_phone: &Option<String>,
 ) {
-    if let (Choice::Existing(m), Choice::Existing(f)) = (mother, father) {
-        if m == f {
-            form.error(FATHER.select, "отец не может быть матерью!");
-        }
+    if let (Choice::Existing(m), Choice::Existing(f)) = (mother, father)
+        && m == f
+    {
+        form.error(FATHER.select, "отец не может быть матерью!");
     }
-    if let (Choice::New(m), Choice::New(f)) = (mother, father) {
-        if m.passport.is_some() && m.passport == f.passport {
-            form.error(FATHER.select, "паспорта родителей совпадают!");
-        }
+    if let (Choice::New(m), Choice::New(f)) = (mother, father)
+        && m.passport.is_some()
+        && m.passport == f.passport
+    {
+        form.error(FATHER.select, "паспорта родителей совпадают!");
     }
     match contact {
         Some(ContactPhone::Student) if own_phone.is_none() => {
