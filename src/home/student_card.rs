@@ -52,6 +52,8 @@ pub struct Group {
     period: String,
 }
 
+// The parents' rows are read as a tuple typed like the query's columns, in its order.
+#[allow(clippy::type_complexity)]
 pub fn load(conn: &mut Conn, student_id: StudentId) -> mysql::Result<Option<Card>> {
     let row: Option<mysql::Row> = conn.exec_first(
         "SELECT su.login, s.birth_date, s.birth_place, s.registration_place, s.actual_address, s.additional_info,
@@ -66,16 +68,8 @@ pub fn load(conn: &mut Conn, student_id: StudentId) -> mysql::Result<Option<Card
         "SELECT p.fio, p.phone, p.address, p.email, p.passport, p.vk_link, p.home_phone, p.notification_types, ps.is_mother
          FROM parent_of_students ps JOIN parents p ON p.id = ps.parent_id WHERE ps.student_id = ? ORDER BY ps.is_mother DESC",
         (student_id,),
-        |mut r: mysql::Row| Parent {
-            fio: take(&mut r, 0),
-            phone: take(&mut r, 1),
-            address: take(&mut r, 2),
-            email: take(&mut r, 3),
-            passport: take(&mut r, 4),
-            vk_link: take(&mut r, 5),
-            home_phone: take(&mut r, 6),
-            notifications: channel_names(take(&mut r, 7)),
-            is_mother: take(&mut r, 8),
+        |(fio, phone, address, email, passport, vk_link, home_phone, types, is_mother): (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, i32, bool)| Parent {
+            fio, phone, address, email, passport, vk_link, home_phone, notifications: channel_names(types), is_mother,
         },
     )?;
     let groups = conn.exec_map(
