@@ -1,6 +1,7 @@
 //! `/schedule/` (M, D, T): masters and developers edit the timetable in one POST; teachers
 //! see it read-only with their own groups marked.
 
+use super::shown;
 use super::store::{self, DAYS, GroupName, Slot, TIME_CHARS};
 use crate::app::{AppError, Ctx, Done, signed_in};
 use crate::http::{Form, Response};
@@ -77,6 +78,9 @@ fn days(rows: &[RowView], groups: &[GroupName]) -> Vec<DayView> {
 struct RowView {
     id: u32,
     time: String,
+    /// The field and the time the page showed when it was opened, posted back with a save.
+    shown_time_field: String,
+    shown_time: String,
     /// An `<input type="time">` only for times it can show; anything else stays editable text
     /// (a time input would post such a value back as empty).
     time_input: &'static str,
@@ -96,12 +100,14 @@ fn is_clock_time(s: &str) -> bool {
 fn rows(
     ctx: &Ctx,
     slots: &[Slot],
+    shown: &[Slot],
     groups: &[GroupName],
     teacher_id: Option<TeacherId>,
 ) -> Vec<RowView> {
     slots
         .iter()
-        .map(|slot| {
+        .zip(shown)
+        .map(|(slot, shown)| {
             let time = slot.time.clone().unwrap_or_default();
             let cells = slot
                 .groups
@@ -122,6 +128,8 @@ fn rows(
                 .collect();
             RowView {
                 id: slot.id,
+                shown_time_field: shown::time_field(slot.id),
+                shown_time: shown.time.clone().unwrap_or_default(),
                 time_input: if time.is_empty() || is_clock_time(&time) {
                     "time"
                 } else {
@@ -151,14 +159,16 @@ fn offered<'a>(
         .filter(move |g| g.end >= this || placed.contains(&g.id))
 }
 
+/// The page with `slots` in its boxes; `shown` is what the visitor's page showed when it was
+/// opened (the stored timetable, unless a save is shown again with its errors).
 fn render(
     ctx: &mut Ctx,
-    slots: &[Slot],
+    (slots, shown): (&[Slot], &[Slot]),
     groups: &[GroupName],
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let user = signed_in(&ctx.user)?;
-    let rows = rows(ctx, slots, groups, user.teacher_id);
+    let rows = rows(ctx, slots, shown, groups, user.teacher_id);
     let page = context! {
         editable => user.is_master,
         days => DAYS,
@@ -167,6 +177,8 @@ fn render(
         group_names => Serde(offered(slots, groups, Month::of_date(ctx.today()))
             .map(|g| g.name.as_str())
             .collect::<Vec<_>>()),
+        shown_groups_field => shown::GROUPS_FIELD,
+        shown_groups => shown::encode_groups(shown),
         errors,
         time_chars => TIME_CHARS,
         action => ctx.url("/schedule/"),
@@ -177,7 +189,7 @@ fn render(
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let slots = store::slots(&mut ctx.db)?;
     let groups = store::groups(&mut ctx.db)?;
-    render(ctx, &slots, &groups, Vec::new())
+    render(ctx, (&slots, &slots), &groups, Vec::new())
 }
 
 /// The group a cell's posted name means: none for an empty box, else the group of that name,
@@ -197,11 +209,11 @@ fn posted_group<'a>(raw: &'a str, groups: &[GroupName]) -> Result<Option<u32>, &
         .ok_or(name)
 }
 
-/// The timetable as posted (a missing field keeps its slot's value; an unknown group keeps the
-/// stored one) and every problem found.
-fn read(form: &Form, slots: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<String>) {
+/// The timetable as posted (a missing field keeps the value the page showed, in `shown`; so does
+/// an unknown group) and every problem found.
+fn read(form: &Form, shown: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<String>) {
     let mut errors = Vec::new();
-    let mut wanted = slots.to_vec();
+    let mut wanted = shown.to_vec();
     for slot in &mut wanted {
         if let Some(raw) = form.get(&format!("time_{}", slot.id)) {
             let time = raw.trim();
@@ -233,24 +245,41 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
         return Ok(ctx.redirect("/schedule/"));
     }
     let form = &ctx.form;
-    let slots = store::slots(&mut ctx.db)?;
+    let stored = store::slots(&mut ctx.db)?;
     let groups = store::groups(&mut ctx.db)?;
-    let (wanted, errors) = read(form, &slots, &groups);
+    let shown = shown::decode(form, &stored);
+    let (wanted, errors) = read(form, &shown, &groups);
     if !errors.is_empty() {
-        return render(ctx, &wanted, &groups, errors);
+        return render(ctx, (&wanted, &shown), &groups, errors);
     }
-    // Only what changed is written.
-    for (old, new) in slots.iter().zip(&wanted) {
-        if old.time != new.time {
-            store::set_time(&mut ctx.db, new.id, new.time.as_deref())?;
+    // Only what the visitor changed is written, and only where nobody else changed it since the
+    // page was opened.
+    let mut not_saved = Vec::new();
+    for ((stored, was), new) in stored.iter().zip(&shown).zip(&wanted) {
+        let when = new.time.as_deref().unwrap_or("время не указано");
+        if new.time != was.time {
+            if stored.time == was.time {
+                store::set_time(&mut ctx.db, new.id, new.time.as_deref())?;
+            } else {
+                not_saved.push(format!("время «{when}» (изменено другим пользователем)"));
+            }
         }
         for day in 0..DAYS.len() {
-            if old.groups[day] != new.groups[day] {
+            if new.groups[day] == was.groups[day] {
+                continue;
+            }
+            if stored.groups[day] == was.groups[day] {
                 store::set_group(&mut ctx.db, new.id, day, new.groups[day])?;
+            } else {
+                not_saved.push(format!(
+                    "{when}, {} (изменено другим пользователем)",
+                    DAYS[day]
+                ));
             }
         }
     }
     ctx.flash_done(Done::new("расписание", "сохранено", "."));
+    ctx.flash_not_saved(&not_saved);
     Ok(ctx.redirect("/schedule/"))
 }
 

@@ -1,5 +1,6 @@
 //! The weekly timetable (`/schedule/`) through the CGI binary: access, the master's one-POST
-//! edit with validation, the ordering of the slots and the teacher's read-only view.
+//! edit with validation, the ordering of the slots, the teacher's read-only view and a save that
+//! leaves alone what another master changed after the page was opened.
 
 use crate::common;
 
@@ -308,4 +309,60 @@ fn the_cells_offer_the_groups_not_ended_and_those_placed() {
     assert_eq!(cell(&db, ids[0], 0), Some(Some(ended)));
     let page = master.get("/schedule/").text();
     assert!(page.contains("<option value=\"робо-старая\">"));
+}
+
+#[test]
+fn a_save_leaves_alone_what_someone_else_changed_since_the_page_was_opened() {
+    let db = TestDb::seeded();
+    let ids = slot_ids(&db);
+    let robo = group_id(&db, "робо-71");
+    let web_group = group_id(&db, "веб-61");
+    let mut master = WebClient::login(&db, "ma1", "12");
+    let page = master.get("/schedule/");
+    let opened = form_fields(&page.text(), "name=\"submit\"");
+    // Someone else places робо-71 on slot 0's Monday and gives slot 1 a time.
+    exec(
+        &db,
+        "INSERT INTO schedule_groups (schedule_time_id, day_of_week, group_id) VALUES (?, 0, ?)",
+        (ids[0], robo),
+    );
+    exec(
+        &db,
+        "UPDATE schedule_times SET time = '12:00' WHERE id = ?",
+        (ids[1],),
+    );
+
+    // The page opened before saves its own change and keeps the other's.
+    let mut fields = opened.clone();
+    set_field(&mut fields, &format!("group_{}_1", ids[0]), Some("веб-61"));
+    let r = master.send(CgiRequest::post_form("/schedule/", &as_refs(&fields)));
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(cell(&db, ids[0], 0), Some(Some(robo)));
+    assert_eq!(cell(&db, ids[0], 1), Some(Some(web_group)));
+    assert_eq!(time(&db, ids[1]).as_deref(), Some("12:00"));
+    let text = master.get("/schedule/").text();
+    assert!(text.contains("расписание сохранено."), "{text}");
+    assert!(!text.contains("не сохранено"), "{text}");
+
+    // Changing what the other changed meanwhile leaves it as the other left it, and says so.
+    let mut fields = opened;
+    set_field(&mut fields, &format!("group_{}_0", ids[0]), Some("веб-61"));
+    set_field(&mut fields, &format!("time_{}", ids[1]), Some("13:00"));
+    let r = master.send(CgiRequest::post_form("/schedule/", &as_refs(&fields)));
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(cell(&db, ids[0], 0), Some(Some(robo)));
+    assert_eq!(time(&db, ids[1]).as_deref(), Some("12:00"));
+    let text = master.get("/schedule/").text();
+    assert!(
+        text.contains(
+            "не сохранено, обновите страницу и проверьте: время «13:00» (изменено другим \
+             пользователем); время не указано, пн (изменено другим пользователем)"
+        ),
+        "{text}"
+    );
+    // The page opened now shows both, and saving it as it is changes nothing.
+    let r = save(&mut master, |_| {});
+    assert_eq!(r.status, 302);
+    assert_eq!(cell(&db, ids[0], 0), Some(Some(robo)));
+    assert_eq!(db.count("schedule_groups"), 2);
 }
