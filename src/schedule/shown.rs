@@ -51,10 +51,11 @@ pub fn decode(form: &Form, stored: &[Slot]) -> Vec<Slot> {
             continue;
         };
         let day = day as usize;
-        if let Some(slot) = shown.iter_mut().find(|s| s.id == slot_id) {
-            if day < DAYS.len() && group != 0 {
-                slot.groups[day] = Some(group);
-            }
+        if let Some(slot) = shown.iter_mut().find(|s| s.id == slot_id)
+            && day < DAYS.len()
+            && group != 0
+        {
+            slot.groups[day] = Some(group);
         }
     }
     shown

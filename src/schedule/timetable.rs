@@ -163,7 +163,8 @@ fn offered<'a>(
 /// opened (the stored timetable, unless a save is shown again with its errors).
 fn render(
     ctx: &mut Ctx,
-    (slots, shown): (&[Slot], &[Slot]),
+    slots: &[Slot],
+    shown: &[Slot],
     groups: &[GroupName],
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
@@ -189,30 +190,49 @@ fn render(
 pub fn get(ctx: &mut Ctx) -> Result<Response, AppError> {
     let slots = store::slots(&mut ctx.db)?;
     let groups = store::groups(&mut ctx.db)?;
-    render(ctx, (&slots, &slots), &groups, Vec::new())
+    render(ctx, &slots, &slots, &groups, Vec::new())
 }
 
-/// The group a cell's posted name means: none for an empty box, else the group of that name,
-/// letter case aside (as the database's unique key on names compares them); the name if there is
-/// no such group.
-fn posted_group<'a>(raw: &'a str, groups: &[GroupName]) -> Result<Option<u32>, &'a str> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Ok(None);
+/// The groups a posted box may name, with their names lowercased once for the whole form.
+struct Names<'a> {
+    groups: &'a [GroupName],
+    lower: Vec<String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(groups: &'a [GroupName]) -> Names<'a> {
+        let lower = groups.iter().map(|g| g.name.to_lowercase()).collect();
+        Names { groups, lower }
     }
-    let lower = name.to_lowercase();
-    groups
-        .iter()
-        .find(|g| g.name == name)
-        .or_else(|| groups.iter().find(|g| g.name.to_lowercase() == lower))
-        .map(|g| Some(g.id))
-        .ok_or(name)
+
+    /// The group a cell's posted name means: none for an empty box, else the group of that
+    /// name, letter case aside (as the database's unique key on names compares them); the name
+    /// if there is no such group.
+    fn posted<'r>(&self, raw: &'r str) -> Result<Option<u32>, &'r str> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let lower = name.to_lowercase();
+        self.groups
+            .iter()
+            .position(|g| g.name == name)
+            .or_else(|| self.lower.iter().position(|l| *l == lower))
+            .map(|i| Some(self.groups[i].id))
+            .ok_or(name)
+    }
+}
+
+/// How a row is named in a message: by its time.
+fn row_name(time: &Option<String>) -> &str {
+    time.as_deref().unwrap_or("время не указано")
 }
 
 /// The timetable as posted (a missing field keeps the value the page showed, in `shown`; so does
 /// an unknown group) and every problem found.
 fn read(form: &Form, shown: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<String>) {
     let mut errors = Vec::new();
+    let names = Names::new(groups);
     let mut wanted = shown.to_vec();
     for slot in &mut wanted {
         if let Some(raw) = form.get(&format!("time_{}", slot.id)) {
@@ -226,11 +246,11 @@ fn read(form: &Form, shown: &[Slot], groups: &[GroupName]) -> (Vec<Slot>, Vec<St
             let Some(raw) = form.get(&format!("group_{}_{day}", slot.id)) else {
                 continue;
             };
-            match posted_group(raw, groups) {
+            match names.posted(raw) {
                 Ok(group) => *cell = group,
                 Err(name) => errors.push(format!(
                     "{}, {}: группы «{name}» нет",
-                    slot.time.as_deref().unwrap_or("время не указано"),
+                    row_name(&slot.time),
                     DAYS[day]
                 )),
             }
@@ -250,13 +270,13 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
     let shown = shown::decode(form, &stored);
     let (wanted, errors) = read(form, &shown, &groups);
     if !errors.is_empty() {
-        return render(ctx, (&wanted, &shown), &groups, errors);
+        return render(ctx, &wanted, &shown, &groups, errors);
     }
     // Only what the visitor changed is written, and only where nobody else changed it since the
     // page was opened.
     let mut not_saved = Vec::new();
     for ((stored, was), new) in stored.iter().zip(&shown).zip(&wanted) {
-        let when = new.time.as_deref().unwrap_or("время не указано");
+        let when = row_name(&new.time);
         if new.time != was.time {
             if stored.time == was.time {
                 store::set_time(&mut ctx.db, new.id, new.time.as_deref())?;
@@ -264,7 +284,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 not_saved.push(format!("время «{when}» (изменено другим пользователем)"));
             }
         }
-        for day in 0..DAYS.len() {
+        for (day, day_name) in DAYS.iter().enumerate() {
             if new.groups[day] == was.groups[day] {
                 continue;
             }
@@ -272,8 +292,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
                 store::set_group(&mut ctx.db, new.id, day, new.groups[day])?;
             } else {
                 not_saved.push(format!(
-                    "{when}, {} (изменено другим пользователем)",
-                    DAYS[day]
+                    "{when}, {day_name} (изменено другим пользователем)"
                 ));
             }
         }
@@ -285,7 +304,7 @@ pub fn post(ctx: &mut Ctx) -> Result<Response, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{GroupName, is_clock_time, posted_group};
+    use super::{GroupName, Names, is_clock_time};
     use crate::ids::TeacherId;
     use crate::month::Month;
 
@@ -299,11 +318,12 @@ mod tests {
             end: Month(0),
         };
         let groups = [group(1, "Робо-71"), group(2, "робо-7")];
-        assert_eq!(posted_group("  ", &groups), Ok(None));
-        assert_eq!(posted_group(" Робо-71 ", &groups), Ok(Some(1)));
-        assert_eq!(posted_group("РОБО-7", &groups), Ok(Some(2)));
-        assert_eq!(posted_group(" робо ", &groups), Err("робо"));
-        assert_eq!(posted_group("1", &groups), Err("1"));
+        let names = Names::new(&groups);
+        assert_eq!(names.posted("  "), Ok(None));
+        assert_eq!(names.posted(" Робо-71 "), Ok(Some(1)));
+        assert_eq!(names.posted("РОБО-7"), Ok(Some(2)));
+        assert_eq!(names.posted(" робо "), Err("робо"));
+        assert_eq!(names.posted("1"), Err("1"));
     }
 
     #[test]

@@ -10,12 +10,18 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-#[test]
-fn a_teachers_screens_fit_a_desktop_window() {
+/// The scene and a browser with a 1366 × 900 window, signed in as `login` (password «12»).
+fn signed_in_at_desktop(login: &str) -> (Scene, Browser) {
     let scene = Scene::new();
     let browser = Browser::start();
     browser.emulate_screen(1366, 900, false);
-    browser.log_in(&scene.site, "te1", "12");
+    browser.log_in(&scene.site, login, "12");
+    (scene, browser)
+}
+
+#[test]
+fn a_teachers_screens_fit_a_desktop_window() {
+    let (scene, browser) = signed_in_at_desktop("te1");
     let mut problems = layout_problems(&browser, &scene, "desktop", 0);
     problems.extend(
         browser
@@ -30,10 +36,7 @@ fn a_teachers_screens_fit_a_desktop_window() {
 /// suggesting the groups of one shared list; a group typed into a box is saved.
 #[test]
 fn a_master_types_a_group_into_the_timetable() {
-    let scene = Scene::new();
-    let browser = Browser::start();
-    browser.emulate_screen(1366, 900, false);
-    browser.log_in(&scene.site, "ma1", "12");
+    let (scene, browser) = signed_in_at_desktop("ma1");
     browser.goto(&scene.site.url("/schedule/"));
     let boxes = browser.find_all(".timetable-grid input[list='timetable-groups']");
     assert_eq!(boxes.len(), 140);
