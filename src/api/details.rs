@@ -42,7 +42,7 @@ fn staff(ctx: &mut Ctx, role: Role, param: &str) -> Result<Response, AppError> {
     let caller = authenticated(&ctx.caller)?;
     let id = ctx.params.id(param);
     let today = ctx.today();
-    found(staff_by_id(&mut ctx.db, caller, today, role, id)?)
+    found(staff_by_id(&mut ctx.db, caller, today, role, id)?.first_json(caller))
 }
 
 pub fn teacher(ctx: &mut Ctx) -> Result<Response, AppError> {

@@ -15,13 +15,18 @@ use serde_json::{Value, json};
 
 pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
     let lesson_id = ctx.params.id("lesson_id");
-    let (group_id, teacher_id, date) =
-        store::lesson_group(&mut ctx.db, lesson_id)?.ok_or(AppError::NotFound)?;
-    store::create_missing_marks(&mut ctx.db, lesson_id, group_id, Month::of_date(date))?;
+    let lesson = store::conducted_lesson(&mut ctx.db, lesson_id)?.ok_or(AppError::NotFound)?;
+    let month = Month::of_date(lesson.date);
+    let mut marks = store::marks_of_lesson(&mut ctx.db, lesson_id)?;
+    let created =
+        store::create_missing_marks(&mut ctx.db, lesson_id, lesson.group_id, month, &marks)?;
     // The original commits here, so the new rows stay even for a read-only developer
     // (src/api/README.md §6).
     ctx.commit_so_far()?;
-    let attendings: Vec<Value> = store::marks_of_lesson(&mut ctx.db, lesson_id)?
+    if created {
+        marks = store::marks_of_lesson(&mut ctx.db, lesson_id)?;
+    }
+    let attendings: Vec<Value> = marks
         .into_iter()
         .map(|m| {
             json!({
@@ -34,17 +39,33 @@ pub fn details(ctx: &mut Ctx) -> Result<Response, AppError> {
         })
         .collect();
     let caller = authenticated(&ctx.caller)?;
-    let g = group(&mut ctx.db, caller, group_id)?.ok_or(AppError::NotFound)?;
-    let lesson = store::conducted_lesson(&mut ctx.db, lesson_id)?;
     let today = ctx.today();
-    let teacher = staff_by_id(&mut ctx.db, caller, today, Role::Teacher, teacher_id.0)?;
+    // A lesson the group's own teacher held (no other teacher's name) finds its group among the
+    // teacher's groups, read with the teacher: no second read of the group and its sums. Another
+    // teacher's lesson reads its group first, so that the kept rows are read in their order.
+    let other_teachers = match lesson.another_teacher_fio {
+        Some(_) => group(&mut ctx.db, caller, lesson.group_id)?,
+        None => None,
+    };
+    let teacher = staff_by_id(
+        &mut ctx.db,
+        caller,
+        today,
+        Role::Teacher,
+        lesson.teacher_id.0,
+    )?;
+    let g = match other_teachers.or_else(|| teacher.group(lesson.group_id).cloned()) {
+        Some(g) => g,
+        // The group changed teachers since the lesson was read.
+        None => group(&mut ctx.db, caller, lesson.group_id)?.ok_or(AppError::NotFound)?,
+    };
     Ok(json(
         200,
         &json!({
             "attendings": attendings,
             "group": g.json(caller),
-            "lesson": lesson.as_ref().map(lesson_json),
-            "teacher": teacher,
+            "lesson": lesson_json(&lesson),
+            "teacher": teacher.first_json(caller),
         }),
     ))
 }

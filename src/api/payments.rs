@@ -48,11 +48,14 @@ pub fn list(ctx: &mut Ctx) -> Result<Response, AppError> {
     if !can_write_group(caller, g.teacher_id) {
         return Err(AppError::Forbidden);
     }
-    store::create_missing(&mut ctx.db, g.id, g.months())?;
+    let mut payments = store::member_payments(&mut ctx.db, g.id)?;
+    let created = store::create_missing(&mut ctx.db, g.id, g.months(), &payments)?;
     // The original commits here, so the new rows stay even for a read-only developer
     // (src/api/README.md §6).
     ctx.commit_so_far()?;
-    let payments = store::member_payments(&mut ctx.db, g.id)?;
+    if created {
+        payments = store::member_payments(&mut ctx.db, g.id)?;
+    }
     let payments: Vec<PaymentJson> = payments
         .iter()
         .map(|p| PaymentJson {

@@ -122,6 +122,17 @@ impl Staff {
         self.rows.iter().map(|s| self.view(s, caller)).collect()
     }
 
+    /// The first person (the one of [`staff_by_id`]) as a value, if there is one.
+    pub fn first_json(&self, caller: &Caller) -> Option<Value> {
+        let first = self.rows.first()?;
+        Some(serde_json::to_value(self.view(first, caller)).expect("a person always serialises"))
+    }
+
+    /// The group `id` among the teachers' groups read with them.
+    pub fn group(&self, id: GroupId) -> Option<&GroupBrief> {
+        self.groups.iter().find(|g| g.group.id == id)
+    }
+
     fn view<'a>(&'a self, s: &'a AppStaff, caller: &Caller) -> StaffJson<'a> {
         let teacher = self.role == Role::Teacher;
         StaffJson {
@@ -154,19 +165,16 @@ pub fn staff_list(
     Staff::read(conn, caller, today, role, rows)
 }
 
+/// The person `id` of `role` (none, or one row) with what the API shows of them.
 pub fn staff_by_id(
     conn: &mut Conn,
     caller: &Caller,
     today: NaiveDate,
     role: Role,
     id: u32,
-) -> mysql::Result<Option<Value>> {
+) -> mysql::Result<Staff> {
     let rows = staff_rows(conn, role, StaffOf::One(id))?;
-    let staff = Staff::read(conn, caller, today, role, rows)?;
-    Ok(staff
-        .views(caller)
-        .first()
-        .map(|v| serde_json::to_value(v).expect("a person always serialises")))
+    Staff::read(conn, caller, today, role, rows)
 }
 
 /// `Parent`.

@@ -369,25 +369,50 @@ pub fn lesson_group(
 }
 
 /// Creates the «не был» marks the lesson lacks for the members of its group in `month` (the
-/// lesson's); the app's lesson details show a mark for every member. The kept marks are computed
-/// again when any was created (most reads of a lesson create none, and lock nothing).
+/// lesson's), and tells whether it created any
+/// (none when another request created them meanwhile); the app's lesson details show a mark for every
+/// member. The kept marks are computed again when any was created.
+///
+/// The missing students are found from the marks already read (`existing`, all of the lesson's)
+/// and the members; most reads of a lesson find none and write and lock nothing. An
+/// `INSERT … SELECT … NOT EXISTS` for every member took 0.5 ms of SQL on the `large` data
+/// against about 0.1 for reading the members. A mark another request creates meanwhile is left as
+/// it is (the unique key on student and lesson).
 pub fn create_missing_marks(
     conn: &mut Conn,
     lesson_id: u32,
     group_id: GroupId,
     month: Month,
-) -> mysql::Result<()> {
+    existing: &[Mark],
+) -> mysql::Result<bool> {
+    let marked: HashSet<StudentId> = existing.iter().map(|m| m.student_id).collect();
+    let members: Vec<StudentId> = conn.exec(
+        "SELECT student_id FROM student_in_groups
+         WHERE group_id = ? AND enter_month <= ? AND exit_month >= ?",
+        (group_id, month.0, month.0),
+    )?;
+    let missing: Vec<StudentId> = members
+        .into_iter()
+        .filter(|s| !marked.contains(s))
+        .collect();
+    if missing.is_empty() {
+        return Ok(false);
+    }
+    let rows = vec!["(?, ?, 0)"; missing.len()].join(", ");
+    let params: Vec<mysql::Value> = missing
+        .iter()
+        .flat_map(|&s| [lesson_id.into(), s.into()])
+        .collect();
     conn.exec_drop(
-        "INSERT INTO attendings (lesson_id, student_id, state)
-         SELECT ?, sig.student_id, 0 FROM student_in_groups sig
-         WHERE sig.group_id = ? AND sig.enter_month <= ? AND sig.exit_month >= ?
-           AND NOT EXISTS (SELECT 1 FROM attendings a
-                           WHERE a.lesson_id = ? AND a.student_id = sig.student_id)",
-        (lesson_id, group_id, month.0, month.0, lesson_id),
+        format!(
+            "INSERT INTO attendings (lesson_id, student_id, state) VALUES {rows}
+             ON DUPLICATE KEY UPDATE id = id"
+        ),
+        params,
     )?;
     match conn.affected_rows() {
-        0 => Ok(()),
-        _ => kept::marks_changed(conn),
+        0 => Ok(false),
+        _ => kept::marks_changed(conn).map(|()| true),
     }
 }
 

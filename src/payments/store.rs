@@ -419,34 +419,56 @@ mod tests {
 }
 
 /// Creates the payments the group's members lack in each of `months` they belong to: 0 ₽, cash,
-/// not confirmed, no comment. The app's payments list shows a row for every month of every
-/// member, so it fills the gaps before reading. A payment of 0 ₽ changes no debt: the cached
-/// debts stay valid. One statement for all the months (a derived table of them, each a
-/// placeholder): a statement per month cost a round trip each, twelve for a school year, and
-/// nearly always inserted nothing.
+/// not confirmed, no comment, and tells whether it created any. The app's payments list shows a
+/// row for every month of every member, so it fills the gaps before reading. A payment of 0 ₽
+/// changes no debt: the cached debts stay valid.
+///
+/// The gaps are found here from the payments already read (`existing`, all of the group's) and
+/// the memberships, and nearly always there are none: an `INSERT … SELECT … NOT EXISTS` over
+/// every member and month, which found none nearly always, took 0.7–0.9 ms of SQL on the `large`
+/// data against 0.15 for reading the memberships. A row another request creates meanwhile is left
+/// as it is (the unique key on member and month).
 pub fn create_missing(
     conn: &mut Conn,
     group_id: GroupId,
     months: impl Iterator<Item = Month>,
-) -> mysql::Result<()> {
-    let months: Vec<mysql::Value> = months.map(|m| m.0.into()).collect();
-    if months.is_empty() {
-        return Ok(());
+    existing: &[MemberPayment],
+) -> mysql::Result<bool> {
+    let have: HashSet<(StudentInGroupId, Month)> = existing
+        .iter()
+        .map(|p| (p.student_in_group_id, p.month))
+        .collect();
+    let members: Vec<(StudentInGroupId, i32, i32)> = conn.exec(
+        "SELECT id, enter_month, exit_month FROM student_in_groups WHERE group_id = ?",
+        (group_id,),
+    )?;
+    let months: Vec<Month> = months.collect();
+    let missing: Vec<(StudentInGroupId, Month)> = members
+        .iter()
+        .flat_map(|&(sig, enter, exit)| {
+            months
+                .iter()
+                .filter(move |m| (enter..=exit).contains(&m.0))
+                .map(move |&m| (sig, m))
+        })
+        .filter(|pair| !have.contains(pair))
+        .collect();
+    if missing.is_empty() {
+        return Ok(false);
     }
-    let table = vec!["SELECT ? AS month"; months.len()].join(" UNION ALL ");
-    let mut params = months;
-    params.push(group_id.into());
+    let rows = vec!["(?, ?, 0, 1, 0, '')"; missing.len()].join(", ");
+    let params: Vec<mysql::Value> = missing
+        .iter()
+        .flat_map(|&(sig, m)| [sig.into(), m.0.into()])
+        .collect();
     conn.exec_drop(
         format!(
             "INSERT INTO payments (student_in_group_id, month, value, cash, confirmed, comment)
-             SELECT sig.id, m.month, 0, 1, 0, '' FROM student_in_groups sig
-             JOIN ({table}) m ON m.month BETWEEN sig.enter_month AND sig.exit_month
-             WHERE sig.group_id = ?
-               AND NOT EXISTS (SELECT 1 FROM payments p
-                               WHERE p.student_in_group_id = sig.id AND p.month = m.month)"
+             VALUES {rows} ON DUPLICATE KEY UPDATE id = id"
         ),
         params,
-    )
+    )?;
+    Ok(true)
 }
 
 /// A group's payment with its student and what the member owes a month.

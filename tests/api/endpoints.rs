@@ -483,6 +483,16 @@ fn lesson_details_creates_attendings() {
         .collect();
     assert_eq!(names, ["Второй Ученик", "Ученик Алексей Алексеевич"]);
     assert_eq!(db.count("attendings"), 3);
+    // The group is the same whether its own teacher or another held the lesson.
+    let own_group = v["group"].clone();
+    assert_eq!(own_group["id"], g1);
+    let t2 = add_second_teacher(&db);
+    let substitute = add_lesson(&db, g1, t2, "2018-01-17");
+    let v = ok_json(&get(&db, &format!("/lesson_details/{substitute}"), &dev));
+    assert_eq!(v["group"], own_group);
+    assert_eq!(v["lesson"]["anotherTeacherFio"], "Учитель Второй");
+    assert_eq!(v["teacher"]["id"], t2);
+    assert_eq!(v["attendings"].as_array().unwrap().len(), 2);
     assert_plain(&get(&db, "/lesson_details/999999", &te1), 404, "not found");
 }
 
