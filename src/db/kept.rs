@@ -1,8 +1,9 @@
-//! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020, 0021 and
-//! 0023; named when it kept only the debts), one row per body: row 0 the attendance marks of the
-//! overview's year, row 1 the debts of every membership, row 2 the unconfirmed sum of every group,
-//! row 3 the lessons of every teacher. Computing any of them reads thousands of rows of the
-//! centre; most requests find them unchanged since the last computation.
+//! Figures kept between requests in the table `debts_cache` (migrations 0013, 0020, 0021, 0023
+//! and 0024; named when it kept only the debts), one row per body: row 0 the attendance marks of
+//! the overview's year, row 1 the debts of every membership, row 2 the unconfirmed sum of every
+//! group, row 3 the lessons of every teacher, row 4 the money of every group in a month and row 5
+//! the payments received for each month of the overview's chart. Computing any of them reads
+//! thousands of rows of the centre; most requests find them unchanged since the last computation.
 //!
 //! Every write that can change a kept figure raises its row's `version` in its own transaction:
 //! the row locks order the writers as they commit. A mark's write raises row 0 alone
@@ -39,6 +40,12 @@ pub enum Kept {
     /// The lessons of every teacher, held by a day and all (`lessons::store::teacher_lessons`),
     /// row 3: the next day counts the lessons of the day before as held.
     TeacherLessons(NaiveDate),
+    /// The money and people of every group's memberships in a month (`stats::store::MonthMoney`),
+    /// row 4.
+    MonthMoney(Month),
+    /// The payments received for each month of the overview's chart ending with a month
+    /// (`stats::store::received_by_month`), row 5.
+    Received(Month),
 }
 
 impl Kept {
@@ -48,6 +55,8 @@ impl Kept {
             Kept::Debts(_) => 1,
             Kept::Unconfirmed => 2,
             Kept::TeacherLessons(_) => 3,
+            Kept::MonthMoney(_) => 4,
+            Kept::Received(_) => 5,
         }
     }
 
@@ -58,6 +67,8 @@ impl Kept {
             Kept::Debts(_) => "SELECT version, month, body FROM debts_cache WHERE id = 1",
             Kept::Unconfirmed => "SELECT version, month, body FROM debts_cache WHERE id = 2",
             Kept::TeacherLessons(_) => "SELECT version, month, body FROM debts_cache WHERE id = 3",
+            Kept::MonthMoney(_) => "SELECT version, month, body FROM debts_cache WHERE id = 4",
+            Kept::Received(_) => "SELECT version, month, body FROM debts_cache WHERE id = 5",
         }
     }
 
@@ -65,7 +76,7 @@ impl Kept {
     /// from 1 January of the year 1); -1 marks none.
     fn month(self) -> i32 {
         match self {
-            Kept::Debts(up_to) => up_to.0,
+            Kept::Debts(up_to) | Kept::MonthMoney(up_to) | Kept::Received(up_to) => up_to.0,
             Kept::Unconfirmed => 0,
             Kept::Marks(day) | Kept::TeacherLessons(day) => day.num_days_from_ce(),
         }

@@ -154,6 +154,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "строка debts_cache для отметок посещаемости по дням за год",
         sql: include_str!("../../sql/0023_attendance_marks_cache.sql"),
     },
+    Migration {
+        id: "0024_month_money_cache",
+        description: "строки debts_cache для денег месяца и поступлений по месяцам в обзоре",
+        sql: include_str!("../../sql/0024_month_money_cache.sql"),
+    },
 ];
 
 /// The Alembic head of the original; only a database at exactly this revision can be adopted.

@@ -54,16 +54,17 @@ fn percent(part: u64, whole: u64) -> Option<u32> {
     (whole > 0).then(|| (part * 100 / whole) as u32)
 }
 
-/// Six statements, whatever the data size; five when the year's marks are kept.
+/// Six statements, whatever the data size; four text reads of `debts_cache` when the figures are
+/// kept (a teacher's overview sums the money of their groups afresh).
 pub fn load(
     db: &mut Conn,
     teacher: Option<TeacherId>,
     today: NaiveDate,
 ) -> mysql::Result<Overview> {
     let this = Month::of_date(today);
-    // Row 0 of the kept figures before row 1 (the debts): see `db::kept`.
+    // The kept figures in the order of their rows (marks 0, debts 1, money 4, received 5): see
+    // `db::kept`.
     let marks = store::year_marks(db, today, teacher)?;
-    let (due, received, confirmed, students, groups) = store::month_money(db, this, teacher)?;
     let debts = payments::debts(
         db,
         this,
@@ -72,9 +73,10 @@ pub fn load(
             ..Scope::default()
         },
     )?;
+    let (due, received, confirmed, students, groups) = store::month_money(db, this, teacher)?;
+    let by_month = store::received_by_month(db, today, teacher)?;
     let (present, all_marks) = marks.since(today - Days::new(ATTENDANCE_DAYS - 1));
     let first = store::chart_start(today);
-    let by_month = store::received_by_month(db, first, this, teacher)?;
     let marks_by_month = marks.by_month();
     let months = (first.0..=this.0)
         .map(Month)

@@ -31,6 +31,7 @@ const IDS: &[&str] = &[
     "0021_lessons_held_cache",
     "0022_attendings_student_marks_index",
     "0023_attendance_marks_cache",
+    "0024_month_money_cache",
 ];
 const OUR_TABLES: &[&str] = &[
     "change_log",
@@ -251,9 +252,9 @@ fn live_original_database_is_adopted_without_changing_a_row() {
         "{:?}",
         recorded[0]
     );
-    // Our tables start empty, but for the record of the migrations and the four rows of
-    // `debts_cache` (the marks, the debts, the unconfirmed sums, the lessons held), which hold
-    // nothing yet.
+    // Our tables start empty, but for the record of the migrations and the six rows of
+    // `debts_cache` (the marks, the debts, the unconfirmed sums, the lessons held, the month's
+    // money, the money received by month), which hold nothing yet.
     for table in OUR_TABLES {
         assert_eq!(
             rows_after[*table].is_empty(),
@@ -265,7 +266,10 @@ fn live_original_database_is_adopted_without_changing_a_row() {
         .query("SELECT id, version, month, body FROM debts_cache ORDER BY id")
         .unwrap();
     let empty = |id| (id, 0, -1, Vec::new());
-    assert_eq!(kept, [empty(0), empty(1), empty(2), empty(3)]);
+    assert_eq!(
+        kept,
+        [empty(0), empty(1), empty(2), empty(3), empty(4), empty(5)]
+    );
 
     // The original tables kept their definitions, and the result is the same schema a fresh
     // database gets: the adopted database is indistinguishable from a new one.

@@ -240,7 +240,7 @@ fn the_app_shows_the_unconfirmed_sums_kept_and_every_write_that_changes_them() {
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 2", ());
     assert_eq!(app_sum(&db, &token, g), computed_now(&db, g));
-    assert_eq!(db.count("debts_cache"), 3);
+    assert_eq!(db.count("debts_cache"), 5);
 }
 
 /// The group's unconfirmed sum counted from its payments.
@@ -367,7 +367,7 @@ fn the_app_counts_the_lessons_held_from_what_is_kept_for_the_day_until_a_lesson_
     // Without the row nothing is kept, and the answer is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 3", ());
     assert_eq!(app_held(&db, &token, te1, MARCH_11), march_10);
-    assert_eq!(db.count("debts_cache"), 3);
+    assert_eq!(db.count("debts_cache"), 5);
 }
 
 /// A write that needs nothing passed, named for the failure message.
@@ -475,11 +475,87 @@ fn the_overview_counts_the_marks_kept_for_the_day_until_a_mark_is_written() {
     // Without the row nothing is kept, and the page is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 0", ());
     assert_eq!(attendance(&mut next_day), eleventh_page);
-    assert_eq!(db.count("debts_cache"), 3);
+    assert_eq!(db.count("debts_cache"), 5);
 }
 
 /// The overview's attendance computed afresh.
 fn fresh_attendance(db: &TestDb, web: &mut WebClient) -> String {
     forget(db);
     attendance(web)
+}
+
+/// The overview's money: the month's figures and the chart's table of months.
+fn money(web: &mut WebClient) -> String {
+    let html = web.get("/stat/dashboard").text();
+    let from = html.find("оплата за").expect("the month's money");
+    let to = html.rfind("</table>").expect("the table of months");
+    html[from..to].to_string()
+}
+
+/// The overview's money computed afresh.
+fn fresh_money(db: &TestDb, web: &mut WebClient) -> String {
+    forget(db);
+    money(web)
+}
+
+#[test]
+fn the_overview_shows_the_money_kept_for_the_month_and_every_write_that_changes_it() {
+    let db = TestDb::seeded();
+    let (g, sig, section) = stub_group(&db);
+    let mut ma = WebClient::login_at(&db, MARCH_10_2018, "ma1", "12");
+    let computed = money(&mut ma);
+    assert!(computed.contains("оплата за март 2018"), "{computed}");
+    let kept: Vec<(i32, String)> = query_rows(
+        &db,
+        "SELECT month, body FROM debts_cache WHERE id IN (4, 5) ORDER BY id",
+        (),
+    );
+    assert_eq!(kept.len(), 2);
+    for (month, body) in &kept {
+        assert_eq!(*month, 14, "kept for March 2018");
+        assert!(body.len() > 2, "{body}");
+    }
+
+    // The next page of the month reads what is kept: bodies changed behind its back show.
+    exec(
+        &db,
+        "UPDATE debts_cache SET body = '[[1,2,3,4,5]]' WHERE id = 4",
+        (),
+    );
+    let changed = money(&mut ma);
+    assert!(changed.contains("<b>2 ₽</b> из 1 ₽"), "{changed}");
+    exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 5", ());
+    assert_ne!(money(&mut ma), changed);
+    assert_eq!(fresh_money(&db, &mut ma), computed);
+
+    for (what, write) in writes(g, sig, section) {
+        let before = money(&mut ma);
+        write(&db, &mut ma);
+        let after = money(&mut ma);
+        // The group's new period ends with March, the month shown: its money stays.
+        if what != "the group's period" {
+            assert_ne!(after, before, "{what} changes the overview's money");
+        }
+        assert_eq!(
+            after,
+            fresh_money(&db, &mut ma),
+            "{what}: the page after it"
+        );
+    }
+
+    // A teacher's overview sums the money of their own groups, and keeps nothing of it.
+    forget(&db);
+    let mut te1 = WebClient::login_at(&db, MARCH_10_2018, "te1", "12");
+    let own = money(&mut te1);
+    let kept: u64 = query_one(
+        &db,
+        "SELECT COUNT(*) FROM debts_cache WHERE id IN (4, 5) AND month = -1",
+        (),
+    );
+    assert_eq!(kept, 2, "nothing kept for a teacher");
+    assert_eq!(own, money(&mut ma), "the one teacher has every group");
+
+    // Without the rows nothing is kept, and the page is still right.
+    exec(&db, "DELETE FROM debts_cache WHERE id IN (4, 5)", ());
+    assert_eq!(money(&mut ma), own);
 }
