@@ -7,7 +7,6 @@ use super::store;
 use crate::auth::CurrentUser;
 use crate::ids::TeacherId;
 use crate::month::Month;
-use crate::payments::store::{self as payments, Scope};
 use chrono::{Days, NaiveDate};
 use mysql::Conn;
 use serde::Serialize;
@@ -33,7 +32,7 @@ pub struct Overview {
     pub received: i64,
     pub confirmed: i64,
     pub debt: i64,
-    pub debtors: usize,
+    pub debtors: u64,
     pub students: u32,
     pub groups: u32,
     /// Percent of the last four weeks' marks that are «был»; `None` without lessons.
@@ -54,26 +53,20 @@ fn percent(part: u64, whole: u64) -> Option<u32> {
     (whole > 0).then(|| (part * 100 / whole) as u32)
 }
 
-/// Six statements, whatever the data size; four text reads of `debts_cache` when the figures are
-/// kept (a teacher's overview sums the money of their groups afresh).
+/// Six statements, whatever the data size; for every group three text reads of `debts_cache`
+/// when the figures are kept (a teacher's overview sums the marks and money of their groups
+/// afresh, the debt from the kept debts of every group).
 pub fn load(
     db: &mut Conn,
     teacher: Option<TeacherId>,
     today: NaiveDate,
 ) -> mysql::Result<Overview> {
     let this = Month::of_date(today);
-    // The kept figures in the order of their rows (marks 0, debts 1, money 4, received 5): see
-    // `db::kept`.
+    // The kept figures in the order of their rows (marks 0, debts 1 within the money 4,
+    // received 5): see `db::kept`.
     let marks = store::year_marks(db, today, teacher)?;
-    let debts = payments::debts(
-        db,
-        this,
-        Scope {
-            teacher_id: teacher,
-            ..Scope::default()
-        },
-    )?;
-    let (due, received, confirmed, students, groups) = store::month_money(db, this, teacher)?;
+    let (due, received, confirmed, students, groups, debt, debtors) =
+        store::month_money(db, this, teacher)?;
     let by_month = store::received_by_month(db, today, teacher)?;
     let (present, all_marks) = marks.since(today - Days::new(ATTENDANCE_DAYS - 1));
     let first = store::chart_start(today);
@@ -96,8 +89,8 @@ pub fn load(
         due,
         received,
         confirmed,
-        debt: debts.iter().map(|d| d.owed).sum(),
-        debtors: debts.len(),
+        debt,
+        debtors,
         students,
         groups,
         attendance: percent(present, all_marks),

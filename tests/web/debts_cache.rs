@@ -519,11 +519,18 @@ fn the_overview_shows_the_money_kept_for_the_month_and_every_write_that_changes_
     // The next page of the month reads what is kept: bodies changed behind its back show.
     exec(
         &db,
-        "UPDATE debts_cache SET body = '[[1,2,3,4,5]]' WHERE id = 4",
+        "UPDATE debts_cache SET body = '[[1,2,3,4,5,6,7]]' WHERE id = 4",
         (),
     );
     let changed = money(&mut ma);
-    assert!(changed.contains("<b>2 ₽</b> из 1 ₽"), "{changed}");
+    for figure in [
+        "<b>2 ₽</b> из 1 ₽",
+        "<b>6 ₽</b>",
+        "должники: 7",
+        "<b>4</b> учеников",
+    ] {
+        assert!(changed.contains(figure), "{figure}: {changed}");
+    }
     exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 5", ());
     assert_ne!(money(&mut ma), changed);
     assert_eq!(fresh_money(&db, &mut ma), computed);
