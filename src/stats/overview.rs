@@ -65,8 +65,7 @@ pub fn load(
     // The kept figures in the order of their rows (marks 0, debts 1 within the money 4,
     // received 5): see `db::kept`.
     let marks = store::year_marks(db, today, teacher)?;
-    let (due, received, confirmed, students, groups, debt, debtors) =
-        store::month_money(db, this, teacher)?;
+    let money = store::month_money(db, this, teacher)?;
     let by_month = store::received_by_month(db, today, teacher)?;
     let (present, all_marks) = marks.since(today - Days::new(ATTENDANCE_DAYS - 1));
     let first = store::chart_start(today);
@@ -86,13 +85,13 @@ pub fn load(
         .collect();
     Ok(Overview {
         month_name: this.name(),
-        due,
-        received,
-        confirmed,
-        debt,
-        debtors,
-        students,
-        groups,
+        due: money.due,
+        received: money.received,
+        confirmed: money.confirmed,
+        debt: money.debt,
+        debtors: money.debtors,
+        students: money.students,
+        groups: money.groups,
         attendance: percent(present, all_marks),
         months,
     })

@@ -50,9 +50,18 @@ pub fn payments_by_month(
     Ok(rows.into_iter().map(|(m, c, n)| (m, (c, n))).collect())
 }
 
-/// A month's money and people of the memberships in it: (due, paid, paid and confirmed,
-/// students, groups, debt up to the month, debtors).
-pub type MonthMoney = (i64, i64, i64, u32, u32, i64, u64);
+/// A month's money and people of the memberships in it, and the debt up to the month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthMoney {
+    pub due: i64,
+    pub received: i64,
+    /// Received and confirmed.
+    pub confirmed: i64,
+    pub students: u32,
+    pub groups: u32,
+    pub debt: i64,
+    pub debtors: u64,
+}
 
 /// A month's money and people of the memberships in it, and the debt up to it (a teacher's own
 /// groups, or every group, kept in `debts_cache` until a write changes them: the debt alone is
@@ -89,15 +98,15 @@ pub fn month_money(
             (month.0, month.0, month.0, month.0, teacher, teacher),
         )?;
         let (due, received, confirmed, students, groups) = people.unwrap_or_default();
-        Ok(vec![(
+        Ok(vec![MonthMoney {
             due,
             received,
             confirmed,
             students,
             groups,
             debt,
-            debts.len() as u64,
-        )])
+            debtors: debts.len() as u64,
+        }])
     };
     let rows = match teacher {
         Some(_) => sum(conn)?,
