@@ -90,7 +90,7 @@ pub fn record(
     changes: &[Change],
 ) -> mysql::Result<()> {
     for chunk in changes.chunks(PER_STATEMENT) {
-        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let rows = super::value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chunk.len());
         let mut params: Vec<mysql::Value> = Vec::with_capacity(chunk.len() * 12);
         for c in chunk {
             params.extend([

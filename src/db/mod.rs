@@ -131,7 +131,13 @@ pub fn is_deadlock(err: &DbError) -> bool {
 
 /// `?, ?, …` for an `IN` list of `n` parameters (the values are bound, never spliced in).
 pub fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
+    value_rows("?", n)
+}
+
+/// `row, row, …` (`n` times) for the `VALUES` of a multi-row insert, where `row` is a constant
+/// such as `(?, ?, 0)`: the values are bound, never spliced in.
+pub fn value_rows(row: &str, n: usize) -> String {
+    vec![row; n].join(", ")
 }
 
 pub fn begin(conn: &mut Conn) -> Result<(), DbError> {

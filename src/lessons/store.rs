@@ -2,6 +2,7 @@
 //! number of queries (never one per student or cell). The month grid's members and payments come
 //! from `payments::store`.
 
+use crate::db;
 use crate::db::kept::{self, Kept};
 use crate::ids::{GroupId, StudentId, TeacherId};
 use crate::month::Month;
@@ -78,7 +79,7 @@ pub fn save_states(conn: &mut Conn, marks: &[(u32, StudentId, i32)]) -> mysql::R
     if marks.is_empty() {
         return Ok(());
     }
-    let rows = vec!["(?, ?, ?)"; marks.len()].join(", ");
+    let rows = db::value_rows("(?, ?, ?)", marks.len());
     let params: Vec<mysql::Value> = marks
         .iter()
         .flat_map(|&(l, s, state)| [l.into(), s.into(), state.into()])
@@ -111,7 +112,7 @@ pub fn create_lessons(
     if dates.is_empty() {
         return Ok(());
     }
-    let rows = vec!["(?, ?, ?)"; dates.len()].join(", ");
+    let rows = db::value_rows("(?, ?, ?)", dates.len());
     let params: Vec<mysql::Value> = dates
         .iter()
         .flat_map(|&d| [d.into(), teacher_id.into(), group_id.into()])
@@ -398,7 +399,7 @@ pub fn create_missing_marks(
     if missing.is_empty() {
         return Ok(false);
     }
-    let rows = vec!["(?, ?, 0)"; missing.len()].join(", ");
+    let rows = db::value_rows("(?, ?, 0)", missing.len());
     let params: Vec<mysql::Value> = missing
         .iter()
         .flat_map(|&s| [lesson_id.into(), s.into()])

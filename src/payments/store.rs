@@ -457,7 +457,7 @@ pub fn create_missing(
     if missing.is_empty() {
         return Ok(false);
     }
-    let rows = vec!["(?, ?, 0, 1, 0, '')"; missing.len()].join(", ");
+    let rows = db::value_rows("(?, ?, 0, 1, 0, '')", missing.len());
     let params: Vec<mysql::Value> = missing
         .iter()
         .flat_map(|&(sig, m)| [sig.into(), m.0.into()])

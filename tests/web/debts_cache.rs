@@ -32,10 +32,10 @@ fn forget(db: &TestDb) {
     );
 }
 
-/// The page computed afresh.
-fn fresh(db: &TestDb, web: &mut WebClient) -> String {
+/// The figures `read` takes from a page computed afresh.
+fn fresh(db: &TestDb, web: &mut WebClient, read: fn(&mut WebClient) -> String) -> String {
     forget(db);
-    debtors(web)
+    read(web)
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn a_page_from_the_cache_is_the_page_computed_afresh() {
     // The next page reads what is kept: a body changed behind its back shows.
     exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 1", ());
     assert!(!debtors(&mut ma).contains("Ученик Алексей Алексеевич"));
-    assert_eq!(fresh(&db, &mut ma), computed);
+    assert_eq!(fresh(&db, &mut ma, debtors), computed);
 
     // Another month is computed for itself, and replaces the kept one.
     let march = ma.get("/payments/debtors?up_to=14").text();
@@ -170,7 +170,11 @@ fn every_write_that_changes_a_debt_shows_on_the_next_page() {
         write(&db, &mut ma);
         let after = debtors(&mut ma);
         assert_ne!(after, before, "{what} changes the debts");
-        assert_eq!(after, fresh(&db, &mut ma), "{what}: the page after it");
+        assert_eq!(
+            after,
+            fresh(&db, &mut ma, debtors),
+            "{what}: the page after it"
+        );
     }
 }
 
@@ -449,11 +453,11 @@ fn the_overview_counts_the_marks_kept_for_the_day_until_a_mark_is_written() {
         ),
     ];
     let mut seen = vec![before, attendance(&mut ma)];
-    assert_eq!(seen[1], fresh_attendance(&db, &mut ma), "the grid");
+    assert_eq!(seen[1], fresh(&db, &mut ma, attendance), "the grid");
     for (what, write) in app_writes {
         write();
         let after = attendance(&mut ma);
-        assert_eq!(after, fresh_attendance(&db, &mut ma), "{what}");
+        assert_eq!(after, fresh(&db, &mut ma, attendance), "{what}");
         seen.push(after);
     }
     for pair in seen.windows(2) {
@@ -470,18 +474,12 @@ fn the_overview_counts_the_marks_kept_for_the_day_until_a_mark_is_written() {
     let mut next_day = WebClient::login_at(&db, "2018-03-11 09:00:00", "ma1", "12");
     let eleventh_page = attendance(&mut next_day);
     assert_ne!(eleventh_page, tenth);
-    assert_eq!(eleventh_page, fresh_attendance(&db, &mut next_day));
+    assert_eq!(eleventh_page, fresh(&db, &mut next_day, attendance));
 
     // Without the row nothing is kept, and the page is still right.
     exec(&db, "DELETE FROM debts_cache WHERE id = 0", ());
     assert_eq!(attendance(&mut next_day), eleventh_page);
     assert_eq!(db.count("debts_cache"), 5);
-}
-
-/// The overview's attendance computed afresh.
-fn fresh_attendance(db: &TestDb, web: &mut WebClient) -> String {
-    forget(db);
-    attendance(web)
 }
 
 /// The overview's money: the month's figures and the chart's table of months.
@@ -490,12 +488,6 @@ fn money(web: &mut WebClient) -> String {
     let from = html.find("оплата за").expect("the month's money");
     let to = html.rfind("</table>").expect("the table of months");
     html[from..to].to_string()
-}
-
-/// The overview's money computed afresh.
-fn fresh_money(db: &TestDb, web: &mut WebClient) -> String {
-    forget(db);
-    money(web)
 }
 
 #[test]
@@ -533,7 +525,7 @@ fn the_overview_shows_the_money_kept_for_the_month_and_every_write_that_changes_
     }
     exec(&db, "UPDATE debts_cache SET body = '[]' WHERE id = 5", ());
     assert_ne!(money(&mut ma), changed);
-    assert_eq!(fresh_money(&db, &mut ma), computed);
+    assert_eq!(fresh(&db, &mut ma, money), computed);
 
     for (what, write) in writes(g, sig, section) {
         let before = money(&mut ma);
@@ -545,7 +537,7 @@ fn the_overview_shows_the_money_kept_for_the_month_and_every_write_that_changes_
         }
         assert_eq!(
             after,
-            fresh_money(&db, &mut ma),
+            fresh(&db, &mut ma, money),
             "{what}: the page after it"
         );
     }
